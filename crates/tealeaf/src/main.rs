@@ -1,1 +1,107 @@
-fn main() {}
+//! tealeaf: who said what, when, through which outlet, on which terms.
+
+mod commands;
+mod demo;
+mod inputs;
+mod output;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use output::OutputFormat;
+
+#[derive(Parser)]
+#[command(name = "tealeaf", version, about = "Extract attributed, dated statements from news about a political file")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Extract statements from files or directories (txt, md, html, jsonl).
+    Extract {
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// A pack TOML file (default: the embedded Iran–US pack).
+        #[arg(long)]
+        pack: Option<PathBuf>,
+        #[arg(long, value_enum, default_value = "jsonl")]
+        format: OutputFormat,
+    },
+    /// Run the pipeline on the embedded demo corpus and print the statements.
+    Demo {
+        #[arg(long, value_enum, default_value = "table")]
+        format: OutputFormat,
+    },
+    /// Score extraction against hand-coded statements (metric of eval_statements.py).
+    Eval {
+        #[arg(long)]
+        gold: PathBuf,
+        /// Directory holding the gold files' documents.
+        #[arg(long)]
+        docs: PathBuf,
+        #[arg(long)]
+        pack: Option<PathBuf>,
+        #[arg(long, default_value_t = 0.5)]
+        min_overlap: f64,
+        /// Count every prediction, not only those coded on an issue.
+        #[arg(long)]
+        all_preds: bool,
+        /// Also write the predictions (JSON lines) here.
+        #[arg(long)]
+        pred_out: Option<PathBuf>,
+        /// Also write the full report, with the missed statements, as JSON.
+        #[arg(long)]
+        json: Option<PathBuf>,
+    },
+    /// Score quotation extraction against PolNeAR-format gold (metric of eval_quotes.py).
+    EvalQuotes {
+        #[arg(long)]
+        gold: PathBuf,
+        #[arg(long)]
+        pack: Option<PathBuf>,
+        /// Write the predictions in the scorer's prediction format.
+        #[arg(long)]
+        pred_out: Option<PathBuf>,
+        #[arg(long, default_value_t = 0.5)]
+        min_overlap: f64,
+        #[arg(long)]
+        json: Option<PathBuf>,
+    },
+    /// Packs: check a pack file.
+    Pack {
+        #[command(subcommand)]
+        command: PackCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum PackCommand {
+    /// Report every error in a pack file, with line numbers.
+    Check { file: PathBuf },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Extract { paths, pack, format } => commands::extract::run(&paths, pack.as_deref(), format),
+        Command::Demo { format } => commands::extract::demo(format),
+        Command::Eval { gold, docs, pack, min_overlap, all_preds, pred_out, json } => {
+            commands::eval::statements(&gold, &docs, pack.as_deref(), min_overlap, all_preds, pred_out.as_deref(), json.as_deref())
+        }
+        Command::EvalQuotes { gold, pack, pred_out, min_overlap, json } => {
+            commands::eval::quotes(&gold, pack.as_deref(), pred_out.as_deref(), min_overlap, json.as_deref())
+        }
+        Command::Pack { command: PackCommand::Check { file } } => commands::pack::check(&file),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("tealeaf: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}

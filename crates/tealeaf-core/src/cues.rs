@@ -1,0 +1,212 @@
+//! Reporting cues: the verbs and phrases that introduce what someone said
+//! ("said", "stipulated", "warned", "according to", "told reporters").
+
+/// How a cue takes its content.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CueKind {
+    /// A verb of saying: a that-clause, a quotation, or a clause before it
+    /// ("…, she said").
+    Speech,
+    /// A verb of thinking or feeling ("believes", "hopes"): a that-clause only.
+    Cognition,
+    /// A verb whose object is the stance ("dismissed the possibility of…",
+    /// "rejected", "welcomed").
+    Stance,
+    /// A verb that only introduces quotations or a colon ("wrote:",
+    /// "published … titled “…”", "addressed the debate:").
+    Intro,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Cue {
+    pub lemma: &'static str,
+    pub kind: CueKind,
+}
+
+/// Lemma, kind, and irregular forms (regular -s/-ed/-ing forms are derived).
+const CUES: &[(&str, CueKind, &[&str])] = &[
+    ("say", CueKind::Speech, &["said", "says", "saying"]),
+    ("tell", CueKind::Speech, &["told", "tells", "telling"]),
+    ("state", CueKind::Speech, &[]),
+    ("add", CueKind::Speech, &[]),
+    ("note", CueKind::Speech, &[]),
+    ("argue", CueKind::Speech, &[]),
+    ("contend", CueKind::Speech, &[]),
+    ("claim", CueKind::Speech, &[]),
+    ("insist", CueKind::Speech, &[]),
+    ("stress", CueKind::Speech, &["stresses"]),
+    ("emphasize", CueKind::Speech, &[]),
+    ("emphasise", CueKind::Speech, &[]),
+    ("underscore", CueKind::Speech, &[]),
+    ("underline", CueKind::Speech, &[]),
+    ("warn", CueKind::Speech, &[]),
+    ("declare", CueKind::Speech, &[]),
+    ("assert", CueKind::Speech, &[]),
+    ("maintain", CueKind::Speech, &[]),
+    ("explain", CueKind::Speech, &[]),
+    ("acknowledge", CueKind::Speech, &[]),
+    ("admit", CueKind::Speech, &["admitted", "admitting"]),
+    ("concede", CueKind::Speech, &[]),
+    ("confirm", CueKind::Speech, &[]),
+    ("deny", CueKind::Speech, &["denied", "denies"]),
+    ("report", CueKind::Speech, &[]),
+    ("write", CueKind::Speech, &["wrote", "written", "writes", "writing"]),
+    ("tweet", CueKind::Speech, &[]),
+    ("post", CueKind::Speech, &[]),
+    ("stipulate", CueKind::Speech, &[]),
+    ("announce", CueKind::Speech, &[]),
+    ("reiterate", CueKind::Speech, &[]),
+    ("repeat", CueKind::Speech, &[]),
+    ("remark", CueKind::Speech, &[]),
+    ("observe", CueKind::Speech, &[]),
+    ("mention", CueKind::Speech, &[]),
+    ("recall", CueKind::Speech, &[]),
+    ("reply", CueKind::Speech, &["replied", "replies"]),
+    ("respond", CueKind::Speech, &[]),
+    ("answer", CueKind::Speech, &[]),
+    ("ask", CueKind::Speech, &[]),
+    ("complain", CueKind::Speech, &[]),
+    ("charge", CueKind::Speech, &[]),
+    ("allege", CueKind::Speech, &[]),
+    ("suggest", CueKind::Speech, &[]),
+    ("indicate", CueKind::Speech, &[]),
+    ("signal", CueKind::Speech, &["signaled", "signalled", "signaling", "signalling"]),
+    ("hint", CueKind::Speech, &[]),
+    ("predict", CueKind::Speech, &[]),
+    ("promise", CueKind::Speech, &[]),
+    ("vow", CueKind::Speech, &[]),
+    ("threaten", CueKind::Speech, &[]),
+    ("urge", CueKind::Speech, &[]),
+    ("caution", CueKind::Speech, &[]),
+    ("inform", CueKind::Speech, &[]),
+    ("quip", CueKind::Speech, &["quipped"]),
+    ("joke", CueKind::Speech, &[]),
+    ("lament", CueKind::Speech, &[]),
+    ("boast", CueKind::Speech, &[]),
+    ("counter", CueKind::Speech, &[]),
+    ("retort", CueKind::Speech, &[]),
+    ("testify", CueKind::Speech, &["testified", "testifies"]),
+    ("pledge", CueKind::Speech, &[]),
+    ("proclaim", CueKind::Speech, &[]),
+    ("assure", CueKind::Speech, &[]),
+    ("disclose", CueKind::Speech, &[]),
+    ("reveal", CueKind::Speech, &[]),
+    ("estimate", CueKind::Speech, &[]),
+    ("conclude", CueKind::Speech, &[]),
+    ("assess", CueKind::Speech, &["assesses"]),
+    ("affirm", CueKind::Speech, &[]),
+    ("demand", CueKind::Speech, &[]),
+    ("propose", CueKind::Speech, &[]),
+    ("agree", CueKind::Speech, &["agreed", "agrees"]),
+    ("predict", CueKind::Speech, &[]),
+    ("speculate", CueKind::Speech, &[]),
+    ("specify", CueKind::Speech, &["specified", "specifies"]),
+    ("accuse", CueKind::Speech, &[]),
+    ("believe", CueKind::Cognition, &[]),
+    ("think", CueKind::Cognition, &["thought", "thinks", "thinking"]),
+    ("feel", CueKind::Cognition, &["felt"]),
+    ("hope", CueKind::Cognition, &[]),
+    ("expect", CueKind::Cognition, &[]),
+    ("fear", CueKind::Cognition, &[]),
+    ("worry", CueKind::Cognition, &["worried", "worries"]),
+    ("doubt", CueKind::Cognition, &[]),
+    ("know", CueKind::Cognition, &["knew", "known", "knows"]),
+    ("reject", CueKind::Stance, &[]),
+    ("dismiss", CueKind::Stance, &["dismisses"]),
+    ("welcome", CueKind::Stance, &[]),
+    ("criticize", CueKind::Stance, &[]),
+    ("criticise", CueKind::Stance, &[]),
+    ("condemn", CueKind::Stance, &[]),
+    ("oppose", CueKind::Stance, &[]),
+    ("endorse", CueKind::Stance, &[]),
+    ("publish", CueKind::Intro, &["publishes"]),
+    ("address", CueKind::Intro, &["addresses"]),
+    ("quote", CueKind::Intro, &[]),
+    ("tweet", CueKind::Intro, &[]),
+];
+
+/// Every form of every cue, built once from the constant table above.
+static CUE_FORMS: std::sync::LazyLock<std::collections::HashMap<String, Cue>> =
+    std::sync::LazyLock::new(|| {
+        let mut map = std::collections::HashMap::new();
+        for (lemma, kind, irregular) in CUES {
+            let cue = Cue { lemma, kind: *kind };
+            for form in regular_forms(lemma).into_iter().chain(irregular.iter().map(|s| s.to_string())) {
+                map.entry(form).or_insert(cue);
+            }
+        }
+        map
+    });
+
+/// The cue a word is a form of, if any.
+pub fn is_cue_word(word: &str) -> Option<Cue> {
+    if word.len() > 14 || !word.is_ascii() {
+        return None;
+    }
+    CUE_FORMS.get(&word.to_ascii_lowercase()).copied()
+}
+
+fn regular_forms(lemma: &str) -> [String; 4] {
+    let stem = lemma.strip_suffix('e').unwrap_or(lemma);
+    let s_form = if lemma.ends_with('s') || lemma.ends_with("sh") || lemma.ends_with("ch") {
+        format!("{lemma}es")
+    } else {
+        format!("{lemma}s")
+    };
+    let ed = if lemma.ends_with('e') { format!("{lemma}d") } else { format!("{lemma}ed") };
+    [lemma.to_string(), s_form, ed, format!("{stem}ing")]
+}
+
+/// Words that may stand between a subject and its cue verb ("has also said").
+pub const AUXILIARIES: &[&str] = &[
+    "has", "have", "had", "was", "were", "is", "are", "also", "later", "then", "reportedly",
+    "repeatedly", "previously", "once", "further", "again", "publicly", "recently", "similarly",
+    "likewise", "separately", "would", "will", "did", "does", "do", "had", "already", "just",
+    "subsequently", "privately", "openly", "explicitly", "flatly", "firmly", "clearly", "bluntly",
+    "even", "still", "now", "often", "frequently", "quickly", "immediately", "initially",
+    "originally", "apparently", "allegedly", "reiterated", "could", "might", "may", "must", "can",
+    "to", "appeared", "appears", "seemed", "seems", "went", "on", "been", "being", "not", "never",
+    "always", "first", "himself", "herself", "themselves", "itself", "personally", "directly",
+    "strongly", "sharply", "angrily", "calmly", "confidently", "emphatically", "categorically",
+];
+
+/// Nouns that name a speaker when they head a subject ("the official said").
+pub const SPEAKER_NOUNS: &[&str] = &[
+    "official", "officials", "spokesman", "spokeswoman", "spokesperson", "spokespeople", "source",
+    "sources", "analyst", "analysts", "expert", "experts", "minister", "ministers", "president",
+    "leader", "leaders", "diplomat", "diplomats", "lawmaker", "lawmakers", "legislator", "legislators",
+    "newspaper", "newspapers", "agency", "report", "statement", "editorial", "media", "outlet",
+    "outlets", "daily", "weekly", "magazine", "paper", "aide", "aides", "adviser", "advisers",
+    "advisor", "commander", "commanders", "envoy", "negotiator", "negotiators", "ministry",
+    "government", "administration", "department", "office", "spokespersons", "campaign",
+    "candidate", "senator", "representative", "governor", "mayor", "secretary", "chief", "head",
+    "director", "ambassador", "mp", "mps", "cleric", "clerics", "hardliners", "reformists",
+    "critics", "supporters", "observers", "insiders", "people", "members", "member", "voters",
+    "article", "letter", "column", "columnist", "commentator", "commentators", "journalist",
+    "reporter", "reporters", "editor", "tweet", "post", "website", "channel", "television", "tv",
+    "broadcaster", "network", "council", "parliament", "speaker", "judiciary", "army", "military",
+    "guards", "corps", "committee", "group", "party", "organization", "organisation", "team",
+    "white", "house", "kremlin", "pentagon", "officer", "officers", "residents", "witnesses",
+    "protesters", "students", "scholar", "scholars", "professor", "researcher", "researchers",
+    "economist", "economists", "poll", "survey", "study", "data", "statistics", "figures",
+    "documents", "document", "filing", "memo", "email", "emails", "site", "blog", "book",
+];
+
+/// Pronouns that can be a speaker.
+pub const SPEAKER_PRONOUNS: &[&str] = &["he", "she", "they", "it", "we", "i", "you"];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn regular_and_irregular_forms() {
+        assert_eq!(is_cue_word("said").unwrap().lemma, "say");
+        assert_eq!(is_cue_word("Stipulated").unwrap().lemma, "stipulate");
+        assert_eq!(is_cue_word("warns").unwrap().lemma, "warn");
+        assert_eq!(is_cue_word("dismissed").unwrap().kind, CueKind::Stance);
+        assert_eq!(is_cue_word("believes").unwrap().kind, CueKind::Cognition);
+        assert_eq!(is_cue_word("emphasizing").unwrap().lemma, "emphasize");
+        assert!(is_cue_word("table").is_none());
+    }
+}

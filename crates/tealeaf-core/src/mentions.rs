@@ -1,0 +1,147 @@
+//! Mentions: who and what a document names — pack actors, titled roles,
+//! outlets, pronouns, and capitalised names the pack does not know — with
+//! whether each stands where a subject stands (for pronoun resolution).
+
+use crate::pack::{LexiconEntry, Pack};
+use crate::quotes::Quotation;
+use crate::sentences::Segmentation;
+use crate::text::{Span, tokens};
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum MentionKind {
+    /// Pack terms: names, titled roles, outlets (every entry the term may mean).
+    Pack(Vec<LexiconEntry>),
+    /// he, she, they, it, we, I.
+    Pronoun(String),
+    /// A capitalised name the pack does not know ("Hassan Beheshtipour").
+    Name,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Mention {
+    pub span: Span,
+    pub kind: MentionKind,
+    /// Inside a quotation's words.
+    pub in_quote: bool,
+    /// Not the object of a preposition, not a possessor: may be a subject.
+    pub subject_like: bool,
+}
+
+const PREPOSITIONS: &[&str] = &[
+    "to", "with", "by", "of", "on", "for", "from", "at", "about", "against", "toward", "towards",
+    "between", "among", "into", "than", "like", "under", "over", "alongside", "via", "per", "in",
+    "and", "or", "meet", "met", "visiting", "visited", "quoting", "told", "tell", "called", "urged",
+    "asked", "accused", "criticized", "praised", "thanked", "behind", "without", "beside",
+];
+
+/// Words that start a sentence with a capital without being names.
+const NOT_NAMES: &[&str] = &[
+    "The", "A", "An", "This", "That", "These", "Those", "He", "She", "It", "They", "We", "I",
+    "But", "And", "Or", "In", "On", "At", "As", "If", "When", "While", "Yet", "However", "Meanwhile",
+    "After", "Before", "Since", "Although", "Though", "Still", "So", "Such", "For", "From", "With",
+    "By", "To", "Of", "Asked", "Speaking", "Following", "According", "Despite", "During", "Even",
+    "Indeed", "Instead", "Also", "Then", "There", "Here", "What", "Why", "How", "Who", "Whatever",
+    "First", "Second", "Third", "Finally", "Specifically", "Conversely", "Accordingly", "Moreover",
+    "Furthermore", "Nevertheless", "Nonetheless", "Today", "Yesterday", "Tomorrow", "Monday",
+    "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "January", "February",
+    "March", "April", "May", "June", "July", "August", "September", "October", "November",
+    "December", "Mr", "Mrs", "Ms", "Dr", "Our", "My", "His", "Her", "Their", "Its", "Your", "No",
+    "Not", "Some", "Many", "Most", "All", "Both", "Each", "Every", "Any", "Several", "Other",
+    "Another", "Iranian", "American", "European", "Russian", "Chinese", "French", "British",
+    "Western", "Israeli", "Arab", "Gulf", "Islamic", "Supreme", "Foreign", "Deputy", "Former",
+    "President", "Minister", "Leader", "Ayatollah", "Secretary", "General", "Prime", "Vice",
+    "Senator", "Sen", "Rep", "Gov", "Read", "See", "Click", "Update", "Updated", "Published",
+];
+
+/// Name particles that may stand lower-case inside a name ("bin", "al").
+const PARTICLES: &[&str] = &["bin", "al", "el", "de", "van", "von", "da", "di", "ibn", "abu", "le"];
+
+pub fn find_mentions(text: &str, seg: &Segmentation, quotes: &[Quotation], pack: &Pack) -> Vec<Mention> {
+    let in_quote = |s: Span| quotes.iter().any(|q| q.fragments.iter().any(|f| f.contains(s)));
+    let mut out = Vec::new();
+    let hits = pack.lexicon.scan(text);
+    let mut hit_idx = 0;
+    for sentence in &seg.sentences {
+        let toks = tokens(text, sentence.span);
+        // Pack hits inside this sentence.
+        let mut pack_spans = Vec::new();
+        while hit_idx < hits.len() && hits[hit_idx].start < sentence.span.end {
+            let h = &hits[hit_idx];
+            hit_idx += 1;
+            if h.start < sentence.span.start {
+                continue;
+            }
+            pack_spans.push(Span::new(h.start, h.end));
+            out.push(Mention {
+                span: Span::new(h.start, h.end),
+                kind: MentionKind::Pack(h.entries.clone()),
+                in_quote: false,
+                subject_like: false,
+            });
+        }
+        let mut i = 0;
+        while i < toks.len() {
+            let t = toks[i];
+            let lower = t.lower();
+            let covered = pack_spans.iter().any(|p| p.contains_pos(t.start));
+            if !covered && crate::cues::SPEAKER_PRONOUNS.contains(&lower.as_str()) && lower != "you" {
+                out.push(Mention {
+                    span: Span::new(t.start, t.end),
+                    kind: MentionKind::Pronoun(lower),
+                    in_quote: false,
+                    subject_like: false,
+                });
+                i += 1;
+                continue;
+            }
+            // Capitalised runs not covered by the pack: unknown names.
+            if !covered && t.is_capitalized() && t.is_word() {
+                let mut j = i;
+                let mut end = i;
+                while j < toks.len() {
+                    let w = toks[j];
+                    let cov = pack_spans.iter().any(|p| p.contains_pos(w.start));
+                    if cov || !w.is_word() {
+                        break;
+                    }
+                    if w.is_capitalized() && !NOT_NAMES.contains(&crate::text::strip_possessive(w.text)) {
+                        end = j;
+                    } else if !(PARTICLES.contains(&w.text) && j + 1 < toks.len() && toks[j + 1].is_capitalized()) {
+                        break;
+                    }
+                    j += 1;
+                    if w.text.ends_with("’s") || w.text.ends_with("'s") {
+                        break;
+                    }
+                }
+                let first_ok = !NOT_NAMES.contains(&crate::text::strip_possessive(t.text));
+                let at_start = i == 0;
+                if first_ok && end >= i && (!at_start || end > i) {
+                    let span = Span::new(t.start, toks[end].end);
+                    out.push(Mention {
+                        span,
+                        kind: MentionKind::Name,
+                        in_quote: false,
+                        subject_like: false,
+                    });
+                    i = end + 1;
+                    continue;
+                }
+            }
+            i += 1;
+        }
+        // Subject-likeness: not after a preposition, not a possessor.
+        for m in out.iter_mut().filter(|m| sentence.span.contains(m.span)) {
+            let before = toks.iter().rev().find(|t| t.end <= m.span.start);
+            let prep = before.is_some_and(|t| PREPOSITIONS.contains(&t.lower().as_str()));
+            let text_m = m.span.slice(text);
+            let possessive = text_m.ends_with("’s") || text_m.ends_with("'s")
+                || text[m.span.end..].starts_with("’s")
+                || text[m.span.end..].starts_with("'s");
+            m.subject_like = !prep && !possessive;
+            m.in_quote = in_quote(m.span);
+        }
+    }
+    out.sort_by_key(|m| m.span.start);
+    out
+}

@@ -1,0 +1,596 @@
+//! Attribution: pairing content (quotations and reported clauses) with the
+//! cue and speaker phrase that introduce it. Resolution of who the speaker
+//! is, and of outlet and date, comes after, in `resolve`.
+
+use serde::Serialize;
+
+use super::phrases::*;
+use crate::cues::{Cue, CueKind, is_cue_word};
+use crate::quotes::Quotation;
+use crate::sentences::Segmentation;
+use crate::text::{Span, Token, tokens, trim_span};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    Direct,
+    Mixed,
+    Indirect,
+}
+
+/// Who spoke, before resolution.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SpeakerRef {
+    /// A phrase as written ("former President Hassan Rouhani", "he").
+    Phrase { span: Span, head: Span },
+    /// The subject of the clause: the nearest subject-like mention in the
+    /// sentence before this position ("Khamenei scuttled it, warning that…").
+    ClauseSubject { sentence: Span, before: usize },
+    /// Same speaker as an earlier attribution.
+    Same(usize),
+    /// The nearest earlier speaker or person named near the quotation.
+    Nearby(usize),
+}
+
+#[derive(Debug, Clone)]
+pub struct Attribution {
+    /// The reported words: quotation content without marks, or the clause.
+    pub content: Span,
+    /// Covering span with quotation marks (PolNeAR's content span).
+    pub outer: Span,
+    /// Quotation pieces (direct, mixed), or the clause (indirect).
+    pub fragments: Vec<Span>,
+    pub kind: Kind,
+    pub cue: Option<Span>,
+    pub cue_text: Option<String>,
+    pub speaker: SpeakerRef,
+    /// The reporting clause: where outlet and date are looked for.
+    pub clause: Span,
+    pub paragraph: usize,
+    pub rule: &'static str,
+    pub confidence: f32,
+}
+
+struct SentenceTokens<'a> {
+    span: Span,
+    paragraph: usize,
+    toks: Vec<Token<'a>>,
+}
+
+/// Which token of a sentence holds byte `pos`.
+fn tok_at(toks: &[Token], pos: usize) -> usize {
+    toks.partition_point(|t| t.end <= pos)
+}
+
+fn is_quote_mark(t: &Token) -> bool {
+    matches!(t.text, "“" | "”" | "\"" | "«" | "»" | "„")
+}
+
+pub fn find_attributions(text: &str, seg: &Segmentation, quotes: &[Quotation]) -> Vec<Attribution> {
+    let sents: Vec<SentenceTokens> = seg
+        .sentences
+        .iter()
+        .map(|s| SentenceTokens {
+            span: s.span,
+            paragraph: s.paragraph,
+            toks: tokens(text, s.span),
+        })
+        .collect();
+    let inside_quote = |pos: usize| quotes.iter().any(|q| q.outer.contains_pos(pos));
+    let mut out: Vec<Attribution> = Vec::new();
+    // Cue tokens already used, as byte starts.
+    let mut used_cues: Vec<usize> = Vec::new();
+    // Quotations absorbed into a mixed indirect statement, by cue start.
+    let mut absorbed: Vec<(usize, usize)> = Vec::new(); // (quote idx, cue start)
+    // For each quotation: the attribution index it went to.
+    let mut quote_attr: Vec<Option<usize>> = vec![None; quotes.len()];
+
+    for (qi, q) in quotes.iter().enumerate() {
+        let Some(s_open) = seg.sentence_at(q.outer.start) else { continue };
+        let Some(s_close) = seg.sentence_at(q.outer.end.saturating_sub(1)) else { continue };
+        let para = seg.sentences[s_open].paragraph;
+        let quote_attr_prev = qi.checked_sub(1).and_then(|p| quote_attr[p].map(|a| (p, a)));
+
+        // A. After the quotation: “…,” he said / “…,” said Smith / “…,” Smith told.
+        if let Some((cue_i, np, st)) = cue_after(&sents[s_close], q.outer.end) {
+            let toks = &st.toks;
+            // A split quotation: “A,” he said. “B.” — the second joins the first.
+            let attr = Attribution {
+                content: q.content,
+                outer: q.outer,
+                fragments: q.fragments.clone(),
+                kind: Kind::Direct,
+                cue: Some(span_of(toks, cue_i, cue_i + 1)),
+                cue_text: Some(toks[cue_i].text.to_string()),
+                speaker: phrase(toks, np),
+                clause: Span::new(q.outer.end, st.span.end),
+                paragraph: para,
+                rule: "quote-then-cue",
+                confidence: 0.9,
+            };
+            used_cues.push(toks[cue_i].start);
+            out.push(attr);
+            quote_attr[qi] = Some(out.len() - 1);
+            continue;
+        }
+
+        // D. Joins the previous quotation of the paragraph when only its
+        // attribution clause stands between them.
+        if let Some((pq, pa)) = quote_attr_prev {
+            let prev = &quotes[pq];
+            let same_para = seg.paragraph_at(prev.outer.start) == Some(para);
+            let between = Span::new(prev.outer.end, q.outer.start);
+            let between_text = between.slice(text);
+            let has_other_cue = tokens(text, between).iter().any(|t| {
+                is_cue_word(t.text).is_some() && out[pa].cue.is_none_or(|c| c.start != t.start)
+            });
+            if same_para && !has_other_cue && between_text.len() < 120 && out[pa].rule != "intro" {
+                let a = &mut out[pa];
+                a.fragments.extend(q.fragments.iter().copied());
+                a.content = a.content.cover(q.content);
+                a.outer = a.outer.cover(q.outer);
+                if a.rule == "quote-then-cue" {
+                    a.rule = "split-quote";
+                }
+                quote_attr[qi] = Some(pa);
+                continue;
+            }
+        }
+
+        // B. Before the quotation, in its sentence: Araghchi stipulated “…”.
+        if let Some((cue_i, cue, st)) = cue_before(&sents[s_open], q.outer.start, &inside_quote) {
+            let toks = &st.toks;
+            let cue_start = toks[cue_i].start;
+            // Content right after the cue (and "that", ":" or ","): direct.
+            let mut k = cue_i + 1;
+            if cue.lemma == "tell" {
+                k = skip_addressee(toks, k);
+            }
+            while k < toks.len() && matches!(toks[k].text, "," | ":" | "that" | "—" | "–") {
+                k += 1;
+            }
+            let adjacent = toks.get(k).is_some_and(|t| t.start >= q.outer.start);
+            if !adjacent && cue.kind != CueKind::Intro && quote_words(text, q) >= 1 {
+                absorbed.push((qi, cue_start));
+                continue;
+            }
+            let speaker = speaker_for_cue(toks, cue_i, st.span);
+            if let Some(speaker) = speaker {
+                used_cues.push(cue_start);
+                out.push(Attribution {
+                    content: q.content,
+                    outer: q.outer,
+                    fragments: q.fragments.clone(),
+                    kind: Kind::Direct,
+                    cue: Some(span_of(toks, cue_i, cue_i + 1)),
+                    cue_text: Some(toks[cue_i].text.to_string()),
+                    speaker,
+                    clause: Span::new(st.span.start, q.outer.start),
+                    paragraph: para,
+                    rule: "cue-then-quote",
+                    confidence: 0.85,
+                });
+                quote_attr[qi] = Some(out.len() - 1);
+                continue;
+            }
+        }
+
+        // C. Introduced on the line before: “…quoting Araghchi as saying:”
+        if let Some((intro_sent, speaker)) = intro_before(&sents, seg, q.outer.start) {
+            let st = &sents[intro_sent];
+            out.push(Attribution {
+                content: q.content,
+                outer: q.outer,
+                fragments: q.fragments.clone(),
+                kind: Kind::Direct,
+                cue: None,
+                cue_text: None,
+                speaker,
+                clause: st.span,
+                paragraph: para,
+                rule: "intro",
+                confidence: 0.85,
+            });
+            quote_attr[qi] = Some(out.len() - 1);
+            continue;
+        }
+
+        // E. A quotation paragraph right after another attributed quotation
+        // (bullets under one intro, or a quote continued in a new paragraph).
+        let starts_para = seg
+            .paragraphs
+            .get(para)
+            .is_some_and(|p| text[p.span.start..q.outer.start].trim_matches(|c: char| c.is_whitespace() || "-*•–—".contains(c)).is_empty());
+        if starts_para
+            && let Some((pq, pa)) = quote_attr_prev
+            && seg.paragraph_at(quotes[pq].outer.start).is_some_and(|pp| pp + 1 == para)
+        {
+            let rule = if out[pa].rule == "intro" || out[pa].rule == "intro-continued" { "intro-continued" } else { "continued-paragraph" };
+            let clause = if rule == "intro-continued" { out[pa].clause } else { Span::new(q.outer.end, q.outer.end) };
+            out.push(Attribution {
+                content: q.content,
+                outer: q.outer,
+                fragments: q.fragments.clone(),
+                kind: Kind::Direct,
+                cue: None,
+                cue_text: None,
+                speaker: SpeakerRef::Same(pa),
+                clause,
+                paragraph: para,
+                rule,
+                confidence: if rule == "intro-continued" { 0.8 } else { 0.6 },
+            });
+            quote_attr[qi] = Some(out.len() - 1);
+            continue;
+        }
+
+        // F. A long, sentence-like quotation with no cue: someone said it.
+        // Short ones without a speaker are scare quotes, not statements.
+        if q.word_count(text) >= 8 && q.closed {
+            out.push(Attribution {
+                content: q.content,
+                outer: q.outer,
+                fragments: q.fragments.clone(),
+                kind: Kind::Direct,
+                cue: None,
+                cue_text: None,
+                speaker: SpeakerRef::Nearby(q.outer.start),
+                clause: Span::new(q.outer.end, q.outer.end),
+                paragraph: para,
+                rule: "uncued-quote",
+                confidence: 0.4,
+            });
+            quote_attr[qi] = Some(out.len() - 1);
+        }
+    }
+
+    // Reported clauses: indirect (and mixed) statements.
+    for st in &sents {
+        indirect_in_sentence(text, st, quotes, &absorbed, &used_cues, &inside_quote, &mut out);
+    }
+    // Creation order is kept: `SpeakerRef::Same` points into it.
+    out
+}
+
+fn quote_words(text: &str, q: &Quotation) -> usize {
+    q.word_count(text)
+}
+
+fn phrase(toks: &[Token], np: NpRange) -> SpeakerRef {
+    let head = head_index(toks, np);
+    SpeakerRef::Phrase {
+        span: span_of(toks, np.0, np.1),
+        head: span_of(toks, head, head + 1),
+    }
+}
+
+/// After a closing mark: `, he said` / `, said Smith` / ` Smith told reporters`.
+fn cue_after<'s, 'a>(st: &'s SentenceTokens<'a>, after: usize) -> Option<(usize, NpRange, &'s SentenceTokens<'a>)> {
+    let toks = &st.toks;
+    let mut i = tok_at(toks, after);
+    while i < toks.len() && matches!(toks[i].text, "," | "—" | "–" | "-") {
+        i += 1;
+    }
+    let first = *toks.get(i)?;
+    if let Some(cue) = is_cue_word(first.text)
+        && matches!(cue.kind, CueKind::Speech | CueKind::Cognition)
+        && !first.text.ends_with("ing")
+    {
+        let np = subject_after(toks, i)?;
+        let has_term = toks[np.0].is_capitalized();
+        return plausible_speaker(toks, np, has_term).then_some((i, np, st));
+    }
+    // Phrase then cue, within a few words.
+    let mut k = i;
+    while k < toks.len() && k - i < 10 {
+        let t = toks[k];
+        if let Some(cue) = is_cue_word(t.text)
+            && matches!(cue.kind, CueKind::Speech | CueKind::Cognition)
+            && k > i
+        {
+            let np = subject_before(toks, k).filter(|np| np.0 >= i)?;
+            let has_term = toks[np.0..np.1].iter().any(|t| t.is_capitalized());
+            return plausible_speaker(toks, np, has_term).then_some((k, np, st));
+        }
+        if !t.is_word() && t.text != "," && t.text != "." {
+            return None;
+        }
+        k += 1;
+    }
+    None
+}
+
+/// The last cue before `before` in the sentence, outside quotations.
+fn cue_before<'s, 'a>(
+    st: &'s SentenceTokens<'a>,
+    before: usize,
+    inside_quote: &dyn Fn(usize) -> bool,
+) -> Option<(usize, Cue, &'s SentenceTokens<'a>)> {
+    let toks = &st.toks;
+    let end = tok_at(toks, before);
+    (0..end).rev().find_map(|i| {
+        let t = toks[i];
+        if inside_quote(t.start) {
+            return None;
+        }
+        is_cue_word(t.text).map(|c| (i, c, st))
+    })
+}
+
+/// The speaker of a cue inside a sentence: its subject phrase, the object of
+/// "quoting X as saying", or the clause subject for "…, warning that".
+fn speaker_for_cue(toks: &[Token], cue_i: usize, sentence: Span) -> Option<SpeakerRef> {
+    let word = toks[cue_i].lower();
+    // quoting X as saying / quoted X as saying / X was quoted as saying
+    if word.ends_with("ing") && cue_i >= 1 && toks[cue_i - 1].lower() == "as" {
+        let mut j = cue_i - 1;
+        let mut np_end = j;
+        while j > 0 && cue_i - j < 10 {
+            j -= 1;
+            let l = toks[j].lower();
+            if l == "quoting" || l == "quoted" || l == "citing" || l == "cited" {
+                if j + 1 < np_end {
+                    return Some(phrase(toks, (j + 1, np_end)));
+                }
+                // "X was quoted as saying": the subject before "was quoted".
+                let np = subject_before(toks, j)?;
+                return Some(phrase(toks, np));
+            }
+            if !toks[j].is_word() {
+                np_end = np_end.min(j);
+                break;
+            }
+        }
+    }
+    if word.ends_with("ing") {
+        let prev = cue_i.checked_sub(1).map(|p| toks[p].lower());
+        let participle = prev.as_deref().is_some_and(|p| {
+            matches!(p, "," | "remarks" | "comments" | "statement" | "statements" | "message" | "letter" | "speech" | "post" | "tweet" | "editorial" | "article" | "interview" | "—")
+        });
+        if participle {
+            return Some(SpeakerRef::ClauseSubject { sentence, before: toks[cue_i].start });
+        }
+    }
+    let np = subject_before(toks, cue_i)?;
+    // A coordinated cue: "expressed X and emphasized that" → the first subject.
+    if np.1 < cue_i && matches!(toks[np.1].lower().as_str(), "and") {
+        return Some(SpeakerRef::ClauseSubject { sentence, before: toks[cue_i].start });
+    }
+    let has_term = toks[np.0..np.1].iter().any(|t| t.is_capitalized());
+    if !plausible_speaker(toks, np, has_term) {
+        // "he made remarks suggesting" style: look for the clause subject.
+        return None;
+    }
+    Some(phrase(toks, np))
+}
+
+/// A quotation that opens a paragraph right after a sentence ending in ':'
+/// (or a paragraph of quotation bullets under such a line).
+fn intro_before(sents: &[SentenceTokens], seg: &Segmentation, pos: usize) -> Option<(usize, SpeakerRef)> {
+    let si = seg.sentence_at(pos)?;
+    // The sentence before the quotation's sentence, or the quotation's own
+    // sentence when the colon is inside it.
+    let candidates = [si.checked_sub(1), Some(si)];
+    for cand in candidates.into_iter().flatten() {
+        let st = &sents[cand];
+        let toks: Vec<&Token> = st.toks.iter().filter(|t| t.end <= pos).collect();
+        let Some(last) = toks.last() else { continue };
+        if last.text != ":" {
+            continue;
+        }
+        // The speaker: "quoting X as saying", a cue's subject, or the first
+        // subject-like phrase of the sentence.
+        let n = toks.len();
+        for i in (0..n).rev() {
+            if let Some(cue) = is_cue_word(st.toks[i].text)
+                && cue.kind != CueKind::Stance
+                && let Some(sp) = speaker_for_cue(&st.toks, i, st.span)
+            {
+                return Some((cand, sp));
+            }
+        }
+        for i in (0..n).rev() {
+            if is_cue_word(st.toks[i].text).is_some()
+                && let Some(sp) = speaker_for_cue(&st.toks, i, st.span)
+            {
+                return Some((cand, sp));
+            }
+        }
+        return Some((cand, SpeakerRef::ClauseSubject { sentence: st.span, before: last.start }));
+    }
+    None
+}
+
+#[allow(clippy::too_many_arguments)]
+fn indirect_in_sentence(
+    text: &str,
+    st: &SentenceTokens,
+    quotes: &[Quotation],
+    absorbed: &[(usize, usize)],
+    used_cues: &[usize],
+    inside_quote: &dyn Fn(usize) -> bool,
+    out: &mut Vec<Attribution>,
+) {
+    let toks = &st.toks;
+    if toks.is_empty() {
+        return;
+    }
+    let ends_with_colon = toks.last().is_some_and(|t| t.text == ":");
+    // Candidate cues with their speakers, left to right.
+    let mut cands: Vec<(usize, Cue, SpeakerRef, Option<NpRange>)> = Vec::new();
+    for (i, t) in toks.iter().enumerate() {
+        if inside_quote(t.start) || used_cues.contains(&t.start) {
+            continue;
+        }
+        // according to X
+        if t.lower() == "according" && toks.get(i + 1).is_some_and(|n| n.lower() == "to") {
+            let np = subject_after(toks, i + 1);
+            if let Some(np) = np {
+                cands.push((i, Cue { lemma: "according to", kind: CueKind::Speech }, phrase(toks, np), Some(np)));
+            }
+            continue;
+        }
+        // consensus among analysts that …
+        if matches!(t.lower().as_str(), "consensus" | "agreement") && toks.get(i + 1).is_some_and(|n| n.lower() == "among") {
+            if let Some(np) = subject_after(toks, i + 1) {
+                cands.push((i, Cue { lemma: "consensus", kind: CueKind::Speech }, phrase(toks, np), Some(np)));
+            }
+            continue;
+        }
+        let Some(cue) = is_cue_word(t.text) else { continue };
+        if cue.kind == CueKind::Intro {
+            continue;
+        }
+        // Passive "was told", "is expected": not the subject's speech.
+        if i > 0 && matches!(toks[i - 1].lower().as_str(), "was" | "were" | "be" | "been" | "being" | "is" | "are")
+            && t.text.ends_with("ed")
+            || matches!(t.lower().as_str(), "known" | "written" | "thought")
+        {
+            continue;
+        }
+        // Nouns that look like cue verbs: "the report", "a claim".
+        if i > 0 && is_determiner(&toks[i - 1].lower()) {
+            continue;
+        }
+        if let Some(sp) = speaker_for_cue(toks, i, st.span) {
+            let np = match &sp {
+                SpeakerRef::Phrase { span, .. } => Some((tok_at(toks, span.start), tok_at(toks, span.end - 1) + 1)),
+                _ => None,
+            };
+            cands.push((i, cue, sp, np));
+        } else if matches!(cue.kind, CueKind::Speech)
+            && i > 0
+            && toks[i - 1].text == ","
+            && let Some(np) = subject_after(toks, i)
+            && plausible_speaker(toks, np, toks[np.0].is_capitalized())
+        {
+            // "…, said the spokesman." — inverted, content before.
+            cands.push((i, cue, phrase(toks, np), Some(np)));
+        }
+    }
+    let sentence_end = {
+        let mut e = toks.len();
+        while e > 0 && matches!(toks[e - 1].text, "." | "!" | "?" | ":" | ";" | "”" | "\"") {
+            e -= 1;
+        }
+        e
+    };
+    for (ci, (i, cue, speaker, np)) in cands.iter().enumerate() {
+        let i = *i;
+        // Where the next statement's speaker starts, this content ends.
+        let next_limit = cands.get(ci + 1).map(|(j, _, _, nnp)| {
+            let s = nnp.map(|n| n.0.min(*j)).unwrap_or(*j);
+            let mut s = s.min(*j);
+            // Drop a joining ", while" / "and" before the next speaker.
+            while s > i + 1 && matches!(toks[s - 1].lower().as_str(), "," | "while" | "and" | "but" | "whereas" | ";" | "as") {
+                s -= 1;
+            }
+            s
+        });
+        let end = next_limit.unwrap_or(sentence_end).min(sentence_end);
+        let np_after_cue = np.is_some_and(|n| n.0 > i);
+        let (content_start, rule) = if cue.lemma == "according to" || cue.lemma == "consensus" {
+            let npe = np.map(|n| n.1).unwrap_or(i + 2);
+            let mut k = npe;
+            if cue.lemma == "consensus" && toks.get(k).is_some_and(|t| t.lower() == "that") {
+                k += 1;
+            } else {
+                while k < toks.len() && toks[k].text == "," {
+                    k += 1;
+                }
+            }
+            if k < end && (cue.lemma == "consensus" || toks.get(npe).is_some_and(|t| t.text == ",")) {
+                (Some(k), if cue.lemma == "consensus" { "consensus-among" } else { "according-to" })
+            } else {
+                (None, "according-to-after")
+            }
+        } else if np_after_cue {
+            (None, "clause-then-cue")
+        } else if let Some(k) = that_clause_start(toks, i) {
+            (Some(k), "cue-that-clause")
+        } else {
+            let mut k = i + 1;
+            if cue.lemma == "tell" {
+                k = skip_addressee(toks, k);
+            }
+            if matches!(cue.kind, CueKind::Stance) {
+                if toks.get(k).is_some_and(|t| t.lower() == "out") {
+                    k += 1;
+                }
+                (Some(k), "stance-object")
+            } else if toks.get(k).is_some_and(|t| t.text == "," || t.text == ":") && toks.get(k + 1).is_some_and(|t| !is_quote_mark(t)) && cue.kind == CueKind::Speech {
+                (Some(k + 1), "cue-clause")
+            } else if cue.kind == CueKind::Speech
+                && toks.get(k).is_some_and(|t| t.is_word() && !is_preposition(&t.lower()))
+                && cue.lemma != "ask"
+            {
+                (Some(k), "cue-clause")
+            } else {
+                (None, "clause-then-cue")
+            }
+        };
+        let (content, rule) = match content_start {
+            Some(k) if k < end => (span_of(toks, k, end), rule),
+            Some(_) => continue,
+            None => {
+                // Content before: "CLAUSE, he said." / "CLAUSE, according to X."
+                let first = np.map(|n| n.0.min(i)).unwrap_or(i);
+                let mut b = first;
+                if b == 0 || toks[b - 1].text != "," {
+                    continue;
+                }
+                b -= 1;
+                // Only a short tail may follow the cue ("…, he said on Monday.").
+                let tail_start = np.map(|n| n.1.max(i + 1)).unwrap_or(i + 1);
+                if sentence_end.saturating_sub(tail_start) > 6 {
+                    continue;
+                }
+                let start = if ci > 0 { continue } else { 0 };
+                if b <= start {
+                    continue;
+                }
+                (span_of(toks, start, b), if rule == "according-to-after" { "clause-according-to" } else { "clause-then-cue" })
+            }
+        };
+        let content = trim_span(text, content, &[',', ';', '—', '–']);
+        if content.slice(text).split_whitespace().count() < 2 || ends_with_colon && content.end >= st.span.end.saturating_sub(2) {
+            continue;
+        }
+        // Quotations inside the clause make it mixed (or direct).
+        let inner: Vec<&Quotation> = quotes
+            .iter()
+            .enumerate()
+            .filter(|(qi, q)| content.overlaps(q.outer) && (absorbed.iter().any(|(a, _)| a == qi) || content.contains(q.outer)))
+            .map(|(_, q)| q)
+            .collect();
+        let quoted: usize = inner.iter().map(|q| q.outer.len()).sum();
+        let kind = if inner.is_empty() {
+            Kind::Indirect
+        } else if quoted * 10 >= content.len() * 9 {
+            Kind::Direct
+        } else {
+            Kind::Mixed
+        };
+        let outer = inner.iter().fold(content, |acc, q| acc.cover(q.outer));
+        let fragments = if inner.is_empty() { vec![content] } else { inner.iter().map(|q| q.content).collect() };
+        let confidence = match (rule, cue.kind) {
+            ("according-to" | "clause-according-to", _) => 0.8,
+            (_, CueKind::Speech) => 0.75,
+            (_, CueKind::Cognition) => 0.6,
+            _ => 0.55,
+        };
+        out.push(Attribution {
+            content: outer,
+            outer,
+            fragments,
+            kind,
+            cue: Some(span_of(toks, i, i + 1)),
+            cue_text: Some(if cue.lemma == "according to" { "according to".to_string() } else { toks[i].text.to_string() }),
+            speaker: speaker.clone(),
+            clause: st.span,
+            paragraph: st.paragraph,
+            rule,
+            confidence,
+        });
+    }
+}

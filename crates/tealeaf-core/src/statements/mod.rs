@@ -1,0 +1,239 @@
+//! Statements: who said what, in which role, through which outlet, on which
+//! day — each pointing back to its evidence with char offsets.
+//!
+//! `extract` runs the whole pure pipeline on one document:
+//! sentences → quotations → dates → mentions → attributions → resolution.
+
+mod attribution;
+mod phrases;
+mod resolve;
+
+use serde::Serialize;
+
+pub use attribution::{Attribution, Kind, SpeakerRef, find_attributions};
+pub use resolve::{Resolver, Speaker};
+
+use crate::dates::{DateIndex, ResolvedDate, find_dates};
+use crate::document::Document;
+use crate::mentions::find_mentions;
+use crate::pack::Pack;
+use crate::quotes::find_quotations;
+use crate::sentences::{segment, split_sentences};
+use crate::text::{CharMap, Span, trim_span};
+
+/// One attributed statement. Field names match the gold files of
+/// `../shared/seeds` so the scorers read this output directly.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Statement {
+    /// The document id (file name for files).
+    pub doc: String,
+    /// Char offsets `[start, end)` of `text` in the document body.
+    pub span: [usize; 2],
+    pub text: String,
+    /// Char offsets of the whole quotation or clause this statement is part of
+    /// (with quotation marks), shared by the parts of one attribution.
+    pub quote_span: [usize; 2],
+    /// Index of the attribution within the document (parts share it).
+    pub attribution: usize,
+    pub kind: Kind,
+    pub direct: bool,
+    pub speaker: Option<String>,
+    pub speaker_mention: Option<String>,
+    pub speaker_span: Option<[usize; 2]>,
+    pub speaker_role: Option<String>,
+    pub speaker_id: Option<String>,
+    pub faction: Option<String>,
+    pub outlet: Option<String>,
+    pub outlet_id: Option<String>,
+    pub outlet_affiliation: Option<String>,
+    pub date: Option<String>,
+    /// day | week | month | year | published (the publication date, as a fallback)
+    pub date_precision: Option<String>,
+    pub cue: Option<String>,
+    pub confidence: f32,
+    /// The rules that decided: attribution, speaker resolution, date.
+    pub rule: String,
+}
+
+/// Limits that keep one document's cost bounded.
+#[derive(Debug, Clone, Copy)]
+pub struct ExtractOptions {
+    pub max_statements: usize,
+}
+
+impl Default for ExtractOptions {
+    fn default() -> Self {
+        ExtractOptions { max_statements: 10_000 }
+    }
+}
+
+/// Extracts the statements of one document. Pure: no I/O, no global state.
+pub fn extract(doc: &Document, pack: &Pack) -> Vec<Statement> {
+    extract_with(doc, pack, &ExtractOptions::default())
+}
+
+pub fn extract_with(doc: &Document, pack: &Pack, opts: &ExtractOptions) -> Vec<Statement> {
+    let text = doc.body.as_str();
+    let seg = segment(text);
+    let quotes = find_quotations(text, &seg);
+    let dates: DateIndex = find_dates(text, &seg, doc.meta.published);
+    let mentions = find_mentions(text, &seg, &quotes, pack);
+    let attrs = find_attributions(text, &seg, &quotes);
+    let quotes_outer: Vec<Span> = quotes.iter().map(|q| q.outer).collect();
+
+    let mut resolver = Resolver {
+        text,
+        pack,
+        mentions: &mentions,
+        seg: &seg,
+        dates: &dates,
+        history: Vec::new(),
+    };
+    // Resolve in document order of the reporting clause, so pronouns and
+    // "the editorial" see the speakers before them.
+    let mut order: Vec<usize> = (0..attrs.len()).collect();
+    order.sort_by_key(|&i| (attrs[i].content.start.min(attrs[i].clause.start), i));
+    let mut speakers: Vec<Option<Speaker>> = vec![None; attrs.len()];
+    let mut dated: Vec<Option<(ResolvedDate, &'static str)>> = vec![None; attrs.len()];
+    for &i in &order {
+        let a = &attrs[i];
+        let date = resolver.date(a).or_else(|| match &a.speaker {
+            SpeakerRef::Same(j) => dated[*j],
+            _ => None,
+        });
+        let on = date.map(|d| d.0.date).or(dates.published);
+        let speaker = resolver.resolve_speaker(a, on, &speakers);
+        if let Some(s) = &speaker {
+            let pos = s.mention_span.map(|m| m.start).unwrap_or(a.content.start);
+            resolver.history.push((pos, s.clone()));
+        }
+        speakers[i] = speaker;
+        dated[i] = date;
+    }
+    // Undated statements: the same words quoted elsewhere with a date, the
+    // same speaker's dated entries (press reviews), the paragraph's last date,
+    // then the publication date.
+    let has_sections = dates.section.iter().any(Option::is_some);
+    for i in 0..attrs.len() {
+        if dated[i].is_some() {
+            continue;
+        }
+        let a = &attrs[i];
+        let words = normalise(a.content.slice(text));
+        let same_words = (0..attrs.len()).find(|&j| {
+            j != i && dated[j].is_some() && words.len() > 20 && normalise(attrs[j].content.slice(text)).contains(&words)
+        });
+        if let Some(j) = same_words {
+            dated[i] = dated[j].map(|(d, _)| (d, "same-quote-elsewhere"));
+            continue;
+        }
+        let actor = speakers[i].as_ref().and_then(|s| s.actor);
+        if has_sections
+            && actor.is_some()
+            && dates.section.get(a.paragraph).is_some_and(Option::is_none)
+            && let Some(d) = (0..attrs.len())
+                .filter(|&j| j != i && speakers[j].as_ref().and_then(|s| s.actor) == actor)
+                .filter_map(|j| dated[j].filter(|(_, how)| *how == "section-date").map(|(d, _)| d))
+                .min_by_key(|d| d.date)
+        {
+            dated[i] = Some((d, "speaker-section-date"));
+            continue;
+        }
+        if let Some(d) = resolver.paragraph_date(a, &quotes_outer) {
+            dated[i] = Some((d, "paragraph-date"));
+            continue;
+        }
+        dated[i] = resolver.publication_date().map(|d| (d, "publication-date"));
+    }
+
+    let chars = CharMap::new(text);
+    let cspan = |s: Span| [chars.char_offset(s.start), chars.char_offset(s.end)];
+    let mut out = Vec::new();
+    for i in 0..attrs.len() {
+        let a = &attrs[i];
+        let speaker = speakers[i].clone().unwrap_or_default();
+        let date = dated[i];
+        let on = date.map(|d| d.0.date).or(dates.published);
+        let actor = speaker.actor.map(|x| &pack.actors[x]);
+        let role = match speaker.actor {
+            Some(x) => pack.role_on(x, on).or(speaker.text_role.clone()),
+            None => speaker.text_role.clone(),
+        };
+        let faction = speaker.actor.and_then(|x| pack.faction_on(x, on));
+        let outlet = resolver.outlet(a, Some(&speaker));
+        let (outlet_name, outlet_id, affiliation) = match outlet {
+            Some((o, text_aff)) => {
+                let o = &pack.outlets[o];
+                (Some(o.name.clone()), Some(o.id.clone()), text_aff.or(o.affiliation.clone()))
+            }
+            None => (None, None, None),
+        };
+        let (date_str, precision, date_rule) = match date {
+            Some((d, how)) => (
+                Some(d.render()),
+                Some(if how == "publication-date" { "published".to_string() } else { format!("{:?}", d.precision).to_lowercase() }),
+                how,
+            ),
+            None => (None, None, "no-date"),
+        };
+        let speaker_conf = match speaker.method {
+            "pack-name" | "pack-name-earlier" | "outlet" | "outlet-organ" => 1.0,
+            "role-on-date" | "pack-name-on-date" | "text-name" => 0.9,
+            "pronoun" | "outlet-noun" | "same-as-previous" => 0.85,
+            "phrase" => 0.8,
+            _ => 0.5,
+        };
+        let rule = format!("{}; speaker:{}; date:{}", a.rule, if speaker.method.is_empty() { "none" } else { speaker.method }, date_rule);
+        // A direct quotation making several claims: one statement per sentence.
+        let parts: Vec<Span> = if a.kind == Kind::Direct {
+            a.fragments
+                .iter()
+                .flat_map(|f| split_sentences(text, *f))
+                .map(|s| trim_span(text, s, &['“', '”', '"', '‘', '’', ',', '—', '–', '-', '…', ' ']))
+                .filter(|s| s.slice(text).chars().any(char::is_alphanumeric))
+                .collect()
+        } else {
+            vec![a.content]
+        };
+        for part in parts {
+            if out.len() >= opts.max_statements {
+                return out;
+            }
+            out.push(Statement {
+                doc: doc.id.clone(),
+                span: cspan(part),
+                text: part.slice(text).to_string(),
+                quote_span: cspan(a.outer),
+                attribution: i,
+                kind: a.kind,
+                direct: a.kind == Kind::Direct,
+                speaker: speaker.name.clone(),
+                speaker_mention: speaker.mention.clone(),
+                speaker_span: speaker.mention_span.map(cspan),
+                speaker_role: role.clone(),
+                speaker_id: actor.map(|x| x.id.clone()),
+                faction: faction.clone(),
+                outlet: outlet_name.clone(),
+                outlet_id: outlet_id.clone(),
+                outlet_affiliation: affiliation.clone(),
+                date: date_str.clone(),
+                date_precision: precision.clone(),
+                cue: a.cue_text.clone(),
+                confidence: (a.confidence * speaker_conf * 100.0).round() / 100.0,
+                rule: rule.clone(),
+            });
+        }
+    }
+    out.sort_by_key(|s| (s.span[0], s.span[1]));
+    out
+}
+
+fn normalise(s: &str) -> String {
+    s.chars()
+        .filter(|c| c.is_alphanumeric() || c.is_whitespace())
+        .flat_map(char::to_lowercase)
+        .collect::<String>()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}

@@ -1,0 +1,211 @@
+//! Small text utilities shared by the stages: byte spans, byte → char offset
+//! conversion, and a word tokenizer that keeps byte offsets.
+//!
+//! Internally every stage works on byte offsets into the document body (cheap
+//! slicing); output converts them to char offsets once, with [`CharMap`].
+
+use serde::Serialize;
+
+/// A half-open byte range `[start, end)` into the document body.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize)]
+pub struct Span {
+    pub start: usize,
+    pub end: usize,
+}
+
+impl Span {
+    pub fn new(start: usize, end: usize) -> Span {
+        Span { start, end }
+    }
+    pub fn len(self) -> usize {
+        self.end.saturating_sub(self.start)
+    }
+    pub fn is_empty(self) -> bool {
+        self.end <= self.start
+    }
+    pub fn contains(self, other: Span) -> bool {
+        self.start <= other.start && other.end <= self.end
+    }
+    pub fn contains_pos(self, pos: usize) -> bool {
+        self.start <= pos && pos < self.end
+    }
+    pub fn overlaps(self, other: Span) -> bool {
+        self.start < other.end && other.start < self.end
+    }
+    pub fn cover(self, other: Span) -> Span {
+        Span::new(self.start.min(other.start), self.end.max(other.end))
+    }
+    pub fn slice(self, text: &str) -> &str {
+        text.get(self.start..self.end).unwrap_or("")
+    }
+}
+
+/// Converts byte offsets of one text to char (Unicode code point) offsets.
+pub struct CharMap {
+    /// Char offset at each byte that starts a char; ASCII-only texts skip it.
+    table: Option<Vec<u32>>,
+    len_bytes: usize,
+}
+
+impl CharMap {
+    pub fn new(text: &str) -> CharMap {
+        if text.is_ascii() {
+            return CharMap {
+                table: None,
+                len_bytes: text.len(),
+            };
+        }
+        let mut table = vec![0u32; text.len() + 1];
+        let mut chars = 0u32;
+        let mut last = 0;
+        for (b, _) in text.char_indices() {
+            for slot in &mut table[last..=b] {
+                *slot = chars;
+            }
+            chars += 1;
+            last = b + 1;
+        }
+        for slot in &mut table[last..] {
+            *slot = chars;
+        }
+        CharMap {
+            table: Some(table),
+            len_bytes: text.len(),
+        }
+    }
+
+    pub fn char_offset(&self, byte: usize) -> usize {
+        let byte = byte.min(self.len_bytes);
+        match &self.table {
+            None => byte,
+            Some(t) => t[byte] as usize,
+        }
+    }
+}
+
+/// A word or punctuation token with its byte span.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Token<'a> {
+    pub text: &'a str,
+    pub start: usize,
+    pub end: usize,
+}
+
+impl Token<'_> {
+    pub fn is_word(&self) -> bool {
+        self.text.chars().next().is_some_and(char::is_alphanumeric)
+    }
+    pub fn is_capitalized(&self) -> bool {
+        self.text.chars().next().is_some_and(char::is_uppercase)
+    }
+    pub fn lower(&self) -> String {
+        self.text.to_lowercase()
+    }
+}
+
+/// Splits `text[span]` into words (letters and digits with inner apostrophes,
+/// hyphens and dots, as in "U.S", "Iran’s", "IRGC-affiliated") and single
+/// punctuation characters. Whitespace is dropped.
+pub fn tokens(text: &str, span: Span) -> Vec<Token<'_>> {
+    let mut out = Vec::new();
+    let Some(slice) = text.get(span.start..span.end) else {
+        return out;
+    };
+    let mut iter = slice.char_indices().peekable();
+    while let Some((i, c)) = iter.next() {
+        if c.is_whitespace() || is_invisible(c) {
+            continue;
+        }
+        let start = span.start + i;
+        if c.is_alphanumeric() {
+            let mut end = start + c.len_utf8();
+            while let Some(&(j, d)) = iter.peek() {
+                if d.is_alphanumeric() {
+                    end = span.start + j + d.len_utf8();
+                    iter.next();
+                } else if matches!(d, '\'' | '’' | '-' | '.' | '\u{2011}') {
+                    // Keep joiners only when a letter or digit follows.
+                    let after = slice[j + d.len_utf8()..].chars().next();
+                    if after.is_some_and(char::is_alphanumeric) {
+                        end = span.start + j + d.len_utf8();
+                        iter.next();
+                    } else {
+                        break;
+                    }
+                } else {
+                    break;
+                }
+            }
+            out.push(Token {
+                text: &text[start..end],
+                start,
+                end,
+            });
+        } else {
+            let end = start + c.len_utf8();
+            out.push(Token {
+                text: &text[start..end],
+                start,
+                end,
+            });
+        }
+    }
+    out
+}
+
+/// Zero-width and bidi control characters: ignored between words.
+pub fn is_invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{feff}'
+    )
+}
+
+/// Strips a trailing possessive ("Iran’s" → "Iran").
+pub fn strip_possessive(word: &str) -> &str {
+    word.strip_suffix("'s")
+        .or_else(|| word.strip_suffix("’s"))
+        .or_else(|| word.strip_suffix("'"))
+        .or_else(|| word.strip_suffix("’"))
+        .unwrap_or(word)
+}
+
+/// Trims whitespace and the given punctuation from both ends of a span.
+pub fn trim_span(text: &str, span: Span, punct: &[char]) -> Span {
+    let s = span.slice(text);
+    let trimmed_start = s.trim_start_matches(|c: char| c.is_whitespace() || punct.contains(&c));
+    let start = span.start + (s.len() - trimmed_start.len());
+    let trimmed = trimmed_start.trim_end_matches(|c: char| c.is_whitespace() || punct.contains(&c));
+    Span::new(start, start + trimmed.len())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn char_map_counts_code_points() {
+        let text = "Iran’s “talks” é";
+        let map = CharMap::new(text);
+        let byte = text.find("talks").unwrap();
+        assert_eq!(map.char_offset(byte), 8);
+        assert_eq!(map.char_offset(text.len()), text.chars().count());
+    }
+
+    #[test]
+    fn tokens_keep_abbreviations_and_possessives_together() {
+        let text = "The U.S. and Iran’s IRGC-affiliated daily said: “no.”";
+        let toks: Vec<&str> = tokens(text, Span::new(0, text.len())).iter().map(|t| t.text).collect();
+        assert_eq!(
+            toks,
+            vec!["The", "U.S", ".", "and", "Iran’s", "IRGC-affiliated", "daily", "said", ":", "“", "no", ".", "”"]
+        );
+    }
+
+    #[test]
+    fn trim_span_drops_punctuation() {
+        let text = "  “hello,” ";
+        let s = trim_span(text, Span::new(0, text.len()), &['“', '”', ',']);
+        assert_eq!(s.slice(text), "hello");
+    }
+}
