@@ -115,8 +115,11 @@ pub fn find_mentions(text: &str, seg: &Segmentation, quotes: &[Quotation], pack:
                     }
                 }
                 let first_ok = !NOT_NAMES.contains(&crate::text::strip_possessive(t.text));
+                // A lone capitalised word opening a sentence is a name only
+                // when a verb-like lower-case word follows ("Clinton tweeted").
                 let at_start = i == 0;
-                if first_ok && end >= i && (!at_start || end > i) {
+                let verb_follows = toks.get(end + 1).is_some_and(|n| n.is_word() && !n.is_capitalized());
+                if first_ok && end >= i && (!at_start || end > i || verb_follows) {
                     let span = Span::new(t.start, toks[end].end);
                     out.push(Mention {
                         span,

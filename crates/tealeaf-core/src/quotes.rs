@@ -44,6 +44,13 @@ fn marks(text: &str, para: Span) -> Vec<(usize, usize, Mark)> {
         let prev = s[..i].chars().next_back();
         let next = s[i + c.len_utf8()..].chars().next();
         match c {
+            // A “ after a comma or full stop and before a space closes a
+            // quotation (a common typesetting slip).
+            '“' if prev.is_some_and(|p| matches!(p, ',' | '.' | '?' | '!'))
+                && next.is_none_or(char::is_whitespace) =>
+            {
+                out.push((pos, c.len_utf8(), Mark::Close))
+            }
             '“' | '„' | '«' => out.push((pos, c.len_utf8(), Mark::Open)),
             '”' | '»' => out.push((pos, c.len_utf8(), Mark::Close)),
             '"' => {

@@ -256,7 +256,12 @@ fn worded(s: &str) -> Option<NaiveDate> {
             _ => return None,
         }
     }
-    let (month, day, year) = (month?, day?, year?);
+    let (month, year) = (month?, year?);
+    let Some(day) = day else {
+        // "February 2025": the first of the month, like "2025-02".
+        let year: i32 = year.parse().ok()?;
+        return NaiveDate::from_ymd_opt(year, month, 1).filter(|_| year >= 1000);
+    };
     // The day must sit right beside the month ("27 Feb", "Feb 27").
     let (m_at, d_at) = (month_at?, day_at?);
     if m_at.abs_diff(d_at) != 1 && !(lower.contains(" of ") && m_at.abs_diff(d_at) == 2) {
@@ -311,6 +316,8 @@ mod tests {
         assert_eq!(parse_date("2025-02"), d(2025, 2, 1));
         assert_eq!(parse_date("2025"), d(2025, 1, 1));
         assert_eq!(parse_date("2025-13"), None);
+        assert_eq!(parse_date("February 2025"), d(2025, 2, 1));
+        assert_eq!(parse_date("Feb. 2025"), d(2025, 2, 1));
     }
 
     #[test]
@@ -349,7 +356,6 @@ mod tests {
             "2025-02-30",
             "31 April 2025",
             "the talks in Geneva",
-            "Feb 2025",
             "27 February",
             "12345",
             "2025-02-27 and more words",

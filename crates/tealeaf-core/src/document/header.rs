@@ -305,7 +305,10 @@ mod tests {
         assert_eq!(&text[s.body_start..], s.body);
         let m = &s.meta;
         assert_eq!(m.title.as_deref(), Some("Talks resume in a lakeside town"));
-        assert_eq!(m.url.as_deref(), Some("https://example.org/news/talks?id=7"));
+        assert_eq!(
+            m.url.as_deref(),
+            Some("https://example.org/news/talks?id=7")
+        );
         assert_eq!(m.published, NaiveDate::from_ymd_opt(2025, 2, 27));
         assert_eq!(m.published_raw.as_deref(), Some("2025-02-27"));
         assert_eq!(m.outlet.as_deref(), Some("Example Wire"));
@@ -328,7 +331,10 @@ mod tests {
         let text = "source: Wire A\noutlet: Paper B\n\nBody.";
         let s = split("c.txt", text).unwrap();
         assert_eq!(s.meta.outlet.as_deref(), Some("Paper B"));
-        assert_eq!(s.meta.extra.get("source").map(String::as_str), Some("Wire A"));
+        assert_eq!(
+            s.meta.extra.get("source").map(String::as_str),
+            Some("Wire A")
+        );
     }
 
     #[test]
@@ -374,7 +380,9 @@ mod tests {
         let text = "title: Half a header\nauthor: Someone\nThis line has no colon\n\nBody";
         let err = split("h.txt", text).unwrap_err();
         match &err {
-            DocumentError::BrokenHeader { source_name, line, .. } => {
+            DocumentError::BrokenHeader {
+                source_name, line, ..
+            } => {
                 assert_eq!(source_name, "h.txt");
                 assert_eq!(*line, 3);
             }
@@ -446,7 +454,9 @@ mod tests {
     fn front_matter_never_closed() {
         let err = split("m.md", "---\ntitle: Open\n\nBody text without end").unwrap_err();
         match err {
-            DocumentError::BrokenHeader { line, ref reason, .. } => {
+            DocumentError::BrokenHeader {
+                line, ref reason, ..
+            } => {
                 // The blank line is allowed; "Body text…" has no colon.
                 assert_eq!(line, 4, "{reason}");
             }
@@ -454,7 +464,9 @@ mod tests {
         }
         let err = split("n.md", "---\ntitle: Open\nauthor: X\n").unwrap_err();
         match err {
-            DocumentError::BrokenHeader { line, ref reason, .. } => {
+            DocumentError::BrokenHeader {
+                line, ref reason, ..
+            } => {
                 assert_eq!(line, 1);
                 assert!(reason.contains("never closed"));
             }

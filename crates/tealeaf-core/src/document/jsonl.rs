@@ -107,8 +107,8 @@ fn record(
         .filter(|s| !s.trim().is_empty())
         .unwrap_or_else(|| format!("{base_id}#{number}"));
     let pairs = map.iter().filter_map(|(k, v)| {
-        let skip = k.eq_ignore_ascii_case("id")
-            || TEXT_KEYS.iter().any(|t| k.eq_ignore_ascii_case(t));
+        let skip =
+            k.eq_ignore_ascii_case("id") || TEXT_KEYS.iter().any(|t| k.eq_ignore_ascii_case(t));
         if skip {
             return None;
         }
@@ -156,8 +156,7 @@ fn body_of(map: &Map<String, Value>) -> Result<String, String> {
             }
         }
     }
-    Err(first_problem
-        .unwrap_or_else(|| "no \"text\", \"body\" or \"content\" field".to_string()))
+    Err(first_problem.unwrap_or_else(|| "no \"text\", \"body\" or \"content\" field".to_string()))
 }
 
 #[cfg(test)]
@@ -205,7 +204,12 @@ mod tests {
             .collect();
         assert_eq!(
             extra,
-            [("page", "4"), ("paywall", "false"), ("section", "world"), ("tags", "x, y")]
+            [
+                ("page", "4"),
+                ("paywall", "false"),
+                ("section", "world"),
+                ("tags", "x, y")
+            ]
         );
 
         let b = out[1].as_ref().unwrap();
@@ -218,7 +222,10 @@ mod tests {
         match out[2].as_ref().unwrap_err() {
             e @ DocumentError::InvalidJson { line: 5, .. } => {
                 let msg = e.to_string();
-                assert!(msg.starts_with("data/feed.jsonl: line 5: invalid JSON"), "{msg}");
+                assert!(
+                    msg.starts_with("data/feed.jsonl: line 5: invalid JSON"),
+                    "{msg}"
+                );
                 assert!(!msg.contains("line 1"), "{msg}");
             }
             e => panic!("unexpected {e:?}"),
@@ -255,8 +262,14 @@ mod tests {
 
     #[test]
     fn body_is_kept_verbatim() {
-        let out = parse("f.jsonl", br#"{"text": "  Two\r\nlines\u00e9 \ud83d\ude00  "}"#);
-        assert_eq!(out[0].as_ref().unwrap().body, "  Two\r\nlines\u{e9} \u{1F600}  ");
+        let out = parse(
+            "f.jsonl",
+            br#"{"text": "  Two\r\nlines\u00e9 \ud83d\ude00  "}"#,
+        );
+        assert_eq!(
+            out[0].as_ref().unwrap().body,
+            "  Two\r\nlines\u{e9} \u{1F600}  "
+        );
     }
 
     #[test]
@@ -288,7 +301,10 @@ mod tests {
         assert_eq!(out[0].as_ref().unwrap().body, "x");
 
         let out = parse("bin.jsonl", b"{\"text\": \"x\"}\n\x00\x01\x02");
-        assert!(matches!(out[..], [Err(DocumentError::Binary { .. })]), "{out:?}");
+        assert!(
+            matches!(out[..], [Err(DocumentError::Binary { .. })]),
+            "{out:?}"
+        );
 
         for input in [&b""[..], b"\n\n  \r\n", b"\xEF\xBB\xBF\n"] {
             let out = parse("e.jsonl", input);
@@ -309,7 +325,10 @@ mod tests {
             bytes.extend(u.to_le_bytes());
         }
         let out = parse("w.jsonl", &bytes);
-        let bodies: Vec<&str> = out.iter().map(|r| r.as_ref().unwrap().body.as_str()).collect();
+        let bodies: Vec<&str> = out
+            .iter()
+            .map(|r| r.as_ref().unwrap().body.as_str())
+            .collect();
         assert_eq!(bodies, ["wide", "second"]);
     }
 }

@@ -107,11 +107,9 @@ impl Meta {
         let mut used = vec![false; pairs.len()];
         let mut meta = Meta::default();
         for (field, keys) in FIELD_KEYS {
-            let found = keys.iter().find_map(|key| {
-                pairs
-                    .iter()
-                    .position(|(k, _)| k.eq_ignore_ascii_case(key))
-            });
+            let found = keys
+                .iter()
+                .find_map(|key| pairs.iter().position(|(k, _)| k.eq_ignore_ascii_case(key)));
             let Some(i) = found else { continue };
             used[i] = true;
             // Later pairs with the same key are duplicates: drop them.
@@ -443,7 +441,7 @@ pub(crate) fn decode_utf16(source: &str, bytes: &[u8]) -> Result<Option<String>,
         source_name: source.to_string(),
         offset,
     };
-    if data.len() % 2 != 0 {
+    if !data.len().is_multiple_of(2) {
         return Err(bad(bytes.len() - 1));
     }
     let units = data.chunks_exact(2).map(|c| {
@@ -474,11 +472,12 @@ pub(crate) fn decode_utf16(source: &str, bytes: &[u8]) -> Result<Option<String>,
 }
 
 /// Rejects files that are not text: empty, NUL bytes in the first 8 KiB, or
-/// more than a quarter control bytes and invalid UTF-8 there.
+/// more than 5% control bytes there. (Text in a legacy 8-bit encoding has
+/// no control bytes: it passes here and fails as invalid UTF-8.)
 pub(crate) fn check_binary(source: &str, bytes: &[u8]) -> Result<(), DocumentError> {
-    let binary = |reason: &str| DocumentError::Binary {
+    let binary = |reason: String| DocumentError::Binary {
         source_name: source.to_string(),
-        reason: reason.to_string(),
+        reason,
     };
     if bytes.is_empty() {
         return Err(DocumentError::Empty {
@@ -487,18 +486,33 @@ pub(crate) fn check_binary(source: &str, bytes: &[u8]) -> Result<(), DocumentErr
     }
     let sample = &bytes[..bytes.len().min(SNIFF_LEN)];
     if let Some(at) = memchr::memchr(0, sample) {
-        return Err(binary(&format!("NUL byte at offset {at}")));
+        // ASCII text in UTF-16 has a NUL in every other byte.
+        let head = &sample[..sample.len().min(256)];
+        let nul_at = |parity: usize| {
+            head.iter()
+                .skip(parity)
+                .step_by(2)
+                .filter(|&&b| b == 0)
+                .count()
+        };
+        let (even, odd) = (nul_at(0), nul_at(1));
+        let half = head.len() / 2;
+        let reason = if half >= 4 && (even.min(odd) == 0) && even.max(odd) * 5 >= half * 3 {
+            "NUL bytes; it looks like UTF-16 without a byte-order mark".to_string()
+        } else {
+            format!("NUL byte at offset {at}")
+        };
+        return Err(binary(reason));
     }
     let control = sample
         .iter()
         .filter(|&&b| (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0C)) || b == 0x7F)
         .count();
-    let invalid: usize = sample
-        .utf8_chunks()
-        .map(|chunk| chunk.invalid().len())
-        .sum();
-    if (control + invalid) * 4 > sample.len() {
-        return Err(binary("mostly control bytes or invalid UTF-8"));
+    if control * 20 > sample.len() {
+        return Err(binary(format!(
+            "{control} control bytes in the first {} bytes",
+            sample.len()
+        )));
     }
     Ok(())
 }
@@ -529,15 +543,26 @@ mod tests {
             Some(Format::Html)
         );
         assert_eq!(format_for_path("C:\\docs\\story.txt"), Some(Format::Text));
-        for p in ["a.json", "a.pdf", "README", "", ".txt", "dir.txt/", "a.txt.gz"] {
-            let expected = if p == "dir.txt/" { Some(Format::Text) } else { None };
+        for p in [
+            "a.json", "a.pdf", "README", "", ".txt", "dir.txt/", "a.txt.gz",
+        ] {
+            let expected = if p == "dir.txt/" {
+                Some(Format::Text)
+            } else {
+                None
+            };
             assert_eq!(format_for_path(p), expected, "{p}");
         }
     }
 
     #[test]
     fn format_names_round_trip() {
-        for f in [Format::Text, Format::Markdown, Format::Html, Format::JsonLines] {
+        for f in [
+            Format::Text,
+            Format::Markdown,
+            Format::Html,
+            Format::JsonLines,
+        ] {
             assert_eq!(f.name().parse::<Format>(), Ok(f));
         }
         assert_eq!("NDJSON".parse::<Format>(), Ok(Format::JsonLines));
@@ -546,7 +571,10 @@ mod tests {
 
     #[test]
     fn sniffing() {
-        assert_eq!(sniff_format(b"\n <!DOCTYPE html><html></html>"), Format::Html);
+        assert_eq!(
+            sniff_format(b"\n <!DOCTYPE html><html></html>"),
+            Format::Html
+        );
         assert_eq!(sniff_format(b"<html lang=en>"), Format::Html);
         assert_eq!(sniff_format(b"{\"text\": \"x\"}\n{}"), Format::JsonLines);
         assert_eq!(sniff_format(b"{not json}"), Format::Text);
@@ -559,7 +587,10 @@ mod tests {
         assert_eq!(base_name("docs/2025/a.txt"), "a.txt");
         assert_eq!(base_name("a.txt"), "a.txt");
         assert_eq!(base_name("C:\\x\\y.md"), "y.md");
-        assert_eq!(base_name("https://example.org/news/item.html?id=3"), "item.html");
+        assert_eq!(
+            base_name("https://example.org/news/item.html?id=3"),
+            "item.html"
+        );
         assert_eq!(base_name("https://example.org/"), "example.org");
         assert_eq!(base_name("/"), "/");
     }
@@ -649,12 +680,22 @@ mod tests {
             }
         );
         let msg = err.to_string();
-        assert!(msg.contains("bad.txt") && msg.contains("17") && msg.contains("line 2"), "{msg}");
+        assert!(
+            msg.contains("bad.txt") && msg.contains("17") && msg.contains("line 2"),
+            "{msg}"
+        );
         // Truncated multi-byte sequence at the end.
-        let err = one("cut.html", "<p>caf\u{e9}</p>".as_bytes().split_last().unwrap().1, Format::Html);
+        let err = one(
+            "cut.html",
+            "<p>caf\u{e9}</p>".as_bytes().split_last().unwrap().1,
+            Format::Html,
+        );
         assert!(err.is_ok(), "a cut tag is still valid UTF-8: {err:?}");
         let err = one("cut.txt", &"café".as_bytes()[..4], Format::Text).unwrap_err();
-        assert!(matches!(err, DocumentError::InvalidUtf8 { offset: 3, .. }), "{err:?}");
+        assert!(
+            matches!(err, DocumentError::InvalidUtf8 { offset: 3, .. }),
+            "{err:?}"
+        );
     }
 
     #[test]
@@ -668,6 +709,27 @@ mod tests {
         let junk: Vec<u8> = (1u8..30).cycle().take(500).collect();
         let err = one("junk.html", &junk, Format::Html).unwrap_err();
         assert!(matches!(err, DocumentError::Binary { .. }), "{err:?}");
+        // UTF-16 without a byte-order mark is named as such.
+        let wide: Vec<u8> = "plain words"
+            .encode_utf16()
+            .flat_map(u16::to_le_bytes)
+            .collect();
+        let err = one("wide.txt", &wide, Format::Text).unwrap_err();
+        assert!(err.to_string().contains("UTF-16"), "{err}");
+        // Text in an 8-bit legacy encoding is not binary but invalid UTF-8.
+        let latin1 = b"caf\xE9 cr\xE8me br\xFBl\xE9e, d\xE9j\xE0 vu \xE0 la carte";
+        let err = one("latin1.txt", latin1, Format::Text).unwrap_err();
+        assert!(
+            matches!(
+                err,
+                DocumentError::InvalidUtf8 {
+                    offset: 3,
+                    line: 1,
+                    ..
+                }
+            ),
+            "{err:?}"
+        );
         // A NUL after the first 8 KiB is not checked for binary-ness.
         let mut late = vec![b'a'; 9000];
         late.push(0);
@@ -676,7 +738,12 @@ mod tests {
 
     #[test]
     fn empty_files() {
-        for bytes in [&b""[..], b"   \n\t\r\n", b"\xEF\xBB\xBF", b"\xEF\xBB\xBF \n"] {
+        for bytes in [
+            &b""[..],
+            b"   \n\t\r\n",
+            b"\xEF\xBB\xBF",
+            b"\xEF\xBB\xBF \n",
+        ] {
             for format in [Format::Text, Format::Markdown, Format::Html] {
                 let err = one("e.txt", bytes, format).unwrap_err();
                 assert_eq!(
@@ -751,7 +818,12 @@ mod tests {
             "—\u{2028}\u{feff}".as_bytes().to_vec(),
         ];
         for bytes in &inputs {
-            for format in [Format::Text, Format::Markdown, Format::Html, Format::JsonLines] {
+            for format in [
+                Format::Text,
+                Format::Markdown,
+                Format::Html,
+                Format::JsonLines,
+            ] {
                 let _ = parse("odd", bytes, format);
             }
         }

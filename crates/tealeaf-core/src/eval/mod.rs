@@ -93,7 +93,11 @@ pub fn py_float_repr(x: f64) -> String {
         return if x > 0.0 { "inf".into() } else { "-inf".into() };
     }
     if x == 0.0 {
-        return if x.is_sign_negative() { "-0.0".into() } else { "0.0".into() };
+        return if x.is_sign_negative() {
+            "-0.0".into()
+        } else {
+            "0.0".into()
+        };
     }
     let sci = format!("{:e}", x.abs()); // shortest round-trip digits, e.g. "1.2345e-5"
     let (mant, exp) = sci.split_once('e').expect("LowerExp has an exponent");
@@ -113,7 +117,11 @@ pub fn py_float_repr(x: f64) -> String {
         };
         format!("{sign}{body}")
     } else {
-        let m = if digits.len() > 1 { format!("{}.{}", &digits[..1], &digits[1..]) } else { digits };
+        let m = if digits.len() > 1 {
+            format!("{}.{}", &digits[..1], &digits[1..])
+        } else {
+            digits
+        };
         let es = if exp < 0 { '-' } else { '+' };
         format!("{sign}{m}e{es}{:02}", exp.abs())
     }
@@ -201,7 +209,11 @@ impl PyJsonFormatter<'_> {
 }
 
 impl serde_json::ser::Formatter for PyJsonFormatter<'_> {
-    fn write_f64<W: ?Sized + std::io::Write>(&mut self, w: &mut W, value: f64) -> std::io::Result<()> {
+    fn write_f64<W: ?Sized + std::io::Write>(
+        &mut self,
+        w: &mut W,
+        value: f64,
+    ) -> std::io::Result<()> {
         let s = match py_float_repr(value).as_str() {
             "nan" => "NaN".to_string(),
             "inf" => "Infinity".to_string(),
@@ -211,11 +223,19 @@ impl serde_json::ser::Formatter for PyJsonFormatter<'_> {
         w.write_all(s.as_bytes())
     }
 
-    fn write_f32<W: ?Sized + std::io::Write>(&mut self, w: &mut W, value: f32) -> std::io::Result<()> {
+    fn write_f32<W: ?Sized + std::io::Write>(
+        &mut self,
+        w: &mut W,
+        value: f32,
+    ) -> std::io::Result<()> {
         self.write_f64(w, f64::from(value))
     }
 
-    fn write_string_fragment<W: ?Sized + std::io::Write>(&mut self, w: &mut W, fragment: &str) -> std::io::Result<()> {
+    fn write_string_fragment<W: ?Sized + std::io::Write>(
+        &mut self,
+        w: &mut W,
+        fragment: &str,
+    ) -> std::io::Result<()> {
         for c in fragment.chars() {
             if (' '..='~').contains(&c) {
                 w.write_all(&[c as u8])?;
@@ -244,7 +264,11 @@ impl serde_json::ser::Formatter for PyJsonFormatter<'_> {
         w.write_all(b"]")
     }
 
-    fn begin_array_value<W: ?Sized + std::io::Write>(&mut self, w: &mut W, first: bool) -> std::io::Result<()> {
+    fn begin_array_value<W: ?Sized + std::io::Write>(
+        &mut self,
+        w: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
         if !first {
             w.write_all(if self.indent.is_some() { b"," } else { b", " })?;
         }
@@ -271,7 +295,11 @@ impl serde_json::ser::Formatter for PyJsonFormatter<'_> {
         w.write_all(b"}")
     }
 
-    fn begin_object_key<W: ?Sized + std::io::Write>(&mut self, w: &mut W, first: bool) -> std::io::Result<()> {
+    fn begin_object_key<W: ?Sized + std::io::Write>(
+        &mut self,
+        w: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
         if !first {
             w.write_all(if self.indent.is_some() { b"," } else { b", " })?;
         }
@@ -330,10 +358,24 @@ mod tests {
     fn truthiness() {
         use serde_json::json;
         assert!(!py_truthy(None));
-        for v in [json!(null), json!(""), json!(0), json!(0.0), json!([]), json!({}), json!(false)] {
+        for v in [
+            json!(null),
+            json!(""),
+            json!(0),
+            json!(0.0),
+            json!([]),
+            json!({}),
+            json!(false),
+        ] {
             assert!(!py_truthy(Some(&v)), "{v}");
         }
-        for v in [json!("x"), json!(1), json!([0]), json!({"a": 1}), json!(true)] {
+        for v in [
+            json!("x"),
+            json!(1),
+            json!([0]),
+            json!({"a": 1}),
+            json!(true),
+        ] {
             assert!(py_truthy(Some(&v)), "{v}");
         }
     }
@@ -363,11 +405,20 @@ mod tests {
             s: &'static str,
             n: (usize, f64),
         }
-        let v = S { b: vec![1, 2], a: None, e: vec![], s: "Zoë \"x\"\n😀", n: (3, 1.0) };
+        let v = S {
+            b: vec![1, 2],
+            a: None,
+            e: vec![],
+            s: "Zoë \"x\"\n😀",
+            n: (3, 1.0),
+        };
         assert_eq!(
             to_python_json(&v, Some(1)),
             "{\n \"b\": [\n  1,\n  2\n ],\n \"a\": null,\n \"e\": [],\n \"s\": \"Zo\\u00eb \\\"x\\\"\\n\\ud83d\\ude00\",\n \"n\": [\n  3,\n  1.0\n ]\n}"
         );
-        assert_eq!(to_python_json(&v, None), "{\"b\": [1, 2], \"a\": null, \"e\": [], \"s\": \"Zo\\u00eb \\\"x\\\"\\n\\ud83d\\ude00\", \"n\": [3, 1.0]}");
+        assert_eq!(
+            to_python_json(&v, None),
+            "{\"b\": [1, 2], \"a\": null, \"e\": [], \"s\": \"Zo\\u00eb \\\"x\\\"\\n\\ud83d\\ude00\", \"n\": [3, 1.0]}"
+        );
     }
 }

@@ -23,7 +23,8 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-static ALNUM: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^[\p{L}\p{N}]$").expect("valid regex"));
+static ALNUM: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^[\p{L}\p{N}]$").expect("valid regex"));
 
 /// Python's `c.isalnum()`: general category L* or N*.
 pub(crate) fn py_is_alnum(c: char) -> bool {
@@ -59,7 +60,10 @@ pub fn statement_heads(name: Option<&str>) -> BTreeSet<String> {
     match name {
         Some(n) if !n.is_empty() => {
             let chars: Vec<char> = norm(n).chars().collect();
-            let mut sep: Vec<bool> = chars.iter().map(|&c| matches!(c, ',' | ';' | '(' | ')' | '[' | ']')).collect();
+            let mut sep: Vec<bool> = chars
+                .iter()
+                .map(|&c| matches!(c, ',' | ';' | '(' | ')' | '[' | ']'))
+                .collect();
             mark_and(&chars, &mut sep);
             heads_of_segments(&chars, &sep)
         }
@@ -79,7 +83,9 @@ pub fn quote_heads(name: Option<&str>) -> BTreeSet<String> {
                     ',' | ';' | '(' | ')' | '[' | ']' | '\u{2014}' | '\u{2013}' => true,
                     // `\s-\s`: only the hyphen needs marking, the white space
                     // around it holds no token either way.
-                    '-' => i > 0 && i + 1 < n && py_is_space(chars[i - 1]) && py_is_space(chars[i + 1]),
+                    '-' => {
+                        i > 0 && i + 1 < n && py_is_space(chars[i - 1]) && py_is_space(chars[i + 1])
+                    }
                     _ => false,
                 };
             }
@@ -198,13 +204,22 @@ mod tests {
     #[test]
     fn statement_heads_rules() {
         assert_eq!(statement_heads(Some("Dr. Mira Jansen")), set(&["jansen"]));
-        assert_eq!(statement_heads(Some("Öztürk, the minister (acting)")), set(&["ozturk", "minister", "acting"]));
-        assert_eq!(statement_heads(Some("Bree and Castellan")), set(&["bree", "castellan"]));
+        assert_eq!(
+            statement_heads(Some("Öztürk, the minister (acting)")),
+            set(&["ozturk", "minister", "acting"])
+        );
+        assert_eq!(
+            statement_heads(Some("Bree and Castellan")),
+            set(&["bree", "castellan"])
+        );
         // "and" only as a word; "_" is no token character
         assert_eq!(statement_heads(Some("Sandra Anders")), set(&["anders"]));
         assert_eq!(statement_heads(Some("x_y")), set(&["y"]));
         // dashes do not split here
-        assert_eq!(statement_heads(Some("Lina Ort - spokeswoman")), set(&["spokeswoman"]));
+        assert_eq!(
+            statement_heads(Some("Lina Ort - spokeswoman")),
+            set(&["spokeswoman"])
+        );
         assert!(statement_heads(Some("")).is_empty());
         assert!(statement_heads(None).is_empty());
         assert!(statement_heads(Some("(...)")).is_empty());
@@ -215,28 +230,50 @@ mod tests {
 
     #[test]
     fn quote_heads_rules() {
-        assert_eq!(quote_heads(Some("Governor Tom Fielding")), set(&["fielding"]));
-        assert_eq!(quote_heads(Some("Fielding's press secretary, Ann Roe")), set(&["secretary", "roe"]));
+        assert_eq!(
+            quote_heads(Some("Governor Tom Fielding")),
+            set(&["fielding"])
+        );
+        assert_eq!(
+            quote_heads(Some("Fielding's press secretary, Ann Roe")),
+            set(&["secretary", "roe"])
+        );
         assert_eq!(quote_heads(Some("the Harrises' lawyer")), set(&["lawyer"]));
         assert_eq!(quote_heads(Some("Fielding’s")), set(&["fielding"]));
         assert_eq!(quote_heads(Some("Jones'")), set(&["jones"]));
-        assert_eq!(quote_heads(Some("Ann Roe — an aide")), set(&["roe", "aide"]));
-        assert_eq!(quote_heads(Some("Ann Roe - an aide")), set(&["roe", "aide"]));
+        assert_eq!(
+            quote_heads(Some("Ann Roe — an aide")),
+            set(&["roe", "aide"])
+        );
+        assert_eq!(
+            quote_heads(Some("Ann Roe - an aide")),
+            set(&["roe", "aide"])
+        );
         assert_eq!(quote_heads(Some("Ann Roe-Smith")), set(&["smith"]));
         assert_eq!(quote_heads(Some("Roe AND Smith")), set(&["roe", "smith"]));
         // no folding here
         assert_eq!(quote_heads(Some("José")), set(&["josé"]));
         // 's followed by a word character is no possessive
         assert_eq!(quote_heads(Some("o'sullivan")), set(&["sullivan"]));
-        assert!(same_name_quote(Some("Fielding's spokesman, Tom Fielding"), Some("Fielding")));
-        assert!(!same_name_quote(Some("Fielding"), Some("Fielding's spokesman")));
+        assert!(same_name_quote(
+            Some("Fielding's spokesman, Tom Fielding"),
+            Some("Fielding")
+        ));
+        assert!(!same_name_quote(
+            Some("Fielding"),
+            Some("Fielding's spokesman")
+        ));
     }
 
     #[test]
     fn possessive_lookbehind_uses_the_original_string() {
-        let v: String = drop_possessive(&"x's' y".chars().collect::<Vec<_>>()).into_iter().collect();
+        let v: String = drop_possessive(&"x's' y".chars().collect::<Vec<_>>())
+            .into_iter()
+            .collect();
         assert_eq!(v, "x y");
-        let v: String = drop_possessive(&"its'a".chars().collect::<Vec<_>>()).into_iter().collect();
+        let v: String = drop_possessive(&"its'a".chars().collect::<Vec<_>>())
+            .into_iter()
+            .collect();
         assert_eq!(v, "its'a");
     }
 }

@@ -46,29 +46,54 @@ pub const KINDS: [&str; 3] = ["direct", "mixed", "indirect"];
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Quote {
     /// The speaker, resolved to a name where the extractor can.
-    #[serde(default, deserialize_with = "lenient_str", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "lenient_str",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub speaker: Option<String>,
     /// Char span of the speaker mention.
-    #[serde(default, deserialize_with = "lenient_span", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "lenient_span",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub speaker_span: Option<[i64; 2]>,
     /// Char span covering the quoted content.
-    #[serde(default, deserialize_with = "lenient_span", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "lenient_span",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub content_span: Option<[i64; 2]>,
     /// The reporting verb or cue, as written.
-    #[serde(default, deserialize_with = "lenient_str", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "lenient_str",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub cue: Option<String>,
     /// `direct` | `indirect` | `mixed`.
-    #[serde(default, deserialize_with = "lenient_str", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "lenient_str",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub kind: Option<String>,
     /// The speaker as written (e.g. "he").
-    #[serde(default, deserialize_with = "lenient_str", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "lenient_str",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub speaker_mention: Option<String>,
 }
 
 impl Quote {
     /// `span_of`: the content span when it is non-empty (`end > start`).
     pub fn span(&self) -> Option<(i64, i64)> {
-        self.content_span.and_then(|[a, b]| (b > a).then_some((a, b)))
+        self.content_span
+            .and_then(|[a, b]| (b > a).then_some((a, b)))
     }
 
     fn has_speaker(&self) -> bool {
@@ -125,11 +150,13 @@ fn lenient_span<'de, D: Deserializer<'de>>(d: D) -> Result<Option<[i64; 2]>, D::
 pub fn parse_quote_jsonl(text: &str) -> Result<BTreeMap<String, QuoteArticle>, EvalError> {
     let mut arts = BTreeMap::new();
     for (line, l) in jsonl_lines(text) {
-        let v: Value = serde_json::from_str(l).map_err(|source| EvalError::Json { line, source })?;
+        let v: Value =
+            serde_json::from_str(l).map_err(|source| EvalError::Json { line, source })?;
         if v.get("id").is_none() {
             return Err(EvalError::MissingId { line });
         }
-        let a: QuoteArticle = serde_json::from_value(v).map_err(|source| EvalError::Json { line, source })?;
+        let a: QuoteArticle =
+            serde_json::from_value(v).map_err(|source| EvalError::Json { line, source })?;
         arts.insert(a.id.clone(), a);
     }
     Ok(arts)
@@ -148,9 +175,21 @@ pub struct Prf {
 
 impl Prf {
     fn new(tp: usize, npred: usize, ngold: usize) -> Self {
-        let p = if npred > 0 { tp as f64 / npred as f64 } else { 0.0 };
-        let r = if ngold > 0 { tp as f64 / ngold as f64 } else { 0.0 };
-        let f = if p + r != 0.0 { 2.0 * p * r / (p + r) } else { 0.0 };
+        let p = if npred > 0 {
+            tp as f64 / npred as f64
+        } else {
+            0.0
+        };
+        let r = if ngold > 0 {
+            tp as f64 / ngold as f64
+        } else {
+            0.0
+        };
+        let f = if p + r != 0.0 {
+            2.0 * p * r / (p + r)
+        } else {
+            0.0
+        };
         Self {
             tp,
             pred: npred,
@@ -310,7 +349,12 @@ pub fn merge_within_gold(golds: &[&Quote], preds: &[Quote]) -> Vec<Quote> {
         ps.sort_by_key(|q| q.span());
         let spk = ps.iter().find(|q| q.has_speaker()).unwrap_or(&ps[0]);
         let start = ps[0].span().map_or(0, |s| s.0);
-        let end = ps.iter().filter_map(|q| q.span()).map(|s| s.1).max().unwrap_or(start);
+        let end = ps
+            .iter()
+            .filter_map(|q| q.span())
+            .map(|s| s.1)
+            .max()
+            .unwrap_or(start);
         keep.push(Quote {
             content_span: Some([start, end]),
             speaker: spk.speaker.clone(),
@@ -356,8 +400,10 @@ pub fn score_quotes(
     split_tolerant: bool,
 ) -> QuoteReport {
     let mut c = Counts::default();
-    let mut by_kind: Vec<(String, KindCounts)> =
-        KINDS.iter().map(|k| (k.to_string(), KindCounts::default())).collect();
+    let mut by_kind: Vec<(String, KindCounts)> = KINDS
+        .iter()
+        .map(|k| (k.to_string(), KindCounts::default()))
+        .collect();
     let mut missing = 0;
     for (aid, g) in gold {
         let golds: Vec<&Quote> = g.quotes.iter().filter(|q| q.span().is_some()).collect();
@@ -366,7 +412,12 @@ pub fn score_quotes(
                 missing += 1;
                 Vec::new()
             }
-            Some(p) => p.quotes.iter().filter(|q| q.span().is_some()).cloned().collect(),
+            Some(p) => p
+                .quotes
+                .iter()
+                .filter(|q| q.span().is_some())
+                .cloned()
+                .collect(),
         };
         if split_tolerant {
             preds = merge_within_gold(&golds, &preds);
@@ -438,7 +489,13 @@ pub fn score_quotes(
         }
     }
     let extra = pred.keys().filter(|k| !gold.contains_key(*k)).count();
-    let ratio = |n: usize, d: usize| if d > 0 { py_round(n as f64 / d as f64, 4) } else { 0.0 };
+    let ratio = |n: usize, d: usize| {
+        if d > 0 {
+            py_round(n as f64 / d as f64, 4)
+        } else {
+            0.0
+        }
+    };
     QuoteReport {
         articles: gold.len(),
         articles_without_predictions: missing,
@@ -484,7 +541,10 @@ pub fn format_table(r: &QuoteReport) -> String {
             r.pred_articles_not_in_gold,
             py_float_repr(r.min_overlap)
         ),
-        format!("{:<26}{:>6}{:>7}{:>7}{:>8}{:>8}{:>8}", "metric", "TP", "pred", "gold", "P", "R", "F1"),
+        format!(
+            "{:<26}{:>6}{:>7}{:>7}{:>8}{:>8}{:>8}",
+            "metric", "TP", "pred", "gold", "P", "R", "F1"
+        ),
     ];
     for (task, sub) in [("content", &r.content), ("speaker", &r.speaker)] {
         for (name, p) in [("direct", &sub.direct), ("all", &sub.all)] {
@@ -513,7 +573,11 @@ pub fn format_table(r: &QuoteReport) -> String {
 /// What the Python tool prints: the strict table, a blank line, the
 /// split-tolerant table (with the final newline).
 pub fn format_tables(e: &QuoteEvaluation) -> String {
-    format!("{}\n\n{}\n", format_table(&e.strict), format_table(&e.split_tolerant))
+    format!(
+        "{}\n\n{}\n",
+        format_table(&e.strict),
+        format_table(&e.split_tolerant)
+    )
 }
 
 #[cfg(test)]
@@ -526,13 +590,22 @@ mod tests {
     }
 
     fn art(id: &str, quotes: Vec<Quote>) -> (String, QuoteArticle) {
-        (id.to_string(), QuoteArticle { id: id.to_string(), text: None, quotes })
+        (
+            id.to_string(),
+            QuoteArticle {
+                id: id.to_string(),
+                text: None,
+                quotes,
+            },
+        )
     }
 
     #[test]
     fn lenient_fields() {
-        let x = q(json!({"speaker": 5, "content_span": [3.7, "9"], "speaker_span": [1, 2, 3], "kind": null,
-                         "cue": "said", "extra": {"ignored": true}}));
+        let x = q(
+            json!({"speaker": 5, "content_span": [3.7, "9"], "speaker_span": [1, 2, 3], "kind": null,
+                         "cue": "said", "extra": {"ignored": true}}),
+        );
         assert_eq!(x.speaker, None);
         assert_eq!(x.content_span, Some([3, 9]));
         assert_eq!(x.speaker_span, None);
@@ -551,7 +624,10 @@ mod tests {
         let a = parse_quote_jsonl("{\"id\": \"b\", \"quotes\": []}\n\n{\"id\": \"a\"}\n{\"id\": \"b\", \"text\": \"t\"}\n").unwrap();
         assert_eq!(a.keys().collect::<Vec<_>>(), ["a", "b"]);
         assert_eq!(a["b"].text.as_deref(), Some("t"));
-        assert!(matches!(parse_quote_jsonl("{\"id\": \"a\"}\n{\"quotes\": []}"), Err(EvalError::MissingId { line: 2 })));
+        assert!(matches!(
+            parse_quote_jsonl("{\"id\": \"a\"}\n{\"quotes\": []}"),
+            Err(EvalError::MissingId { line: 2 })
+        ));
     }
 
     #[test]
@@ -565,10 +641,22 @@ mod tests {
     fn speaker_agreement() {
         let g = q(json!({"speaker": "Governor Tom Fielding", "speaker_span": [10, 31]}));
         assert!(speakers_agree(&q(json!({"speaker": "Fielding"})), &g));
-        assert!(speakers_agree(&q(json!({"speaker": "someone", "speaker_mention": "Mr. Fielding"})), &g));
-        assert!(speakers_agree(&q(json!({"speaker": "he", "speaker_span": [30, 40]})), &g));
-        assert!(!speakers_agree(&q(json!({"speaker": "he", "speaker_span": [31, 40]})), &g));
-        assert!(!speakers_agree(&q(json!({"speaker": "Fielding's aide"})), &g));
+        assert!(speakers_agree(
+            &q(json!({"speaker": "someone", "speaker_mention": "Mr. Fielding"})),
+            &g
+        ));
+        assert!(speakers_agree(
+            &q(json!({"speaker": "he", "speaker_span": [30, 40]})),
+            &g
+        ));
+        assert!(!speakers_agree(
+            &q(json!({"speaker": "he", "speaker_span": [31, 40]})),
+            &g
+        ));
+        assert!(!speakers_agree(
+            &q(json!({"speaker": "Fielding's aide"})),
+            &g
+        ));
     }
 
     fn gold_set() -> BTreeMap<String, QuoteArticle> {
@@ -576,13 +664,22 @@ mod tests {
             art(
                 "a1",
                 vec![
-                    q(json!({"speaker": "Ann Roe", "speaker_span": [0, 7], "content_span": [10, 50], "kind": "direct"})),
-                    q(json!({"speaker": "Tom Fielding", "content_span": [60, 100], "kind": "indirect"})),
+                    q(
+                        json!({"speaker": "Ann Roe", "speaker_span": [0, 7], "content_span": [10, 50], "kind": "direct"}),
+                    ),
+                    q(
+                        json!({"speaker": "Tom Fielding", "content_span": [60, 100], "kind": "indirect"}),
+                    ),
                     q(json!({"speaker": null, "content_span": [120, 140], "kind": "mixed"})),
                     q(json!({"speaker": "Ann Roe", "content_span": [150, 200]})), // no kind: indirect
                 ],
             ),
-            art("a2", vec![q(json!({"speaker": "Lee", "content_span": [0, 20], "kind": "direct"}))]),
+            art(
+                "a2",
+                vec![q(
+                    json!({"speaker": "Lee", "content_span": [0, 20], "kind": "direct"}),
+                )],
+            ),
         ])
     }
 
@@ -612,21 +709,78 @@ mod tests {
     #[test]
     fn strict_scores() {
         let r = score_quotes(&gold_set(), &pred_set(), 0.5, false);
-        assert_eq!((r.articles, r.articles_without_predictions, r.pred_articles_not_in_gold), (2, 1, 1));
+        assert_eq!(
+            (
+                r.articles,
+                r.articles_without_predictions,
+                r.pred_articles_not_in_gold
+            ),
+            (2, 1, 1)
+        );
         // content/all: 3 matches (gold 0, 2, 3) of 5 preds, 5 gold
-        assert_eq!((r.content.all.tp, r.content.all.pred, r.content.all.gold), (3, 5, 5));
-        assert_eq!((r.content.all.precision, r.content.all.recall, r.content.all.f1), (0.6, 0.6, 0.6));
+        assert_eq!(
+            (r.content.all.tp, r.content.all.pred, r.content.all.gold),
+            (3, 5, 5)
+        );
+        assert_eq!(
+            (
+                r.content.all.precision,
+                r.content.all.recall,
+                r.content.all.f1
+            ),
+            (0.6, 0.6, 0.6)
+        );
         // content/direct: pred 0 (gold direct, TP), pred 1 (unmatched, no kind);
         // pred 2 declared indirect, preds 3 and 4 matched to other kinds
-        assert_eq!((r.content.direct.tp, r.content.direct.pred, r.content.direct.gold), (1, 2, 2));
+        assert_eq!(
+            (
+                r.content.direct.tp,
+                r.content.direct.pred,
+                r.content.direct.gold
+            ),
+            (1, 2, 2)
+        );
         // speaker/all: preds 0 (ok), 1, 2 (unmatched), 4 (wrong); pred 3 out
-        assert_eq!((r.speaker.all.tp, r.speaker.all.pred, r.speaker.all.gold), (1, 4, 4));
-        assert_eq!((r.speaker.all.precision, r.speaker.all.recall, r.speaker.all.f1), (0.25, 0.25, 0.25));
-        assert_eq!((r.speaker.direct.tp, r.speaker.direct.pred, r.speaker.direct.gold), (1, 2, 2));
-        let kinds: Vec<_> = r.recall_by_kind.iter().map(|(k, v)| (k.as_str(), v.gold, v.content_recall, v.speaker_gold, v.speaker_recall)).collect();
+        assert_eq!(
+            (r.speaker.all.tp, r.speaker.all.pred, r.speaker.all.gold),
+            (1, 4, 4)
+        );
+        assert_eq!(
+            (
+                r.speaker.all.precision,
+                r.speaker.all.recall,
+                r.speaker.all.f1
+            ),
+            (0.25, 0.25, 0.25)
+        );
+        assert_eq!(
+            (
+                r.speaker.direct.tp,
+                r.speaker.direct.pred,
+                r.speaker.direct.gold
+            ),
+            (1, 2, 2)
+        );
+        let kinds: Vec<_> = r
+            .recall_by_kind
+            .iter()
+            .map(|(k, v)| {
+                (
+                    k.as_str(),
+                    v.gold,
+                    v.content_recall,
+                    v.speaker_gold,
+                    v.speaker_recall,
+                )
+            })
+            .collect();
         assert_eq!(
             kinds,
-            [("direct", 2, 0.5, 2, 0.5), ("mixed", 1, 1.0, 0, 0.0), ("indirect", 2, 0.5, 2, 0.0)]
+            [
+                ("direct", 2, 0.5, 2, 0.5),
+                ("mixed", 1, 1.0, 0, 0.0),
+                ("indirect", 2, 0.5, 2, 0.0)
+            ]
         );
         assert_eq!(
             format_table(&r),
@@ -648,17 +802,43 @@ recall by gold kind:
     fn split_tolerant_scores() {
         let r = score_quotes(&gold_set(), &pred_set(), 0.5, true);
         // preds 1 and 2 merge into [55, 100] (Jaccard 40/45 with gold 1), speaker "Fielding", no kind
-        assert_eq!((r.content.all.tp, r.content.all.pred, r.content.all.gold), (4, 4, 5));
-        assert_eq!((r.content.all.precision, r.content.all.recall, r.content.all.f1), (1.0, 0.8, 0.8889));
+        assert_eq!(
+            (r.content.all.tp, r.content.all.pred, r.content.all.gold),
+            (4, 4, 5)
+        );
+        assert_eq!(
+            (
+                r.content.all.precision,
+                r.content.all.recall,
+                r.content.all.f1
+            ),
+            (1.0, 0.8, 0.8889)
+        );
         assert_eq!((r.content.direct.tp, r.content.direct.pred), (1, 1));
-        assert_eq!((r.speaker.all.tp, r.speaker.all.pred, r.speaker.all.gold), (2, 3, 4));
-        assert_eq!((r.speaker.all.precision, r.speaker.all.recall, r.speaker.all.f1), (0.6667, 0.5, 0.5714));
-        assert!(format_table(&r).starts_with("== split-tolerant: predictions inside one gold content merged\n"));
+        assert_eq!(
+            (r.speaker.all.tp, r.speaker.all.pred, r.speaker.all.gold),
+            (2, 3, 4)
+        );
+        assert_eq!(
+            (
+                r.speaker.all.precision,
+                r.speaker.all.recall,
+                r.speaker.all.f1
+            ),
+            (0.6667, 0.5, 0.5714)
+        );
+        assert!(
+            format_table(&r)
+                .starts_with("== split-tolerant: predictions inside one gold content merged\n")
+        );
     }
 
     #[test]
     fn merge_details() {
-        let g = [q(json!({"content_span": [0, 100]})), q(json!({"content_span": [100, 200]}))];
+        let g = [
+            q(json!({"content_span": [0, 100]})),
+            q(json!({"content_span": [100, 200]})),
+        ];
         let golds: Vec<&Quote> = g.iter().collect();
         let preds = vec![
             q(json!({"content_span": [60, 90], "kind": "direct"})),
@@ -682,7 +862,9 @@ recall by gold kind:
     fn report_json_shape() {
         let e = evaluate_quotes(&gold_set(), &pred_set(), 0.5);
         let j = e.to_python_json();
-        assert!(j.starts_with("{\n \"strict\": {\n  \"articles\": 2,\n  \"articles_without_predictions\": 1,\n"));
+        assert!(j.starts_with(
+            "{\n \"strict\": {\n  \"articles\": 2,\n  \"articles_without_predictions\": 1,\n"
+        ));
         assert!(j.contains("\"content\": {\n   \"all\": {\n    \"tp\": 3,\n    \"pred\": 5,\n    \"gold\": 5,\n    \"precision\": 0.6,"));
         assert!(j.contains("\"recall_by_kind\": {\n   \"direct\": {\n    \"gold\": 2,\n    \"content_recall\": 0.5,"));
         assert!(j.ends_with("}\n}\n"));

@@ -93,7 +93,10 @@ pub struct StatementEvalOptions {
 
 impl Default for StatementEvalOptions {
     fn default() -> Self {
-        Self { min_overlap: 0.5, all_preds: false }
+        Self {
+            min_overlap: 0.5,
+            all_preds: false,
+        }
     }
 }
 
@@ -188,8 +191,20 @@ pub fn parse_gold_statements(text: &str) -> Result<Vec<GoldStatement>, EvalError
 /// `\n` as Python's text-mode `open` does (`\r\n` and a lone `\r`), so offsets
 /// agree with Python's.
 pub fn body_of(text: &str) -> String {
-    let text = if text.contains('\r') { text.replace("\r\n", "\n").replace('\r', "\n") } else { text.to_string() };
-    const KEYS: [&str; 7] = ["url:", "title:", "published:", "outlet:", "source:", "author:", "language:"];
+    let text = if text.contains('\r') {
+        text.replace("\r\n", "\n").replace('\r', "\n")
+    } else {
+        text.to_string()
+    };
+    const KEYS: [&str; 7] = [
+        "url:",
+        "title:",
+        "published:",
+        "outlet:",
+        "source:",
+        "author:",
+        "language:",
+    ];
     let lines: Vec<&str> = text.split('\n').collect();
     if KEYS.iter().any(|k| lines[0].starts_with(k)) {
         let mut i = 0;
@@ -364,7 +379,11 @@ pub fn score_statements(
         }
         for (j, g) in gs.iter().enumerate() {
             if !used_g.contains(&j) {
-                missed.push((f.to_string(), g.speaker.clone(), g.quote.chars().take(70).collect()));
+                missed.push((
+                    f.to_string(),
+                    g.speaker.clone(),
+                    g.quote.chars().take(70).collect(),
+                ));
             }
         }
     }
@@ -444,23 +463,34 @@ Councillor Piet Kramer rejected any delay.\nThe port authority offered to mediat
 
     fn gold() -> Vec<GoldStatement> {
         vec![
-            gold_line(json!({"file": "a.txt", "speaker": "Lena Vos", "speaker_role": "Mayor", "outlet": null,
+            gold_line(
+                json!({"file": "a.txt", "speaker": "Lena Vos", "speaker_role": "Mayor", "outlet": null,
                 "date": "2024-03-04", "quote": "the bridge would reopen in spring", "direct": false,
                 "stance": "support", "conditions": [], "mediators": [], "threats": [], "about": null,
-                "ambiguous": false, "topic": "bridge", "probability": null})),
-            gold_line(json!({"file": "a.txt", "speaker": "Lena Vos", "outlet": "Harbour Gazette",
+                "ambiguous": false, "topic": "bridge", "probability": null}),
+            ),
+            gold_line(
+                json!({"file": "a.txt", "speaker": "Lena Vos", "outlet": "Harbour Gazette",
                 "date": "2024", "quote": "We are not there yet,", "direct": true, "stance": "conditional",
-                "conditions": ["Funding"], "mediators": ["Port Authority"]})),
-            gold_line(json!({"file": "a.txt", "speaker": "Piet Kramer", "date": "2024-03-04",
+                "conditions": ["Funding"], "mediators": ["Port Authority"]}),
+            ),
+            gold_line(
+                json!({"file": "a.txt", "speaker": "Piet Kramer", "date": "2024-03-04",
                 "quote": "Councillor Piet Kramer rejected any delay.", "direct": false, "stance": "oppose",
-                "ambiguous": true, "about": "Lena Vos"})),
-            gold_line(json!({"file": "b.txt", "speaker": "Ada Nori", "quote": "nothing to find here",
-                "direct": false, "stance": "neutral"})),
+                "ambiguous": true, "about": "Lena Vos"}),
+            ),
+            gold_line(
+                json!({"file": "b.txt", "speaker": "Ada Nori", "quote": "nothing to find here",
+                "direct": false, "stance": "neutral"}),
+            ),
         ]
     }
 
     fn bodies() -> HashMap<String, String> {
-        HashMap::from([("a.txt".to_string(), BODY.to_string()), ("b.txt".to_string(), "Other text.".to_string())])
+        HashMap::from([
+            ("a.txt".to_string(), BODY.to_string()),
+            ("b.txt".to_string(), "Other text.".to_string()),
+        ])
     }
 
     #[test]
@@ -476,7 +506,10 @@ Councillor Piet Kramer rejected any delay.\nThe port authority offered to mediat
 
     #[test]
     fn body_after_header_block() {
-        assert_eq!(body_of("title: X\npublished: 2020\n\nBody\nmore"), "Body\nmore");
+        assert_eq!(
+            body_of("title: X\npublished: 2020\n\nBody\nmore"),
+            "Body\nmore"
+        );
         assert_eq!(body_of("title: X\r\n\r\nBody\r\nmore\r"), "Body\nmore\n");
         assert_eq!(body_of("Body: no header\nx"), "Body: no header\nx");
         assert_eq!(body_of("url: only a header"), "");
@@ -511,7 +544,10 @@ Councillor Piet Kramer rejected any delay.\nThe port authority offered to mediat
             // a file without gold: dropped
             json!({"doc": "c.txt", "text": "x", "topic": "bridge"}),
         ];
-        assert_eq!(locate(BODY, Some("Councillor Piet Kramer rejected any delay.")), Some((130, 172)));
+        assert_eq!(
+            locate(BODY, Some("Councillor Piet Kramer rejected any delay.")),
+            Some((130, 172))
+        );
         let r = score_statements(&gold(), &bodies(), &preds, &StatementEvalOptions::default());
         assert_eq!((r.gold, r.predicted_on_issue, r.matched), (4, 4, 3));
         assert_eq!(r.recall, Some(0.75));
@@ -523,14 +559,29 @@ Councillor Piet Kramer rejected any delay.\nThe port authority offered to mediat
         assert_eq!(r.about_acc, Some(1.0));
         assert_eq!(r.mediator_f1, Some(1.0));
         assert_eq!(r.conditions_f1, Some(0.667));
-        assert_eq!(r.missed, vec![("b.txt".into(), "Ada Nori".into(), "nothing to find here".into())]);
+        assert_eq!(
+            r.missed,
+            vec![(
+                "b.txt".into(),
+                "Ada Nori".into(),
+                "nothing to find here".into()
+            )]
+        );
         assert_eq!(
             r.summary_line(),
             "gold=4 predicted_on_issue=4 matched=3 recall=0.75 precision=0.75 speaker_acc=1.0 outlet_acc=0.0 \
 date_acc=0.667 stance_acc=1.0 about_acc=1.0 mediator_f1=1.0 conditions_f1=0.667"
         );
 
-        let all = score_statements(&gold(), &bodies(), &preds, &StatementEvalOptions { all_preds: true, ..Default::default() });
+        let all = score_statements(
+            &gold(),
+            &bodies(),
+            &preds,
+            &StatementEvalOptions {
+                all_preds: true,
+                ..Default::default()
+            },
+        );
         assert_eq!((all.predicted_on_issue, all.matched), (5, 3));
         assert_eq!(all.precision, Some(0.6));
     }
@@ -555,25 +606,42 @@ date_acc=None stance_acc=None about_acc=None mediator_f1=None conditions_f1=None
     fn greedy_one_to_one() {
         // two predictions over the same gold statement: the larger overlap
         // (1.0 against 23/33) wins, the other is left without a match
-        let g = vec![gold_line(json!({"file": "a.txt", "speaker": "Lena Vos", "quote": "the bridge would reopen in spring",
-            "stance": "support"}))];
+        let g = vec![gold_line(
+            json!({"file": "a.txt", "speaker": "Lena Vos", "quote": "the bridge would reopen in spring",
+            "stance": "support"}),
+        )];
         let preds = vec![
             json!({"doc": "a.txt", "text": "said that the bridge would reopen", "stance": "support", "speaker": "x"}),
             json!({"doc": "a.txt", "text": "the bridge would reopen in spring.", "stance": "oppose", "speaker": "Vos"}),
         ];
         let r = score_statements(&g, &bodies(), &preds, &StatementEvalOptions::default());
-        assert_eq!((r.matched, r.speaker_acc, r.stance_acc), (1, Some(1.0), Some(0.0)));
+        assert_eq!(
+            (r.matched, r.speaker_acc, r.stance_acc),
+            (1, Some(1.0), Some(0.0))
+        );
         // a higher threshold leaves both out
-        let r = score_statements(&g, &bodies(), &preds[..1], &StatementEvalOptions { min_overlap: 1.01, all_preds: false });
+        let r = score_statements(
+            &g,
+            &bodies(),
+            &preds[..1],
+            &StatementEvalOptions {
+                min_overlap: 1.01,
+                all_preds: false,
+            },
+        );
         assert_eq!(r.matched, 0);
     }
 
     #[test]
     fn stance_null_equals_null_and_label_quirks() {
-        let g = vec![gold_line(json!({"file": "a.txt", "speaker": "Lena Vos", "quote": "the bridge would reopen in spring",
-            "stance": null, "mediators": ["Ré"]}))];
-        let preds = vec![json!({"doc": "a.txt", "text": "the bridge would reopen in spring", "topic": "t",
-            "mediators": "ré"})];
+        let g = vec![gold_line(
+            json!({"file": "a.txt", "speaker": "Lena Vos", "quote": "the bridge would reopen in spring",
+            "stance": null, "mediators": ["Ré"]}),
+        )];
+        let preds = vec![
+            json!({"doc": "a.txt", "text": "the bridge would reopen in spring", "topic": "t",
+            "mediators": "ré"}),
+        ];
         let r = score_statements(&g, &bodies(), &preds, &StatementEvalOptions::default());
         assert_eq!(r.stance_acc, Some(1.0));
         // a string is iterated by characters, as in Python: {"r", "e"} vs {"re"}

@@ -87,13 +87,12 @@ pub fn find_attributions(text: &str, seg: &Segmentation, quotes: &[Quotation]) -
 
     for (qi, q) in quotes.iter().enumerate() {
         let Some(s_open) = seg.sentence_at(q.outer.start) else { continue };
-        let Some(s_close) = seg.sentence_at(q.outer.end.saturating_sub(1)) else { continue };
         let para = seg.sentences[s_open].paragraph;
         let quote_attr_prev = qi.checked_sub(1).and_then(|p| quote_attr[p].map(|a| (p, a)));
 
         // A. After the quotation: “…,” he said / “…,” said Smith / “…,” Smith told.
-        if let Some((cue_i, np, st)) = cue_after(&sents[s_close], q.outer.end) {
-            let toks = &st.toks;
+        if let Some((toks, cue_i, np, region)) = cue_after(text, seg, q) {
+            let toks = &toks;
             // A split quotation: “A,” he said. “B.” — the second joins the first.
             let attr = Attribution {
                 content: q.content,
@@ -103,7 +102,7 @@ pub fn find_attributions(text: &str, seg: &Segmentation, quotes: &[Quotation]) -
                 cue: Some(span_of(toks, cue_i, cue_i + 1)),
                 cue_text: Some(toks[cue_i].text.to_string()),
                 speaker: phrase(toks, np),
-                clause: Span::new(q.outer.end, st.span.end),
+                clause: region,
                 paragraph: para,
                 rule: "quote-then-cue",
                 confidence: 0.9,
@@ -124,7 +123,7 @@ pub fn find_attributions(text: &str, seg: &Segmentation, quotes: &[Quotation]) -
             let has_other_cue = tokens(text, between).iter().any(|t| {
                 is_cue_word(t.text).is_some() && out[pa].cue.is_none_or(|c| c.start != t.start)
             });
-            if same_para && !has_other_cue && between_text.len() < 120 && out[pa].rule != "intro" {
+            if same_para && !has_other_cue && between_text.len() < 320 && !between_text.contains("\n") && out[pa].rule != "intro" {
                 let a = &mut out[pa];
                 a.fragments.extend(q.fragments.iter().copied());
                 a.content = a.content.cover(q.content);
@@ -149,7 +148,13 @@ pub fn find_attributions(text: &str, seg: &Segmentation, quotes: &[Quotation]) -
             while k < toks.len() && matches!(toks[k].text, "," | ":" | "that" | "—" | "–") {
                 k += 1;
             }
-            let adjacent = toks.get(k).is_some_and(|t| t.start >= q.outer.start);
+            let qtok = tok_at(toks, q.outer.start);
+            let adjacent = toks.get(k).is_some_and(|t| t.start >= q.outer.start)
+                // "said in the spring, when the story broke, “…”"
+                || (qtok > 0
+                    && matches!(toks[qtok - 1].text, "," | ":")
+                    && !toks[cue_i + 1..qtok].iter().any(|t| t.lower() == "that" || is_quote_mark(t))
+                    && qtok - cue_i <= 25);
             if !adjacent && cue.kind != CueKind::Intro && quote_words(text, q) >= 1 {
                 absorbed.push((qi, cue_start));
                 continue;
@@ -173,6 +178,25 @@ pub fn find_attributions(text: &str, seg: &Segmentation, quotes: &[Quotation]) -
                 quote_attr[qi] = Some(out.len() - 1);
                 continue;
             }
+        }
+
+        // B'. Transcripts and digests: `Jeffrey M. Jones: “…”`, `BUSH: "…"`.
+        if let Some((toks, np)) = name_colon_before(text, &sents[s_open], q.outer.start) {
+            out.push(Attribution {
+                content: q.content,
+                outer: q.outer,
+                fragments: q.fragments.clone(),
+                kind: Kind::Direct,
+                cue: None,
+                cue_text: Some(":".to_string()),
+                speaker: phrase(&toks, np),
+                clause: span_of(&toks, np.0, np.1),
+                paragraph: para,
+                rule: "name-colon",
+                confidence: 0.8,
+            });
+            quote_attr[qi] = Some(out.len() - 1);
+            continue;
         }
 
         // C. Introduced on the line before: “…quoting Araghchi as saying:”
@@ -265,9 +289,23 @@ fn phrase(toks: &[Token], np: NpRange) -> SpeakerRef {
 }
 
 /// After a closing mark: `, he said` / `, said Smith` / ` Smith told reporters`.
-fn cue_after<'s, 'a>(st: &'s SentenceTokens<'a>, after: usize) -> Option<(usize, NpRange, &'s SentenceTokens<'a>)> {
-    let toks = &st.toks;
-    let mut i = tok_at(toks, after);
+/// Looks to the end of the sentence holding the mark, or into the next
+/// sentence of the paragraph when the quotation closed its sentence
+/// (`“…?” Biden said.`).
+fn cue_after<'t>(text: &'t str, seg: &Segmentation, q: &Quotation) -> Option<(Vec<Token<'t>>, usize, NpRange, Span)> {
+    let after = q.outer.end;
+    let si = seg.sentence_at(after.saturating_sub(1))?;
+    let sent = seg.sentences[si];
+    let mut end = sent.span.end;
+    if text[after..end].trim().is_empty()
+        && let Some(next) = seg.sentences.get(si + 1)
+        && next.paragraph == sent.paragraph
+    {
+        end = next.span.end;
+    }
+    let region = Span::new(after, end);
+    let toks = tokens(text, region);
+    let mut i = 0;
     while i < toks.len() && matches!(toks[i].text, "," | "—" | "–" | "-") {
         i += 1;
     }
@@ -276,28 +314,61 @@ fn cue_after<'s, 'a>(st: &'s SentenceTokens<'a>, after: usize) -> Option<(usize,
         && matches!(cue.kind, CueKind::Speech | CueKind::Cognition)
         && !first.text.ends_with("ing")
     {
-        let np = subject_after(toks, i)?;
-        let has_term = toks[np.0].is_capitalized();
-        return plausible_speaker(toks, np, has_term).then_some((i, np, st));
+        let np = subject_after(&toks, i)?;
+        return adjacent_speaker(&toks, np).then_some((toks, i, np, region));
     }
-    // Phrase then cue, within a few words.
+    // Phrase then cue: the phrase must start right after the quotation.
     let mut k = i;
-    while k < toks.len() && k - i < 10 {
+    while k < toks.len() && k - i < 18 {
         let t = toks[k];
         if let Some(cue) = is_cue_word(t.text)
             && matches!(cue.kind, CueKind::Speech | CueKind::Cognition)
             && k > i
         {
-            let np = subject_before(toks, k).filter(|np| np.0 >= i)?;
-            let has_term = toks[np.0..np.1].iter().any(|t| t.is_capitalized());
-            return plausible_speaker(toks, np, has_term).then_some((k, np, st));
+            let np = subject_before(&toks, k).filter(|np| np.0 == i)?;
+            return adjacent_speaker(&toks, np).then_some((toks, k, np, region));
         }
-        if !t.is_word() && t.text != "," && t.text != "." {
+        if !t.is_word() && !matches!(t.text, "," | "." | "(" | ")" | "-") {
             return None;
         }
         k += 1;
     }
     None
+}
+
+/// Next to a quotation, almost any short noun phrase before "said" is the
+/// speaker ("the woman said", "says a narrator").
+fn adjacent_speaker(toks: &[Token], np: NpRange) -> bool {
+    let head = toks[head_index(toks, np)].lower();
+    np.1 - np.0 <= 10
+        && !matches!(head.as_str(), "this" | "that" | "which" | "what" | "there" | "here" | "so" | "too" | "also")
+        && is_cue_word(&head).is_none()
+}
+
+/// A short capitalised name right before `:` and the quotation.
+fn name_colon_before<'a>(text: &'a str, st: &SentenceTokens, open: usize) -> Option<(Vec<Token<'a>>, NpRange)> {
+    let head = text[st.span.start..open].trim_end();
+    let colon_at = st.span.start + head.len().checked_sub(1)?;
+    if !head.ends_with(':') {
+        return None;
+    }
+    let toks = tokens(text, Span::new(st.span.start, colon_at));
+    let mut start = toks.len();
+    while start > 0 && toks.len() - start < 6 && toks[start - 1].is_word() && toks[start - 1].is_capitalized() {
+        start -= 1;
+    }
+    // Allow initials: "Jeffrey M. Jones".
+    while start > 1 && toks[start - 1].text == "." && toks[start - 2].is_capitalized() {
+        start -= 2;
+        while start > 0 && toks[start - 1].is_word() && toks[start - 1].is_capitalized() {
+            start -= 1;
+        }
+    }
+    if start == toks.len() {
+        return None;
+    }
+    let boundary = start == 0 || matches!(toks[start - 1].text, "-" | "—" | "–" | "." | "|");
+    (boundary && is_cue_word(toks[toks.len() - 1].text).is_none()).then_some((toks.clone(), (start, toks.len())))
 }
 
 /// The last cue before `before` in the sentence, outside quotations.
@@ -324,7 +395,7 @@ fn speaker_for_cue(toks: &[Token], cue_i: usize, sentence: Span) -> Option<Speak
     // quoting X as saying / quoted X as saying / X was quoted as saying
     if word.ends_with("ing") && cue_i >= 1 && toks[cue_i - 1].lower() == "as" {
         let mut j = cue_i - 1;
-        let mut np_end = j;
+        let np_end = j;
         while j > 0 && cue_i - j < 10 {
             j -= 1;
             let l = toks[j].lower();
@@ -337,7 +408,6 @@ fn speaker_for_cue(toks: &[Token], cue_i: usize, sentence: Span) -> Option<Speak
                 return Some(phrase(toks, np));
             }
             if !toks[j].is_word() {
-                np_end = np_end.min(j);
                 break;
             }
         }
@@ -350,6 +420,14 @@ fn speaker_for_cue(toks: &[Token], cue_i: usize, sentence: Span) -> Option<Speak
         if participle {
             return Some(SpeakerRef::ClauseSubject { sentence, before: toks[cue_i].start });
         }
+    }
+    // "shook her head and said": the subject of the first verb.
+    let mut p = cue_i;
+    while p > 0 && crate::cues::AUXILIARIES.contains(&toks[p - 1].lower().as_str()) {
+        p -= 1;
+    }
+    if p > 0 && matches!(toks[p - 1].lower().as_str(), "and" | "but" | "then") {
+        return Some(SpeakerRef::ClauseSubject { sentence, before: toks[cue_i].start });
     }
     let np = subject_before(toks, cue_i)?;
     // A coordinated cue: "expressed X and emphasized that" → the first subject.

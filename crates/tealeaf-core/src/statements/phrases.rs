@@ -179,10 +179,9 @@ pub fn is_preposition(w: &str) -> bool {
     matches!(
         w,
         "on" | "about" | "in" | "at" | "to" | "for" | "by" | "with" | "from" | "of" | "during" | "after"
-            | "before" | "into" | "over" | "as" | "it" | "so" | "nothing" | "something" | "anything"
+            | "before" | "into" | "over" | "as" | "nothing" | "something" | "anything"
             | "yes" | "no" | "goodbye" | "hello" | "thanks" | "sorry" | "," | "." | ":" | ";" | "and"
-            | "but" | "or" | "this" | "is" | "was" | "are" | "were" | "had" | "has" | "have" | "the"
-            | "words" | "remarks" | "comments" | "statement"
+            | "but" | "or" | "is" | "was" | "are" | "were" | "had" | "has" | "have" | "words" | "remarks" | "comments" | "statement"
     )
 }
 

@@ -52,7 +52,7 @@ pub fn statements(
         }
     }
     let report = eval::score_statements(&gold, &bodies, &values, &StatementEvalOptions { min_overlap, all_preds });
-    println!("{}", report.summary_line());
+    writeln!(std::io::stdout(), "{}", report.summary_line())?;
     if all_preds && !coded {
         eprintln!("note: statements carry no issue coding yet; every prediction counted (precision not meaningful)");
     }
@@ -106,7 +106,7 @@ pub fn quotes(gold_path: &Path, pack: Option<&Path>, pred_out: Option<&Path>, mi
         }
     }
     let result = eval::evaluate_quotes(&gold, &preds, min_overlap);
-    println!("{}", eval::format_tables(&result));
+    writeln!(std::io::stdout(), "{}", eval::format_tables(&result))?;
     if let Some(j) = json {
         std::fs::write(j, result.to_python_json()).with_context(|| j.display().to_string())?;
     }

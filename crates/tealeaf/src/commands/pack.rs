@@ -11,14 +11,16 @@ pub fn check(file: &Path) -> anyhow::Result<ExitCode> {
     let errors = tealeaf_core::pack::check(&name, &text);
     if errors.is_empty() {
         let pack = tealeaf_core::Pack::from_toml(&name, &text)?;
-        println!(
+        use std::io::Write;
+        writeln!(
+            std::io::stdout(),
             "{name}: ok — pack '{}' {}: {} actors, {} outlets, {} issues",
             pack.info.id,
             pack.info.version,
             pack.actors.len(),
             pack.outlets.len(),
             pack.issues.len()
-        );
+        )?;
         return Ok(ExitCode::SUCCESS);
     }
     for e in &errors {
