@@ -803,6 +803,64 @@ mod tests {
     }
 
     #[test]
+    fn never_panics_on_random_fragments() {
+        const PIECES: [&[u8]; 24] = [
+            b"title:",
+            b"published: ",
+            b"---",
+            b"\r\n",
+            b"\n",
+            b" ",
+            b"<p>",
+            b"</p>",
+            b"<article>",
+            b"<li>",
+            b"<script>",
+            b"\xC3\xA9",
+            b"\xFF",
+            b"\xE2\x82",
+            b"{",
+            b"}",
+            b"\"text\": \"",
+            b"\"",
+            b":",
+            b"2025-02-",
+            b"Feb 27, ",
+            b"\xEF\xBB\xBF",
+            b"\t",
+            b"word",
+        ];
+        // A fixed linear congruential generator: the same inputs every run.
+        let mut state: u64 = 0x2545_F491_4F6C_DD1D;
+        let mut next = move || {
+            state = state
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            (state >> 33) as usize
+        };
+        for _ in 0..3000 {
+            let mut bytes = Vec::new();
+            for _ in 0..next() % 24 {
+                bytes.extend_from_slice(PIECES[next() % PIECES.len()]);
+            }
+            for format in [
+                Format::Text,
+                Format::Markdown,
+                Format::Html,
+                Format::JsonLines,
+            ] {
+                for result in parse("fuzz", &bytes, format) {
+                    match result {
+                        Ok(doc) => assert!(!doc.body.trim().is_empty()),
+                        Err(e) => assert!(e.to_string().starts_with("fuzz: ")),
+                    }
+                }
+            }
+            let _ = parse_date(&String::from_utf8_lossy(&bytes));
+        }
+    }
+
+    #[test]
     fn never_panics_on_odd_bytes() {
         let inputs: Vec<Vec<u8>> = vec![
             b"title:".to_vec(),

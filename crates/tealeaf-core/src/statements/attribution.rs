@@ -159,7 +159,12 @@ pub fn find_attributions(text: &str, seg: &Segmentation, quotes: &[Quotation]) -
                 absorbed.push((qi, cue_start));
                 continue;
             }
-            let speaker = speaker_for_cue(toks, cue_i, st.span);
+            // Right before a quotation, almost any subject of "said" speaks.
+            let speaker = speaker_for_cue(toks, cue_i, st.span).or_else(|| {
+                subject_before(toks, cue_i)
+                    .filter(|np| adjacent_speaker(toks, *np) && cue.kind != CueKind::Stance)
+                    .map(|np| phrase(toks, np))
+            });
             if let Some(speaker) = speaker {
                 used_cues.push(cue_start);
                 out.push(Attribution {
@@ -305,6 +310,26 @@ fn cue_after<'t>(text: &'t str, seg: &Segmentation, q: &Quotation) -> Option<(Ve
     }
     let region = Span::new(after, end);
     let toks = tokens(text, region);
+    // "“…” ― Oscar P. Quintero": a dash and a name closing the line.
+    if let Some(dash) = toks.first()
+        && matches!(dash.text, "―" | "—" | "–")
+    {
+        let mut e = 1;
+        while e < toks.len() && (toks[e].is_word() && toks[e].is_capitalized() || toks[e].text == ".") && e < 7 {
+            e += 1;
+        }
+        let line_end = text[toks.get(e.saturating_sub(1)).map(|t| t.end).unwrap_or(after)..end]
+            .trim_start_matches(['.', ' ', '\u{a0}'])
+            .is_empty()
+            || text[toks.get(e.saturating_sub(1)).map(|t| t.end).unwrap_or(after)..].starts_with('\n');
+        if e > 1 && line_end {
+            let mut np_end = e;
+            while np_end > 1 && toks[np_end - 1].text == "." {
+                np_end -= 1;
+            }
+            return Some((toks.clone(), 0, (1, np_end), region));
+        }
+    }
     let mut i = 0;
     while i < toks.len() && matches!(toks[i].text, "," | "—" | "–" | "-") {
         i += 1;

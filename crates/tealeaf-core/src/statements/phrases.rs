@@ -15,6 +15,16 @@ const NP_BOUNDARY: &[&str] = &[
     "following", "despite", "amid", "from", "into", "by",
 ];
 
+/// "Mr", "Sen", "M" (an initial): words written with a full stop inside names.
+pub fn is_title_abbreviation(w: &str) -> bool {
+    (w.len() == 1 && w.chars().all(|c| c.is_ascii_uppercase()))
+        || matches!(
+            w,
+            "Mr" | "Mrs" | "Ms" | "Dr" | "Sen" | "Rep" | "Gov" | "Gen" | "Lt" | "Col" | "Maj" | "Capt"
+                | "Sgt" | "St" | "Jr" | "Sr" | "Prof" | "Rev" | "Adm" | "Amb" | "Pres" | "Hon" | "Brig"
+        )
+}
+
 /// Determiners and titles that may open a speaker phrase.
 pub fn is_determiner(w: &str) -> bool {
     matches!(
@@ -33,8 +43,12 @@ fn is_np_token(toks: &[Token], i: usize) -> bool {
     if t.is_word() {
         return true;
     }
-    // "U.S." is tokenised "U.S" + "."; keep the dot inside a phrase.
-    t.text == "." && i > 0 && toks[i - 1].text.contains('.') && toks[i - 1].end == t.start
+    // "U.S." is tokenised "U.S" + "."; "Mr." and "M." likewise: keep the dot
+    // inside a phrase.
+    t.text == "."
+        && i > 0
+        && toks[i - 1].end == t.start
+        && (toks[i - 1].text.contains('.') || is_title_abbreviation(toks[i - 1].text))
 }
 
 /// The subject phrase that ends right before token `cue` (auxiliaries such as
