@@ -5,9 +5,9 @@
 //! `str.isalnum()` holds). Two names agree when their sets of heads intersect.
 //! The scorers differ in the preparation and the separators:
 //!
-//! * statements (`eval_statements.py`, [`statement_heads`]): NFKD-fold (see
-//!   [`super::fold`]) and lower-case; separators `, ; ( ) [ ]` and the word
-//!   "and";
+//! * statements (`eval_statements.py`, [`statement_heads`]): NFKD-fold
+//!   (a built-in table for the Latin blocks, see the private `fold` module)
+//!   and lower-case; separators `, ; ( ) [ ]` and the word "and";
 //! * quotes (`eval_quotes.py`, [`quote_heads`]): lower-case, drop a possessive
 //!   `'s` / `’s` / `s'` / `s’`; separators `, ; ( ) [ ] — –`, a hyphen with
 //!   white space on both sides, and the word "and".

@@ -302,11 +302,13 @@ fn cue_after<'t>(text: &'t str, seg: &Segmentation, q: &Quotation) -> Option<(Ve
     let si = seg.sentence_at(after.saturating_sub(1))?;
     let sent = seg.sentences[si];
     let mut end = sent.span.end;
+    let mut next_sentence = false;
     if text[after..end].trim().is_empty()
         && let Some(next) = seg.sentences.get(si + 1)
         && next.paragraph == sent.paragraph
     {
         end = next.span.end;
+        next_sentence = true;
     }
     let region = Span::new(after, end);
     let toks = tokens(text, region);
@@ -340,6 +342,9 @@ fn cue_after<'t>(text: &'t str, seg: &Segmentation, q: &Quotation) -> Option<(Ve
         && !first.text.ends_with("ing")
     {
         let np = subject_after(&toks, i)?;
+        if next_sentence && !short_tail(&toks, np.1) {
+            return None;
+        }
         return adjacent_speaker(&toks, np).then_some((toks, i, np, region));
     }
     // Phrase then cue: the phrase must start right after the quotation.
@@ -351,6 +356,11 @@ fn cue_after<'t>(text: &'t str, seg: &Segmentation, q: &Quotation) -> Option<(Ve
             && k > i
         {
             let np = subject_before(&toks, k).filter(|np| np.0 == i)?;
+            // In the next sentence, "He added that …" starts a new statement;
+            // only a bare "Biden said." belongs to the quotation.
+            if next_sentence && !short_tail(&toks, k + 1) {
+                return None;
+            }
             return adjacent_speaker(&toks, np).then_some((toks, k, np, region));
         }
         if !t.is_word() && !matches!(t.text, "," | "." | "(" | ")" | "-") {
@@ -359,6 +369,12 @@ fn cue_after<'t>(text: &'t str, seg: &Segmentation, q: &Quotation) -> Option<(Ve
         k += 1;
     }
     None
+}
+
+/// After "… said", only a few words that add no content ("on Monday.").
+fn short_tail(toks: &[Token], from: usize) -> bool {
+    let tail = &toks[from.min(toks.len())..];
+    tail.len() <= 7 && !tail.iter().any(|t| t.lower() == "that" || is_quote_mark(t))
 }
 
 /// Next to a quotation, almost any short noun phrase before "said" is the
@@ -635,6 +651,14 @@ fn indirect_in_sentence(
         let (content, rule) = match content_start {
             Some(k) if k < end => (span_of(toks, k, end), rule),
             Some(_) => continue,
+            None if np.is_some_and(|n| n.0 > 0 && n.0 < i && toks[n.0 - 1].lower() == "as") => {
+                // "As Araqchi explained on August 28, CLAUSE."
+                let Some(comma) = (i + 1..end.min(i + 12)).find(|&k| toks[k].text == ",") else { continue };
+                if comma + 1 >= end {
+                    continue;
+                }
+                (span_of(toks, comma + 1, end), "as-cue-clause")
+            }
             None => {
                 // Content before: "CLAUSE, he said." / "CLAUSE, according to X."
                 let first = np.map(|n| n.0.min(i)).unwrap_or(i);

@@ -285,30 +285,43 @@ impl<'a> Resolver<'a> {
         }
     }
 
-    /// he/she/they/it: the nearest compatible subject before it.
+    /// he/she/they/it: the most salient compatible entity before it. Salience:
+    /// recent sentences first; speakers of statements and the first subject of
+    /// a sentence rank above other mentions ("Macron noted… Specifically, he").
     pub fn pronoun(&self, span: Span, date: Option<NaiveDate>) -> Speaker {
         let word = span.slice(self.text).to_lowercase();
         let pos = span.start;
-        let window = pos.saturating_sub(2500);
-        let mut best: Option<(usize, bool, Speaker)> = None;
-        let mut consider = |p: usize, subject: bool, s: Speaker| {
-            if p < window || p >= pos || !self.compatible(&word, &s) {
+        let here = self.seg.sentence_at(pos).unwrap_or(0);
+        let sentence_of = |p: usize| self.seg.sentence_at(p).unwrap_or(0);
+        let mut best: Option<(i64, usize, Speaker)> = None;
+        let mut consider = |p: usize, bonus: i64, s: Speaker| {
+            if p >= pos || !self.compatible(&word, &s) {
                 return;
             }
-            let better = match &best {
-                None => true,
-                Some((bp, bsub, _)) => (subject && !bsub && p + 400 > *bp) || (subject == *bsub && p > *bp),
-            };
-            if better {
-                best = Some((p, subject, s));
+            let distance = here.saturating_sub(sentence_of(p)) as i64;
+            if distance > 4 {
+                return;
+            }
+            let score = bonus - 2 * distance;
+            if best.as_ref().is_none_or(|(bs, bp, _)| score > *bs || (score == *bs && p > *bp)) {
+                best = Some((score, p, s));
             }
         };
         for (p, s) in &self.history {
             if s.actor.is_some() || s.method == "text-name" || s.outlet.is_some() {
-                consider(*p, true, s.clone());
+                consider(*p, 3, s.clone());
             }
         }
-        for m in self.mentions.iter().filter(|m| m.span.start < pos && m.span.start >= window && !m.in_quote) {
+        let mut first_in_sentence: Option<usize> = None;
+        for m in self.mentions.iter().filter(|m| m.span.start < pos && !m.in_quote) {
+            let sentence = sentence_of(m.span.start);
+            if here.saturating_sub(sentence) > 4 {
+                continue;
+            }
+            let is_first = m.subject_like && first_in_sentence != Some(sentence);
+            if m.subject_like {
+                first_in_sentence = Some(sentence);
+            }
             let s = match &m.kind {
                 MentionKind::Pack(e) => match self.choose_actor(e, m.span.start, date) {
                     Some((a, method)) => self.actor_speaker(a, m.span, method),
@@ -329,7 +342,8 @@ impl<'a> Resolver<'a> {
                 },
                 MentionKind::Pronoun(_) => continue,
             };
-            consider(m.span.start, m.subject_like, s);
+            let bonus = if is_first { 2 } else if m.subject_like { 1 } else { 0 };
+            consider(m.span.start, bonus, s);
         }
         match best {
             Some((_, _, mut s)) => {
