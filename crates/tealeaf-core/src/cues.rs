@@ -157,11 +157,19 @@ static CUE_FORMS: std::sync::LazyLock<std::collections::HashMap<String, Cue>> =
     });
 
 /// The cue a word is a form of, if any.
+/// Capitalised words are not cues: "States" in "the United States".
 pub fn is_cue_word(word: &str) -> Option<Cue> {
-    if word.len() > 14 || !word.is_ascii() {
+    if word.len() > 14 || !word.is_ascii() || word.starts_with(|c: char| c.is_ascii_uppercase()) {
         return None;
     }
     CUE_FORMS.get(&word.to_ascii_lowercase()).copied()
+}
+
+/// Cue forms that are more often plural nouns ("remarks", "reports"): a
+/// cue only right after a subject-like word ("the official remarks").
+pub fn is_noun_like_form(word: &str) -> bool {
+    let w = word.to_ascii_lowercase();
+    w.ends_with('s') && !w.ends_with("ss") && !matches!(w.as_str(), "says" | "tells" | "adds" | "argues" | "insists" | "warns" | "writes" | "believes" | "thinks" | "knows")
 }
 
 fn regular_forms(lemma: &str) -> [String; 4] {
@@ -220,7 +228,8 @@ mod tests {
     #[test]
     fn regular_and_irregular_forms() {
         assert_eq!(is_cue_word("said").unwrap().lemma, "say");
-        assert_eq!(is_cue_word("Stipulated").unwrap().lemma, "stipulate");
+        assert_eq!(is_cue_word("stipulated").unwrap().lemma, "stipulate");
+        assert!(is_cue_word("States").is_none(), "capitalised words are names");
         assert_eq!(is_cue_word("warns").unwrap().lemma, "warn");
         assert_eq!(is_cue_word("dismissed").unwrap().kind, CueKind::Stance);
         assert_eq!(is_cue_word("believes").unwrap().kind, CueKind::Cognition);

@@ -220,7 +220,7 @@ fn find_expressions(text: &str) -> Vec<(Span, Expr)> {
             if which.as_str().eq_ignore_ascii_case("previous") { -n } else { n }
         } else if let Some(dir) = c.get(6) {
             if dir.as_str().eq_ignore_ascii_case("before") { -1 } else { 1 }
-        } else if let Some(hours) = c.get(8) {
+        } else if let Some(hours) = c.get(7) {
             match hours.as_str().to_lowercase().as_str() {
                 "twenty-four" | "24" => 1,
                 "forty-eight" | "48" => 2,

@@ -20,6 +20,9 @@ pub enum MentionKind {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Mention {
     pub span: Span,
+    /// An unknown name used like a common noun ("a Cabinet meeting"): not a
+    /// person a pronoun can point to.
+    pub nominal: bool,
     pub kind: MentionKind,
     /// Inside a quotation's words.
     pub in_quote: bool,
@@ -75,6 +78,7 @@ pub fn find_mentions(text: &str, seg: &Segmentation, quotes: &[Quotation], pack:
             out.push(Mention {
                 span: Span::new(h.start, h.end),
                 kind: MentionKind::Pack(h.entries.clone()),
+                nominal: false,
                 in_quote: false,
                 subject_like: false,
             });
@@ -88,6 +92,7 @@ pub fn find_mentions(text: &str, seg: &Segmentation, quotes: &[Quotation], pack:
                 out.push(Mention {
                     span: Span::new(t.start, t.end),
                     kind: MentionKind::Pronoun(lower),
+                    nominal: false,
                     in_quote: false,
                     subject_like: false,
                 });
@@ -121,8 +126,11 @@ pub fn find_mentions(text: &str, seg: &Segmentation, quotes: &[Quotation], pack:
                 let verb_follows = toks.get(end + 1).is_some_and(|n| n.is_word() && !n.is_capitalized());
                 if first_ok && end >= i && (!at_start || end > i || verb_follows) {
                     let span = Span::new(t.start, toks[end].end);
+                    let after_determiner = i > 0 && matches!(toks[i - 1].lower().as_str(), "a" | "an" | "the" | "this" | "that" | "its" | "their" | "our");
+                    let before_noun = toks.get(end + 1).is_some_and(|n| n.is_word() && !n.is_capitalized() && crate::cues::is_cue_word(n.text).is_none() && n.lower().len() > 3 && !n.lower().ends_with("ed"));
                     out.push(Mention {
                         span,
+                        nominal: after_determiner || (end == i && before_noun && i > 0),
                         kind: MentionKind::Name,
                         in_quote: false,
                         subject_like: false,

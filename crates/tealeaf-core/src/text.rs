@@ -161,6 +161,15 @@ pub fn is_invisible(c: char) -> bool {
     )
 }
 
+/// The largest char boundary at or before `pos` (slicing never panics).
+pub fn floor_boundary(text: &str, pos: usize) -> usize {
+    let mut p = pos.min(text.len());
+    while !text.is_char_boundary(p) {
+        p -= 1;
+    }
+    p
+}
+
 /// Strips a trailing possessive ("Iran’s" → "Iran").
 pub fn strip_possessive(word: &str) -> &str {
     word.strip_suffix("'s")

@@ -149,7 +149,16 @@ pub fn find_attributions(text: &str, seg: &Segmentation, quotes: &[Quotation]) -
                 k += 1;
             }
             let qtok = tok_at(toks, q.outer.start);
-            let adjacent = toks.get(k).is_some_and(|t| t.start >= q.outer.start)
+            // A quotation that opens a longer clause ("claiming that “the
+            // enemy” seeks to…") is part of a mixed statement, not the
+            // statement itself.
+            let words_after = toks[tok_at(toks, q.outer.end)..]
+                .iter()
+                .take_while(|t| !matches!(t.text, ";" | "—"))
+                .filter(|t| t.is_word())
+                .count();
+            let closes_clause = words_after <= 2 || cue_after(text, seg, q).is_some();
+            let adjacent = closes_clause && toks.get(k).is_some_and(|t| t.start >= q.outer.start)
                 // "said in the spring, when the story broke, “…”"
                 || (qtok > 0
                     && matches!(toks[qtok - 1].text, "," | ":")
@@ -229,7 +238,7 @@ pub fn find_attributions(text: &str, seg: &Segmentation, quotes: &[Quotation]) -
         let starts_para = seg
             .paragraphs
             .get(para)
-            .is_some_and(|p| text[p.span.start..q.outer.start].trim_matches(|c: char| c.is_whitespace() || "-*•–—".contains(c)).is_empty());
+            .is_some_and(|p| text.get(p.span.start..q.outer.start).unwrap_or("x").trim_matches(|c: char| c.is_whitespace() || "-*•–—".contains(c)).is_empty());
         if starts_para
             && let Some((pq, pa)) = quote_attr_prev
             && seg.paragraph_at(quotes[pq].outer.start).is_some_and(|pp| pp + 1 == para)
@@ -281,6 +290,18 @@ pub fn find_attributions(text: &str, seg: &Segmentation, quotes: &[Quotation]) -
     out
 }
 
+/// Could this word end a subject ("he", "Trump", "the official")?
+fn subject_like_word(t: &Token) -> bool {
+    let l = t.lower();
+    // "Iran’s demands": a possessor, so the next word is a noun.
+    if l.ends_with("’s") || l.ends_with("'s") {
+        return false;
+    }
+    t.is_capitalized()
+        || matches!(l.as_str(), "he" | "she" | "it" | "they" | "we" | "i")
+        || crate::cues::SPEAKER_NOUNS.contains(&l.as_str())
+}
+
 fn quote_words(text: &str, q: &Quotation) -> usize {
     q.word_count(text)
 }
@@ -320,10 +341,11 @@ fn cue_after<'t>(text: &'t str, seg: &Segmentation, q: &Quotation) -> Option<(Ve
         while e < toks.len() && (toks[e].is_word() && toks[e].is_capitalized() || toks[e].text == ".") && e < 7 {
             e += 1;
         }
-        let line_end = text[toks.get(e.saturating_sub(1)).map(|t| t.end).unwrap_or(after)..end]
+        let name_end = toks.get(e.saturating_sub(1)).map(|t| t.end).unwrap_or(after);
+        let line_end = text.get(name_end..end).unwrap_or("")
             .trim_start_matches(['.', ' ', '\u{a0}'])
             .is_empty()
-            || text[toks.get(e.saturating_sub(1)).map(|t| t.end).unwrap_or(after)..].starts_with('\n');
+            || text.get(name_end..).unwrap_or("").starts_with('\n');
         if e > 1 && line_end {
             let mut np_end = e;
             while np_end > 1 && toks[np_end - 1].text == "." {
@@ -497,23 +519,23 @@ fn intro_before(sents: &[SentenceTokens], seg: &Segmentation, pos: usize) -> Opt
         if last.text != ":" {
             continue;
         }
-        // The speaker: "quoting X as saying", a cue's subject, or the first
-        // subject-like phrase of the sentence.
+        // The speaker: "quoting X as saying", the subject of the main verb
+        // (the last cue with a subject phrase), else the first subject-like
+        // phrase of the sentence.
         let n = toks.len();
-        for i in (0..n).rev() {
-            if let Some(cue) = is_cue_word(st.toks[i].text)
-                && cue.kind != CueKind::Stance
-                && let Some(sp) = speaker_for_cue(&st.toks, i, st.span)
-            {
-                return Some((cand, sp));
-            }
-        }
+        let mut fallback = None;
         for i in (0..n).rev() {
             if is_cue_word(st.toks[i].text).is_some()
                 && let Some(sp) = speaker_for_cue(&st.toks, i, st.span)
             {
-                return Some((cand, sp));
+                if matches!(sp, SpeakerRef::Phrase { .. }) {
+                    return Some((cand, sp));
+                }
+                fallback.get_or_insert(sp);
             }
+        }
+        if let Some(sp) = fallback {
+            return Some((cand, sp));
         }
         return Some((cand, SpeakerRef::ClauseSubject { sentence: st.span, before: last.start }));
     }
@@ -567,8 +589,17 @@ fn indirect_in_sentence(
         {
             continue;
         }
-        // Nouns that look like cue verbs: "the report", "a claim".
+        // Nouns that look like cue verbs: "the report", "a claim",
+        // "provided remarks".
         if i > 0 && is_determiner(&toks[i - 1].lower()) {
+            continue;
+        }
+        if crate::cues::is_noun_like_form(t.text) && !(i > 0 && subject_like_word(&toks[i - 1])) {
+            continue;
+        }
+        // A sentence ending in ':' introduces the quotation below: its last
+        // cue is not a statement of its own.
+        if ends_with_colon && !toks[i + 1..].iter().any(|t| is_cue_word(t.text).is_some()) {
             continue;
         }
         if let Some(sp) = speaker_for_cue(toks, i, st.span) {
@@ -587,6 +618,12 @@ fn indirect_in_sentence(
             cands.push((i, cue, phrase(toks, np), Some(np)));
         }
     }
+    // "According to Araqchi, Rouhani told Macron that…": the whole sentence
+    // is Araqchi's account; the inner cue is what he reports.
+    if let Some(pos) = cands.iter().position(|c| c.1.lemma == "according to" && c.0 <= 1) {
+        cands.truncate(pos + 1);
+        cands.drain(..pos);
+    }
     let sentence_end = {
         let mut e = toks.len();
         while e > 0 && matches!(toks[e - 1].text, "." | "!" | "?" | ":" | ";" | "”" | "\"") {
@@ -600,6 +637,12 @@ fn indirect_in_sentence(
         let next_limit = cands.get(ci + 1).map(|(j, _, _, nnp)| {
             let s = nnp.map(|n| n.0.min(*j)).unwrap_or(*j);
             let mut s = s.min(*j);
+            // Cut at a conjunction opening the next statement, adjuncts and
+            // all: "…, but, on February 7, he appeared to reject…".
+            let floor = (i + 2).max(s.saturating_sub(8));
+            if let Some(k) = (floor..s).rev().find(|&k| matches!(toks[k].lower().as_str(), "but" | "while" | "whereas" | "although" | ";")) {
+                s = k;
+            }
             // Drop a joining ", while" / "and" before the next speaker.
             while s > i + 1 && matches!(toks[s - 1].lower().as_str(), "," | "while" | "and" | "but" | "whereas" | ";" | "as") {
                 s -= 1;

@@ -133,7 +133,8 @@ pub fn extract_with(doc: &Document, pack: &Pack, opts: &ExtractOptions) -> Vec<S
             && dates.section.get(a.paragraph).is_some_and(Option::is_none)
             && let Some(d) = (0..attrs.len())
                 .filter(|&j| j != i && speakers[j].as_ref().and_then(|s| s.actor) == actor)
-                .filter_map(|j| dated[j].filter(|(_, how)| *how == "section-date").map(|(d, _)| d))
+                .filter(|&j| dates.section.get(attrs[j].paragraph).is_some_and(Option::is_some))
+                .filter_map(|j| dated[j].map(|(d, _)| d))
                 .min_by_key(|d| d.date)
         {
             dated[i] = Some((d, "speaker-section-date"));

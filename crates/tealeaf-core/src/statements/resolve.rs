@@ -246,7 +246,7 @@ impl<'a> Resolver<'a> {
         if !(lower.starts_with("a ") || lower.starts_with("an ") || lower.starts_with("the ")) {
             return None;
         }
-        let end = rest.find([',', '.', ';', ':', '“', '"']).unwrap_or(rest.len()).min(120);
+        let end = crate::text::floor_boundary(rest, rest.find([',', '.', ';', ':', '“', '"']).unwrap_or(rest.len()).min(120));
         let mut role = rest[..end].trim();
         for stop in [" quoted by ", " who ", " speaking ", " told ", " said ", " in an interview"] {
             if let Some(i) = role.find(stop) {
@@ -333,6 +333,7 @@ impl<'a> Resolver<'a> {
                         None => continue,
                     },
                 },
+                MentionKind::Name if m.nominal => continue,
                 MentionKind::Name => Speaker {
                     name: Some(strip_possessive(m.span.slice(self.text)).to_string()),
                     mention: Some(m.span.slice(self.text).to_string()),
@@ -443,15 +444,15 @@ impl<'a> Resolver<'a> {
 
     /// "reformist Entekhab News", "Javan, which is affiliated with the IRGC".
     fn affiliation_in_text(&self, span: Span) -> Option<String> {
-        let before = &self.text[span.start.saturating_sub(40)..span.start];
-        let before = before.get(before.len().saturating_sub(40)..).unwrap_or(before).to_lowercase();
+        let from = crate::text::floor_boundary(self.text, span.start.saturating_sub(40));
+        let before = self.text[from..span.start].to_lowercase();
         let words: Vec<&str> = before.split(|c: char| c.is_whitespace() || c == ',').filter(|w| !w.is_empty()).collect();
         for w in words.iter().rev().take(3) {
             if let Some((_, aff)) = AFFILIATION_WORDS.iter().find(|(k, _)| k == w) {
                 return Some(aff.to_string());
             }
         }
-        let after_end = (span.end + 60).min(self.text.len());
+        let after_end = crate::text::floor_boundary(self.text, span.end + 60);
         let after = self.text.get(span.end..after_end).unwrap_or("").to_lowercase();
         if (after.starts_with(", which is affiliated with") || after.starts_with(", affiliated with") || after.starts_with(", which is close to"))
             && (after.contains("irgc") || after.contains("revolutionary guard"))

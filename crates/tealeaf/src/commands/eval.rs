@@ -106,7 +106,7 @@ pub fn quotes(gold_path: &Path, pack: Option<&Path>, pred_out: Option<&Path>, mi
         }
     }
     let result = eval::evaluate_quotes(&gold, &preds, min_overlap);
-    writeln!(std::io::stdout(), "{}", eval::format_tables(&result))?;
+    write!(std::io::stdout(), "{}", eval::format_tables(&result))?;
     if let Some(j) = json {
         std::fs::write(j, result.to_python_json()).with_context(|| j.display().to_string())?;
     }
