@@ -475,7 +475,7 @@ impl<'a> Resolver<'a> {
         let in_region: Vec<_> = self
             .dates
             .within(region)
-            .filter(|m| !attr.fragments.iter().any(|f| f.contains(m.span)) && !attr.content.contains(m.span))
+            .filter(|m| !attr.fragments.iter().any(|f| f.contains(m.span)))
             .collect();
         let before = in_region.iter().filter(|m| m.span.start <= cue).max_by_key(|m| m.span.start);
         let after = in_region.iter().filter(|m| m.span.start > cue).min_by_key(|m| m.span.start);
