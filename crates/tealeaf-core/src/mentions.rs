@@ -48,7 +48,8 @@ const NOT_NAMES: &[&str] = &[
     "Furthermore", "Nevertheless", "Nonetheless", "Today", "Yesterday", "Tomorrow", "Monday",
     "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "January", "February",
     "March", "April", "May", "June", "July", "August", "September", "October", "November",
-    "December", "Mr", "Mrs", "Ms", "Dr", "Our", "My", "His", "Her", "Their", "Its", "Your", "No",
+    "December", "Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Aug", "Sep", "Sept", "Oct", "Nov", "Dec",
+    "Mr", "Mrs", "Ms", "Dr", "Our", "My", "His", "Her", "Their", "Its", "Your", "No",
     "Not", "Some", "Many", "Most", "All", "Both", "Each", "Every", "Any", "Several", "Other",
     "Another", "Iranian", "American", "European", "Russian", "Chinese", "French", "British",
     "Western", "Israeli", "Arab", "Gulf", "Islamic", "Supreme", "Foreign", "Deputy", "Former",
@@ -126,11 +127,20 @@ pub fn find_mentions(text: &str, seg: &Segmentation, quotes: &[Quotation], pack:
                 let verb_follows = toks.get(end + 1).is_some_and(|n| n.is_word() && !n.is_capitalized());
                 if first_ok && end >= i && (!at_start || end > i || verb_follows) {
                     let span = Span::new(t.start, toks[end].end);
+                    // "Parliament speaker Mohammad Bagher Qalibaf": a title
+                    // before a known name, not an entity of its own.
+                    let title_before_name = pack_spans
+                        .iter()
+                        .any(|p| p.start >= toks[end].end && toks.iter().skip(end + 1).take(2).any(|t| t.start == p.start));
                     let after_determiner = i > 0 && matches!(toks[i - 1].lower().as_str(), "a" | "an" | "the" | "this" | "that" | "its" | "their" | "our");
                     let before_noun = toks.get(end + 1).is_some_and(|n| n.is_word() && !n.is_capitalized() && crate::cues::is_cue_word(n.text).is_none() && n.lower().len() > 3 && !n.lower().ends_with("ed"));
                     out.push(Mention {
                         span,
-                        nominal: after_determiner || (end == i && before_noun && i > 0),
+                        // Single names after "in", "from"… are mostly places.
+                        nominal: after_determiner
+                            || title_before_name
+                            || (end == i && before_noun && i > 0)
+                            || (end == i && i > 0 && matches!(toks[i - 1].lower().as_str(), "in" | "at" | "from" | "to" | "near" | "into" | "across" | "outside" | "inside" | "around" | "via" | "through")),
                         kind: MentionKind::Name,
                         in_quote: false,
                         subject_like: false,

@@ -519,6 +519,14 @@ fn intro_before(sents: &[SentenceTokens], seg: &Segmentation, pos: usize) -> Opt
         if last.text != ":" {
             continue;
         }
+        // "quoting the foreign minister as follows:" / "citing X as saying:"
+        if let Some(q) = toks.iter().position(|t| matches!(t.lower().as_str(), "quoting" | "citing" | "quoted"))
+            && let Some(as_at) = (q + 1..toks.len()).find(|&k| toks[k].lower() == "as")
+            && as_at > q + 1
+            && as_at - q <= 8
+        {
+            return Some((cand, phrase(&st.toks, (q + 1, as_at))));
+        }
         // The speaker: "quoting X as saying", the subject of the main verb
         // (the last cue with a subject phrase), else the first subject-like
         // phrase of the sentence.
@@ -526,6 +534,7 @@ fn intro_before(sents: &[SentenceTokens], seg: &Segmentation, pos: usize) -> Opt
         let mut fallback = None;
         for i in (0..n).rev() {
             if is_cue_word(st.toks[i].text).is_some()
+                && !(crate::cues::is_noun_like_form(st.toks[i].text) && !(i > 0 && subject_like_word(&st.toks[i - 1])))
                 && let Some(sp) = speaker_for_cue(&st.toks, i, st.span)
             {
                 if matches!(sp, SpeakerRef::Phrase { .. }) {
@@ -537,7 +546,7 @@ fn intro_before(sents: &[SentenceTokens], seg: &Segmentation, pos: usize) -> Opt
         if let Some(sp) = fallback {
             return Some((cand, sp));
         }
-        return Some((cand, SpeakerRef::ClauseSubject { sentence: st.span, before: last.start }));
+        return Some((cand, SpeakerRef::ClauseSubject { sentence: st.span, before: last.start.max(st.span.start + 1) }));
     }
     None
 }

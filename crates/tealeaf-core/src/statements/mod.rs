@@ -87,6 +87,7 @@ pub fn extract_with(doc: &Document, pack: &Pack, opts: &ExtractOptions) -> Vec<S
         mentions: &mentions,
         seg: &seg,
         dates: &dates,
+        doc_outlet: doc.meta.outlet.as_deref(),
         history: Vec::new(),
     };
     // Resolve in document order of the reporting clause, so pronouns and

@@ -25,6 +25,18 @@ pub fn is_title_abbreviation(w: &str) -> bool {
         )
 }
 
+/// Weekdays, months and numbers end a speaker phrase ("On Sunday he said").
+fn is_date_word(w: &str) -> bool {
+    w.chars().all(|c| c.is_ascii_digit())
+        || matches!(
+            w,
+            "monday" | "tuesday" | "wednesday" | "thursday" | "friday" | "saturday" | "sunday" | "january"
+                | "february" | "march" | "april" | "june" | "july" | "august" | "september" | "october"
+                | "november" | "december" | "jan" | "feb" | "mar" | "apr" | "jun" | "jul" | "aug" | "sep"
+                | "sept" | "oct" | "nov" | "dec" | "yesterday" | "today" | "later" | "earlier"
+        )
+}
+
 /// Determiners and titles that may open a speaker phrase.
 pub fn is_determiner(w: &str) -> bool {
     matches!(
@@ -89,7 +101,7 @@ pub fn subject_before(toks: &[Token], cue: usize) -> Option<NpRange> {
             break;
         }
         let lower = toks[i].lower();
-        if NP_BOUNDARY.contains(&lower.as_str()) {
+        if NP_BOUNDARY.contains(&lower.as_str()) || is_date_word(&lower) {
             break;
         }
         if i + 1 < end && is_cue_word(&lower).is_some() && !toks[i].is_capitalized() {

@@ -34,6 +34,8 @@ pub struct Resolver<'a> {
     pub mentions: &'a [Mention],
     pub seg: &'a Segmentation,
     pub dates: &'a DateIndex,
+    /// The outlet that published the document (from its metadata).
+    pub doc_outlet: Option<&'a str>,
     /// Speakers resolved so far, with the byte position they were named at.
     pub history: Vec<(usize, Speaker)>,
 }
@@ -201,6 +203,19 @@ impl<'a> Resolver<'a> {
             s.method = "outlet-noun";
             return s;
         }
+        // "this newspaper", "this daily": the outlet publishing the document.
+        if matches!(written.to_lowercase().as_str(), "this newspaper" | "this paper" | "this daily" | "this publication" | "this weekly")
+            && let Some(s) = self.document_outlet(span)
+        {
+            return s;
+        }
+        // "the senior negotiator", "the minister": the nearest actor named
+        // before whose role on the date fits the noun.
+        if written.to_lowercase().starts_with("the ")
+            && let Some(s) = self.role_noun(span, &head_word, date)
+        {
+            return s;
+        }
         // Names the pack does not know: keep the name, expand a surname.
         if let Some(name) = self.mentions.iter().find(|m| m.kind == MentionKind::Name && m.span.contains(head)) {
             let name_text = strip_possessive(name.span.slice(self.text)).trim().to_string();
@@ -222,6 +237,58 @@ impl<'a> Resolver<'a> {
             method: "phrase",
             ..Speaker::default()
         }
+    }
+
+    fn document_outlet(&self, span: Span) -> Option<Speaker> {
+        let name = self.doc_outlet?.to_lowercase();
+        let idx = self.pack.outlets.iter().position(|o| {
+            o.name.to_lowercase() == name || o.aliases.iter().any(|a| a.to_lowercase() == name)
+        })?;
+        let mut s = self.outlet_speaker(idx, span);
+        s.method = "document-outlet";
+        Some(s)
+    }
+
+    fn role_noun(&self, span: Span, head: &str, date: Option<NaiveDate>) -> Option<Speaker> {
+        const ROLE_NOUNS: &[&str] = &[
+            "minister", "negotiator", "diplomat", "president", "envoy", "spokesman", "spokeswoman",
+            "spokesperson", "commander", "general", "leader", "speaker", "ayatollah", "cleric", "chief",
+            "secretary", "ambassador", "official", "adviser", "advisor", "prime", "premier", "sultan",
+            "emir", "king", "chancellor",
+        ];
+        if !ROLE_NOUNS.contains(&head) {
+            return None;
+        }
+        let fits = |a: ActorIdx| {
+            let actor = &self.pack.actors[a];
+            actor.roles.iter().any(|r| {
+                date.is_none_or(|d| role_active(r, d))
+                    && (r.title.to_lowercase().contains(head) || r.mentions.iter().any(|m| m.to_lowercase().contains(head)))
+            })
+        };
+        let earliest = span.start.saturating_sub(3000);
+        let from_history = self
+            .history
+            .iter()
+            .rev()
+            .find(|(p, s)| *p < span.start && *p >= earliest && s.actor.is_some_and(fits))
+            .map(|(p, s)| (*p, s.actor));
+        let from_mentions = self
+            .mentions
+            .iter()
+            .rev()
+            .filter(|m| m.span.start < span.start && m.span.start >= earliest && !m.in_quote)
+            .find_map(|m| match &m.kind {
+                MentionKind::Pack(e) => self.choose_actor(e, m.span.start, date).map(|(a, _)| a).filter(|a| fits(*a)).map(|a| (m.span.start, Some(a))),
+                _ => None,
+            });
+        let best = match (from_history, from_mentions) {
+            (Some(h), Some(m)) => if h.0 >= m.0 { h } else { m },
+            (h, m) => h.or(m)?,
+        };
+        let mut s = self.actor_speaker(best.1?, span, "role-noun");
+        s.mention = Some(span.slice(self.text).to_string());
+        Some(s)
     }
 
     /// "Beheshtipour" after "Hassan Beheshtipour": the full name.
@@ -343,7 +410,13 @@ impl<'a> Resolver<'a> {
                 },
                 MentionKind::Pronoun(_) => continue,
             };
-            let bonus = if is_first { 2 } else if m.subject_like { 1 } else { 0 };
+            // Whom an outlet "asked" or "interviewed" speaks next.
+            let interviewed = self.text[..m.span.start]
+                .trim_end()
+                .rsplit(char::is_whitespace)
+                .next()
+                .is_some_and(|w| matches!(w, "asked" | "interviewed" | "quoted" | "quoting"));
+            let bonus = if is_first || interviewed { 2 } else if m.subject_like { 1 } else { 0 };
             consider(m.span.start, bonus, s);
         }
         match best {
@@ -380,10 +453,14 @@ impl<'a> Resolver<'a> {
 
     /// The first subject-like mention of a sentence before `before`.
     pub fn clause_subject(&self, sentence: Span, before: usize, date: Option<NaiveDate>) -> Option<Speaker> {
+        let in_clause = |m: &&Mention| sentence.contains(m.span) && m.span.end <= before && !m.in_quote && !m.nominal;
+        // The first subject-like mention; else a possessor ("Rouhani's remarks:").
         let m = self
             .mentions
             .iter()
-            .find(|m| sentence.contains(m.span) && m.span.end <= before && m.subject_like && !m.in_quote)?;
+            .filter(in_clause)
+            .find(|m| m.subject_like)
+            .or_else(|| self.mentions.iter().filter(in_clause).find(|m| !matches!(m.kind, MentionKind::Pronoun(_))))?;
         Some(match &m.kind {
             MentionKind::Pronoun(_) => self.pronoun(m.span, date),
             _ => self.phrase(m.span, last_word(self.text, m.span), date),
@@ -490,17 +567,22 @@ impl<'a> Resolver<'a> {
         None
     }
 
-    /// The last date stated earlier in the paragraph (outside quotations).
+    /// The last date stated before the statement: earlier in its paragraph
+    /// (any precision), or a day in one of the three paragraphs before
+    /// (news carries the lead's date down its paragraphs). Dates inside
+    /// quotations and dates after the publication are not anchors.
     pub fn paragraph_date(&self, attr: &Attribution, quotes_outer: &[Span]) -> Option<ResolvedDate> {
         let para = self.seg.paragraphs.get(attr.paragraph)?;
+        let earliest = self.seg.paragraphs[attr.paragraph.saturating_sub(3)].span.start;
         let upto = attr.clause.start.min(attr.content.start);
         self.dates
             .mentions
             .iter()
-            .filter(|m| para.span.contains(m.span) && m.span.end <= upto)
+            .filter(|m| m.span.start >= earliest && m.span.end <= upto)
             .filter(|m| !quotes_outer.iter().any(|q| q.contains(m.span)))
             .filter(|m| m.resolved.is_some_and(|r| self.dates.published.is_none_or(|p| r.date <= p)))
-            .last()
+            .filter(|m| para.span.contains(m.span) || m.resolved.is_some_and(|r| r.precision == Precision::Day))
+            .next_back()
             .and_then(|m| m.resolved)
     }
 
