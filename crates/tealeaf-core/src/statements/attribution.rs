@@ -643,9 +643,15 @@ fn indirect_in_sentence(
     for (ci, (i, cue, speaker, np)) in cands.iter().enumerate() {
         let i = *i;
         // Where the next statement's speaker starts, this content ends.
-        let next_limit = cands.get(ci + 1).map(|(j, _, _, nnp)| {
+        // Only a coordinated statement ("…, while Rouhani stated…") ends this
+        // one; a cue inside this one's that-clause is nested in it.
+        let next_limit = cands.get(ci + 1).and_then(|(j, _, _, nnp)| {
             let s = nnp.map(|n| n.0.min(*j)).unwrap_or(*j);
-            let mut s = s.min(*j);
+            let coordinated = (s.saturating_sub(10).max(i + 1)..s)
+                .any(|k| matches!(toks[k].lower().as_str(), "," | ";" | "while" | "but" | "whereas" | "and" | "although" | "—"));
+            coordinated.then_some((s, *j))
+        }).map(|(s, j)| {
+            let mut s = s.min(j);
             // Cut at a conjunction opening the next statement, adjuncts and
             // all: "…, but, on February 7, he appeared to reject…".
             let floor = (i + 2).max(s.saturating_sub(8));
