@@ -15,11 +15,16 @@ fn main() {
         })
         .unwrap_or_default();
     names.sort();
-    let mut code = String::from("/// The embedded demo corpus: (file name, contents).\npub const DEMO_FILES: &[(&str, &str)] = &[\n");
+    let mut code = String::from(
+        "/// The embedded demo corpus: (file name, contents).\npub const DEMO_FILES: &[(&str, &str)] = &[\n",
+    );
     for n in &names {
         let path = dir.join(n);
         println!("cargo:rerun-if-changed={}", path.display());
-        code.push_str(&format!("    ({n:?}, include_str!({:?})),\n", path.display().to_string()));
+        code.push_str(&format!(
+            "    ({n:?}, include_str!({:?})),\n",
+            path.display().to_string()
+        ));
     }
     code.push_str("];\n");
     let gold = dir.join("gold.jsonl");

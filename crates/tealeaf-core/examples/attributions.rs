@@ -17,11 +17,20 @@ fn main() {
         let seg = tealeaf_core::sentences::segment(text);
         let quotes = tealeaf_core::quotes::find_quotations(text, &seg);
         for q in &quotes {
-            println!("QUOTE {:?} {:?}", q.outer, q.content.slice(text).chars().take(60).collect::<String>());
+            println!(
+                "QUOTE {:?} {:?}",
+                q.outer,
+                q.content.slice(text).chars().take(60).collect::<String>()
+            );
         }
-        for (i, a) in tealeaf_core::statements::find_attributions(text, &seg, &quotes).iter().enumerate() {
+        for (i, a) in tealeaf_core::statements::find_attributions(text, &seg, &quotes)
+            .iter()
+            .enumerate()
+        {
             let speaker = match &a.speaker {
-                tealeaf_core::statements::SpeakerRef::Phrase { span, .. } => span.slice(text).to_string(),
+                tealeaf_core::statements::SpeakerRef::Phrase { span, .. } => {
+                    span.slice(text).to_string()
+                }
                 other => format!("{other:?}"),
             };
             println!(

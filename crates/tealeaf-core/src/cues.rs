@@ -50,7 +50,11 @@ const CUES: &[(&str, CueKind, &[&str])] = &[
     ("confirm", CueKind::Speech, &[]),
     ("deny", CueKind::Speech, &["denied", "denies"]),
     ("report", CueKind::Speech, &[]),
-    ("write", CueKind::Speech, &["wrote", "written", "writes", "writing"]),
+    (
+        "write",
+        CueKind::Speech,
+        &["wrote", "written", "writes", "writing"],
+    ),
     ("tweet", CueKind::Speech, &[]),
     ("post", CueKind::Speech, &[]),
     ("stipulate", CueKind::Speech, &[]),
@@ -70,7 +74,11 @@ const CUES: &[(&str, CueKind, &[&str])] = &[
     ("allege", CueKind::Speech, &[]),
     ("suggest", CueKind::Speech, &[]),
     ("indicate", CueKind::Speech, &[]),
-    ("signal", CueKind::Speech, &["signaled", "signalled", "signaling", "signalling"]),
+    (
+        "signal",
+        CueKind::Speech,
+        &["signaled", "signalled", "signaling", "signalling"],
+    ),
     ("hint", CueKind::Speech, &[]),
     ("predict", CueKind::Speech, &[]),
     ("promise", CueKind::Speech, &[]),
@@ -119,9 +127,17 @@ const CUES: &[(&str, CueKind, &[&str])] = &[
     ("call", CueKind::Stance, &[]),
     ("describe", CueKind::Stance, &[]),
     ("dub", CueKind::Stance, &["dubbed", "dubbing"]),
-    ("label", CueKind::Stance, &["labeled", "labelled", "labeling", "labelling"]),
+    (
+        "label",
+        CueKind::Stance,
+        &["labeled", "labelled", "labeling", "labelling"],
+    ),
     ("believe", CueKind::Cognition, &[]),
-    ("think", CueKind::Cognition, &["thought", "thinks", "thinking"]),
+    (
+        "think",
+        CueKind::Cognition,
+        &["thought", "thinks", "thinking"],
+    ),
     ("feel", CueKind::Cognition, &["felt"]),
     ("hope", CueKind::Cognition, &[]),
     ("expect", CueKind::Cognition, &[]),
@@ -149,7 +165,10 @@ static CUE_FORMS: std::sync::LazyLock<std::collections::HashMap<String, Cue>> =
         let mut map = std::collections::HashMap::new();
         for (lemma, kind, irregular) in CUES {
             let cue = Cue { lemma, kind: *kind };
-            for form in regular_forms(lemma).into_iter().chain(irregular.iter().map(|s| s.to_string())) {
+            for form in regular_forms(lemma)
+                .into_iter()
+                .chain(irregular.iter().map(|s| s.to_string()))
+            {
                 map.entry(form).or_insert(cue);
             }
         }
@@ -169,7 +188,21 @@ pub fn is_cue_word(word: &str) -> Option<Cue> {
 /// cue only right after a subject-like word ("the official remarks").
 pub fn is_noun_like_form(word: &str) -> bool {
     let w = word.to_ascii_lowercase();
-    w.ends_with('s') && !w.ends_with("ss") && !matches!(w.as_str(), "says" | "tells" | "adds" | "argues" | "insists" | "warns" | "writes" | "believes" | "thinks" | "knows")
+    w.ends_with('s')
+        && !w.ends_with("ss")
+        && !matches!(
+            w.as_str(),
+            "says"
+                | "tells"
+                | "adds"
+                | "argues"
+                | "insists"
+                | "warns"
+                | "writes"
+                | "believes"
+                | "thinks"
+                | "knows"
+        )
 }
 
 fn regular_forms(lemma: &str) -> [String; 4] {
@@ -179,43 +212,241 @@ fn regular_forms(lemma: &str) -> [String; 4] {
     } else {
         format!("{lemma}s")
     };
-    let ed = if lemma.ends_with('e') { format!("{lemma}d") } else { format!("{lemma}ed") };
+    let ed = if lemma.ends_with('e') {
+        format!("{lemma}d")
+    } else {
+        format!("{lemma}ed")
+    };
     [lemma.to_string(), s_form, ed, format!("{stem}ing")]
 }
 
 /// Words that may stand between a subject and its cue verb ("has also said").
 pub const AUXILIARIES: &[&str] = &[
-    "has", "have", "had", "was", "were", "is", "are", "also", "later", "then", "reportedly",
-    "repeatedly", "previously", "once", "further", "again", "publicly", "recently", "similarly",
-    "likewise", "separately", "would", "will", "did", "does", "do", "had", "already", "just",
-    "subsequently", "privately", "openly", "explicitly", "flatly", "firmly", "clearly", "bluntly",
-    "even", "still", "now", "often", "frequently", "quickly", "immediately", "initially",
-    "originally", "apparently", "allegedly", "reiterated", "could", "might", "may", "must", "can",
-    "to", "appeared", "appears", "seemed", "seems", "went", "on", "been", "being", "not", "never",
-    "always", "first", "himself", "herself", "themselves", "itself", "personally", "directly",
-    "strongly", "sharply", "angrily", "calmly", "confidently", "emphatically", "categorically",
+    "has",
+    "have",
+    "had",
+    "was",
+    "were",
+    "is",
+    "are",
+    "also",
+    "later",
+    "then",
+    "reportedly",
+    "repeatedly",
+    "previously",
+    "once",
+    "further",
+    "again",
+    "publicly",
+    "recently",
+    "similarly",
+    "likewise",
+    "separately",
+    "would",
+    "will",
+    "did",
+    "does",
+    "do",
+    "had",
+    "already",
+    "just",
+    "subsequently",
+    "privately",
+    "openly",
+    "explicitly",
+    "flatly",
+    "firmly",
+    "clearly",
+    "bluntly",
+    "even",
+    "still",
+    "now",
+    "often",
+    "frequently",
+    "quickly",
+    "immediately",
+    "initially",
+    "originally",
+    "apparently",
+    "allegedly",
+    "reiterated",
+    "could",
+    "might",
+    "may",
+    "must",
+    "can",
+    "to",
+    "appeared",
+    "appears",
+    "seemed",
+    "seems",
+    "went",
+    "on",
+    "been",
+    "being",
+    "not",
+    "never",
+    "always",
+    "first",
+    "himself",
+    "herself",
+    "themselves",
+    "itself",
+    "personally",
+    "directly",
+    "strongly",
+    "sharply",
+    "angrily",
+    "calmly",
+    "confidently",
+    "emphatically",
+    "categorically",
 ];
 
 /// Nouns that name a speaker when they head a subject ("the official said").
 pub const SPEAKER_NOUNS: &[&str] = &[
-    "official", "officials", "spokesman", "spokeswoman", "spokesperson", "spokespeople", "source",
-    "sources", "analyst", "analysts", "expert", "experts", "minister", "ministers", "president",
-    "leader", "leaders", "diplomat", "diplomats", "lawmaker", "lawmakers", "legislator", "legislators",
-    "newspaper", "newspapers", "agency", "report", "statement", "editorial", "media", "outlet",
-    "outlets", "daily", "weekly", "magazine", "paper", "aide", "aides", "adviser", "advisers",
-    "advisor", "commander", "commanders", "envoy", "negotiator", "negotiators", "ministry",
-    "government", "administration", "department", "office", "spokespersons", "campaign",
-    "candidate", "senator", "representative", "governor", "mayor", "secretary", "chief", "head",
-    "director", "ambassador", "mp", "mps", "cleric", "clerics", "hardliners", "reformists",
-    "critics", "supporters", "observers", "insiders", "people", "members", "member", "voters",
-    "article", "letter", "column", "columnist", "commentator", "commentators", "journalist",
-    "reporter", "reporters", "editor", "tweet", "post", "website", "channel", "television", "tv",
-    "broadcaster", "network", "council", "parliament", "speaker", "judiciary", "army", "military",
-    "guards", "corps", "committee", "group", "party", "organization", "organisation", "team",
-    "white", "house", "kremlin", "pentagon", "officer", "officers", "residents", "witnesses",
-    "protesters", "students", "scholar", "scholars", "professor", "researcher", "researchers",
-    "economist", "economists", "poll", "survey", "study", "data", "statistics", "figures",
-    "documents", "document", "filing", "memo", "email", "emails", "site", "blog", "book",
+    "official",
+    "officials",
+    "spokesman",
+    "spokeswoman",
+    "spokesperson",
+    "spokespeople",
+    "source",
+    "sources",
+    "analyst",
+    "analysts",
+    "expert",
+    "experts",
+    "minister",
+    "ministers",
+    "president",
+    "leader",
+    "leaders",
+    "diplomat",
+    "diplomats",
+    "lawmaker",
+    "lawmakers",
+    "legislator",
+    "legislators",
+    "newspaper",
+    "newspapers",
+    "agency",
+    "report",
+    "statement",
+    "editorial",
+    "media",
+    "outlet",
+    "outlets",
+    "daily",
+    "weekly",
+    "magazine",
+    "paper",
+    "aide",
+    "aides",
+    "adviser",
+    "advisers",
+    "advisor",
+    "commander",
+    "commanders",
+    "envoy",
+    "negotiator",
+    "negotiators",
+    "ministry",
+    "government",
+    "administration",
+    "department",
+    "office",
+    "spokespersons",
+    "campaign",
+    "candidate",
+    "senator",
+    "representative",
+    "governor",
+    "mayor",
+    "secretary",
+    "chief",
+    "head",
+    "director",
+    "ambassador",
+    "mp",
+    "mps",
+    "cleric",
+    "clerics",
+    "hardliners",
+    "reformists",
+    "critics",
+    "supporters",
+    "observers",
+    "insiders",
+    "people",
+    "members",
+    "member",
+    "voters",
+    "article",
+    "letter",
+    "column",
+    "columnist",
+    "commentator",
+    "commentators",
+    "journalist",
+    "reporter",
+    "reporters",
+    "editor",
+    "tweet",
+    "post",
+    "website",
+    "channel",
+    "television",
+    "tv",
+    "broadcaster",
+    "network",
+    "council",
+    "parliament",
+    "speaker",
+    "judiciary",
+    "army",
+    "military",
+    "guards",
+    "corps",
+    "committee",
+    "group",
+    "party",
+    "organization",
+    "organisation",
+    "team",
+    "white",
+    "house",
+    "kremlin",
+    "pentagon",
+    "officer",
+    "officers",
+    "residents",
+    "witnesses",
+    "protesters",
+    "students",
+    "scholar",
+    "scholars",
+    "professor",
+    "researcher",
+    "researchers",
+    "economist",
+    "economists",
+    "poll",
+    "survey",
+    "study",
+    "data",
+    "statistics",
+    "figures",
+    "documents",
+    "document",
+    "filing",
+    "memo",
+    "email",
+    "emails",
+    "site",
+    "blog",
+    "book",
 ];
 
 /// Pronouns that can be a speaker.
@@ -229,7 +460,10 @@ mod tests {
     fn regular_and_irregular_forms() {
         assert_eq!(is_cue_word("said").unwrap().lemma, "say");
         assert_eq!(is_cue_word("stipulated").unwrap().lemma, "stipulate");
-        assert!(is_cue_word("States").is_none(), "capitalised words are names");
+        assert!(
+            is_cue_word("States").is_none(),
+            "capitalised words are names"
+        );
         assert_eq!(is_cue_word("warns").unwrap().lemma, "warn");
         assert_eq!(is_cue_word("dismissed").unwrap().kind, CueKind::Stance);
         assert_eq!(is_cue_word("believes").unwrap().kind, CueKind::Cognition);

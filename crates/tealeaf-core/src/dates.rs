@@ -51,14 +51,24 @@ impl ResolvedDate {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Expr {
     /// Month and day, year when written.
-    MonthDay { year: Option<i32>, month: u32, day: u32 },
+    MonthDay {
+        year: Option<i32>,
+        month: u32,
+        day: u32,
+    },
     /// A month, year when written.
-    Month { year: Option<i32>, month: u32 },
+    Month {
+        year: Option<i32>,
+        month: u32,
+    },
     Year(i32),
     /// A weekday: the last one on or before the writing time.
     Weekday(Weekday),
     /// Days from the writing time (yesterday = -1).
-    FromNow { days: i64, precision: Precision },
+    FromNow {
+        days: i64,
+        precision: Precision,
+    },
     /// Days from the previous date in the text (a day later = +1).
     FromPrevious(i64),
 }
@@ -99,12 +109,16 @@ static MONTH_DAY: LazyLock<Regex> = LazyLock::new(|| {
     .expect("valid regex")
 });
 static DAY_MONTH: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(&format!(r"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?({MONTHS})(?:,?\s+(\d{{4}})\b)?"))
-        .expect("valid regex")
+    Regex::new(&format!(
+        r"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?({MONTHS})(?:,?\s+(\d{{4}})\b)?"
+    ))
+    .expect("valid regex")
 });
 static MONTH_YEAR: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(&format!(r"\b(?:(?:[Ii]n|[Ss]ince|[Bb]y|[Ee]arly|[Ll]ate|[Mm]id-?)\s*)?({MONTHS})(?:\s+(\d{{4}}))?\b"))
-        .expect("valid regex")
+    Regex::new(&format!(
+        r"\b(?:(?:[Ii]n|[Ss]ince|[Bb]y|[Ee]arly|[Ll]ate|[Mm]id-?)\s*)?({MONTHS})(?:\s+(\d{{4}}))?\b"
+    ))
+    .expect("valid regex")
 });
 static ISO: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"\b((?:19|20)\d{2})-(\d{2})-(\d{2})\b").expect("valid regex"));
@@ -126,8 +140,15 @@ static FROM_PREVIOUS: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 fn month_number(name: &str) -> Option<u32> {
-    let key: String = name.trim_end_matches('.').chars().take(3).collect::<String>().to_lowercase();
-    let months = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"];
+    let key: String = name
+        .trim_end_matches('.')
+        .chars()
+        .take(3)
+        .collect::<String>()
+        .to_lowercase();
+    let months = [
+        "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
+    ];
     months.iter().position(|m| *m == key).map(|i| i as u32 + 1)
 }
 
@@ -154,44 +175,94 @@ fn find_expressions(text: &str) -> Vec<(Span, Expr)> {
     let mut found: Vec<(Span, Expr)> = Vec::new();
     let year_of = |m: Option<regex::Match>| m.and_then(|y| y.as_str().parse::<i32>().ok());
     for c in MONTH_DAY.captures_iter(text) {
-        let (Some(all), Some(month), Some(day)) = (c.get(0), c.get(1), c.get(2)) else { continue };
-        let (Some(month), Ok(day)) = (month_number(month.as_str()), day.as_str().parse::<u32>()) else { continue };
+        let (Some(all), Some(month), Some(day)) = (c.get(0), c.get(1), c.get(2)) else {
+            continue;
+        };
+        let (Some(month), Ok(day)) = (month_number(month.as_str()), day.as_str().parse::<u32>())
+        else {
+            continue;
+        };
         if !(1..=31).contains(&day) {
             continue;
         }
-        found.push((Span::new(all.start(), all.end()), Expr::MonthDay { year: year_of(c.get(3)), month, day }));
+        found.push((
+            Span::new(all.start(), all.end()),
+            Expr::MonthDay {
+                year: year_of(c.get(3)),
+                month,
+                day,
+            },
+        ));
     }
     for c in DAY_MONTH.captures_iter(text) {
-        let (Some(all), Some(day), Some(month)) = (c.get(0), c.get(1), c.get(2)) else { continue };
-        let (Some(month), Ok(day)) = (month_number(month.as_str()), day.as_str().parse::<u32>()) else { continue };
+        let (Some(all), Some(day), Some(month)) = (c.get(0), c.get(1), c.get(2)) else {
+            continue;
+        };
+        let (Some(month), Ok(day)) = (month_number(month.as_str()), day.as_str().parse::<u32>())
+        else {
+            continue;
+        };
         if !(1..=31).contains(&day) {
             continue;
         }
-        found.push((Span::new(all.start(), all.end()), Expr::MonthDay { year: year_of(c.get(3)), month, day }));
+        found.push((
+            Span::new(all.start(), all.end()),
+            Expr::MonthDay {
+                year: year_of(c.get(3)),
+                month,
+                day,
+            },
+        ));
     }
     for c in MONTH_YEAR.captures_iter(text) {
-        let (Some(all), Some(month)) = (c.get(0), c.get(1)) else { continue };
+        let (Some(all), Some(month)) = (c.get(0), c.get(1)) else {
+            continue;
+        };
         let year = year_of(c.get(2));
         // A bare month name needs a preposition or a year ("in May", "May 2019").
         if year.is_none() && all.start() == month.start() {
             continue;
         }
-        let Some(month) = month_number(month.as_str()) else { continue };
-        found.push((Span::new(all.start(), all.end()), Expr::Month { year, month }));
+        let Some(month) = month_number(month.as_str()) else {
+            continue;
+        };
+        found.push((
+            Span::new(all.start(), all.end()),
+            Expr::Month { year, month },
+        ));
     }
     for c in ISO.captures_iter(text) {
-        let (Some(all), Some(y), Some(m), Some(d)) = (c.get(0), c.get(1), c.get(2), c.get(3)) else { continue };
-        let (Ok(y), Ok(m), Ok(d)) = (y.as_str().parse(), m.as_str().parse(), d.as_str().parse()) else { continue };
-        found.push((Span::new(all.start(), all.end()), Expr::MonthDay { year: Some(y), month: m, day: d }));
+        let (Some(all), Some(y), Some(m), Some(d)) = (c.get(0), c.get(1), c.get(2), c.get(3))
+        else {
+            continue;
+        };
+        let (Ok(y), Ok(m), Ok(d)) = (y.as_str().parse(), m.as_str().parse(), d.as_str().parse())
+        else {
+            continue;
+        };
+        found.push((
+            Span::new(all.start(), all.end()),
+            Expr::MonthDay {
+                year: Some(y),
+                month: m,
+                day: d,
+            },
+        ));
     }
     for c in YEAR.captures_iter(text) {
-        let (Some(all), Some(y)) = (c.get(0), c.get(1)) else { continue };
+        let (Some(all), Some(y)) = (c.get(0), c.get(1)) else {
+            continue;
+        };
         let Ok(y) = y.as_str().parse() else { continue };
         found.push((Span::new(all.start(), all.end()), Expr::Year(y)));
     }
     for c in WEEKDAY.captures_iter(text) {
-        let (Some(all), Some(d)) = (c.get(0), c.get(1)) else { continue };
-        let Some(d) = weekday(d.as_str()) else { continue };
+        let (Some(all), Some(d)) = (c.get(0), c.get(1)) else {
+            continue;
+        };
+        let Some(d) = weekday(d.as_str()) else {
+            continue;
+        };
         found.push((Span::new(all.start(), all.end()), Expr::Weekday(d)));
     }
     for c in FROM_NOW.captures_iter(text) {
@@ -207,19 +278,42 @@ fn find_expressions(text: &str) -> Vec<(Span, Expr)> {
             "this year" | "earlier this year" => (0, Precision::Year),
             _ => (-365, Precision::Year),
         };
-        found.push((Span::new(all.start(), all.end()), Expr::FromNow { days, precision }));
+        found.push((
+            Span::new(all.start(), all.end()),
+            Expr::FromNow { days, precision },
+        ));
     }
     for c in FROM_PREVIOUS.captures_iter(text) {
         let Some(all) = c.get(0) else { continue };
         let days = if let (Some(n), Some(unit), Some(dir)) = (c.get(1), c.get(2), c.get(3)) {
             let n = number_word(n.as_str()).unwrap_or(1);
-            let n = if unit.as_str().starts_with("week") { n * 7 } else { n };
-            if matches!(dir.as_str().to_lowercase().as_str(), "earlier" | "before") { -n } else { n }
+            let n = if unit.as_str().starts_with("week") {
+                n * 7
+            } else {
+                n
+            };
+            if matches!(dir.as_str().to_lowercase().as_str(), "earlier" | "before") {
+                -n
+            } else {
+                n
+            }
         } else if let (Some(which), Some(unit)) = (c.get(4), c.get(5)) {
-            let n = if unit.as_str().eq_ignore_ascii_case("week") { 7 } else { 1 };
-            if which.as_str().eq_ignore_ascii_case("previous") { -n } else { n }
+            let n = if unit.as_str().eq_ignore_ascii_case("week") {
+                7
+            } else {
+                1
+            };
+            if which.as_str().eq_ignore_ascii_case("previous") {
+                -n
+            } else {
+                n
+            }
         } else if let Some(dir) = c.get(6) {
-            if dir.as_str().eq_ignore_ascii_case("before") { -1 } else { 1 }
+            if dir.as_str().eq_ignore_ascii_case("before") {
+                -1
+            } else {
+                1
+            }
         } else if let Some(hours) = c.get(7) {
             match hours.as_str().to_lowercase().as_str() {
                 "twenty-four" | "24" => 1,
@@ -247,7 +341,9 @@ fn find_expressions(text: &str) -> Vec<(Span, Expr)> {
 fn infer_year(month: u32, day: u32, reference: NaiveDate) -> Option<NaiveDate> {
     let mut best: Option<(i64, NaiveDate)> = None;
     for y in [reference.year() - 1, reference.year(), reference.year() + 1] {
-        let Some(d) = NaiveDate::from_ymd_opt(y, month, day) else { continue };
+        let Some(d) = NaiveDate::from_ymd_opt(y, month, day) else {
+            continue;
+        };
         let diff = (d - reference).num_days();
         // Past dates are the norm in news; allow a short look ahead.
         let cost = if diff <= 7 { diff.abs() } else { diff * 4 };
@@ -258,11 +354,24 @@ fn infer_year(month: u32, day: u32, reference: NaiveDate) -> Option<NaiveDate> {
     best.map(|(_, d)| d)
 }
 
-fn resolve(expr: Expr, now: Option<NaiveDate>, previous: Option<NaiveDate>, year_hint: Option<i32>) -> Option<ResolvedDate> {
+fn resolve(
+    expr: Expr,
+    now: Option<NaiveDate>,
+    previous: Option<NaiveDate>,
+    year_hint: Option<i32>,
+) -> Option<ResolvedDate> {
     let reference = now.or_else(|| year_hint.and_then(|y| NaiveDate::from_ymd_opt(y, 12, 31)));
     match expr {
-        Expr::MonthDay { year: Some(y), month, day } => NaiveDate::from_ymd_opt(y, month, day).map(ResolvedDate::day),
-        Expr::MonthDay { year: None, month, day } => {
+        Expr::MonthDay {
+            year: Some(y),
+            month,
+            day,
+        } => NaiveDate::from_ymd_opt(y, month, day).map(ResolvedDate::day),
+        Expr::MonthDay {
+            year: None,
+            month,
+            day,
+        } => {
             let reference = previous.filter(|_| now.is_none()).or(reference)?;
             infer_year(month, day, reference).map(ResolvedDate::day)
         }
@@ -271,16 +380,29 @@ fn resolve(expr: Expr, now: Option<NaiveDate>, previous: Option<NaiveDate>, year
                 Some(y) => y,
                 None => {
                     let r = reference?;
-                    if month > r.month() + 1 { r.year() - 1 } else { r.year() }
+                    if month > r.month() + 1 {
+                        r.year() - 1
+                    } else {
+                        r.year()
+                    }
                 }
             };
-            NaiveDate::from_ymd_opt(y, month, 1).map(|date| ResolvedDate { date, precision: Precision::Month })
+            NaiveDate::from_ymd_opt(y, month, 1).map(|date| ResolvedDate {
+                date,
+                precision: Precision::Month,
+            })
         }
-        Expr::Year(y) => NaiveDate::from_ymd_opt(y, 1, 1).map(|date| ResolvedDate { date, precision: Precision::Year }),
+        Expr::Year(y) => NaiveDate::from_ymd_opt(y, 1, 1).map(|date| ResolvedDate {
+            date,
+            precision: Precision::Year,
+        }),
         Expr::Weekday(wd) => {
             let now = now?;
-            let back = (now.weekday().num_days_from_monday() as i64 - wd.num_days_from_monday() as i64).rem_euclid(7);
-            now.checked_sub_days(Days::new(back as u64)).map(ResolvedDate::day)
+            let back = (now.weekday().num_days_from_monday() as i64
+                - wd.num_days_from_monday() as i64)
+                .rem_euclid(7);
+            now.checked_sub_days(Days::new(back as u64))
+                .map(ResolvedDate::day)
         }
         Expr::FromNow { days, precision } => {
             let now = now?;
@@ -306,18 +428,29 @@ fn resolve(expr: Expr, now: Option<NaiveDate>, previous: Option<NaiveDate>, year
 /// Is this paragraph headed by a date ("- February 26: …", "Feb. 26 — …")?
 fn section_head(text: &str, para: Span, mentions: &[DateMention]) -> Option<ResolvedDate> {
     let s = para.slice(text);
-    let lead = s.len() - s.trim_start_matches(|c: char| c.is_whitespace() || matches!(c, '-' | '*' | '•' | '–' | '—')).len();
-    let m = mentions.iter().find(|m| m.span.start == para.start + lead)?;
+    let lead = s.len()
+        - s.trim_start_matches(|c: char| {
+            c.is_whitespace() || matches!(c, '-' | '*' | '•' | '–' | '—')
+        })
+        .len();
+    let m = mentions
+        .iter()
+        .find(|m| m.span.start == para.start + lead)?;
     let after = text[m.span.end..para.end].trim_start();
-    (after.starts_with(':') || after.starts_with('—') || after.starts_with("– ") || after.starts_with("- "))
-        .then_some(m.resolved)?
+    (after.starts_with(':')
+        || after.starts_with('—')
+        || after.starts_with("– ")
+        || after.starts_with("- "))
+    .then_some(m.resolved)?
 }
 
 pub fn find_dates(text: &str, seg: &Segmentation, published: Option<NaiveDate>) -> DateIndex {
     let exprs = find_expressions(text);
     // A year written anywhere helps when there is no publication date.
     let year_hint = exprs.iter().find_map(|(_, e)| match e {
-        Expr::MonthDay { year: Some(y), .. } | Expr::Month { year: Some(y), .. } | Expr::Year(y) => Some(*y),
+        Expr::MonthDay { year: Some(y), .. }
+        | Expr::Month { year: Some(y), .. }
+        | Expr::Year(y) => Some(*y),
         _ => None,
     });
     let mut mentions = Vec::with_capacity(exprs.len());
@@ -340,7 +473,12 @@ pub fn find_dates(text: &str, seg: &Segmentation, published: Option<NaiveDate>) 
                     previous = Some(r.date);
                 }
             }
-            mentions.push(DateMention { span, expr, resolved, relative });
+            mentions.push(DateMention {
+                span,
+                expr,
+                resolved,
+                relative,
+            });
             // The section head dates what follows in this very paragraph too.
             if mentions.len() == first + 1
                 && let Some(head) = section_head(text, para.span, &mentions[first..])
@@ -351,7 +489,11 @@ pub fn find_dates(text: &str, seg: &Segmentation, published: Option<NaiveDate>) 
         }
         section[pi] = current_section;
     }
-    DateIndex { mentions, section, published }
+    DateIndex {
+        mentions,
+        section,
+        published,
+    }
 }
 
 #[cfg(test)]
@@ -368,13 +510,21 @@ mod tests {
         let idx = find_dates(text, &seg, published.map(day));
         idx.mentions
             .iter()
-            .map(|m| (m.span.slice(text).to_string(), m.resolved.map(|r| r.render())))
+            .map(|m| {
+                (
+                    m.span.slice(text).to_string(),
+                    m.resolved.map(|r| r.render()),
+                )
+            })
             .collect()
     }
 
     #[test]
     fn absolute_dates_with_and_without_year() {
-        let r = resolved("On Aug. 28, 2019 he spoke; on February 25 she replied; 3 March 2020 too.", Some("2025-02-27"));
+        let r = resolved(
+            "On Aug. 28, 2019 he spoke; on February 25 she replied; 3 March 2020 too.",
+            Some("2025-02-27"),
+        );
         assert_eq!(r[0], ("Aug. 28, 2019".into(), Some("2019-08-28".into())));
         assert_eq!(r[1], ("February 25".into(), Some("2025-02-25".into())));
         assert_eq!(r[2], ("3 March 2020".into(), Some("2020-03-03".into())));
@@ -391,7 +541,15 @@ mod tests {
         let text = "He arrived on August 25; the next day he spoke. On August 28 the deputy spoke, and a chief repeated it a day later.";
         let r = resolved(text, Some("2019-08-30"));
         let got: Vec<Option<&str>> = r.iter().map(|(_, d)| d.as_deref()).collect();
-        assert_eq!(got, vec![Some("2019-08-25"), Some("2019-08-26"), Some("2019-08-28"), Some("2019-08-29")]);
+        assert_eq!(
+            got,
+            vec![
+                Some("2019-08-25"),
+                Some("2019-08-26"),
+                Some("2019-08-28"),
+                Some("2019-08-29")
+            ]
+        );
     }
 
     #[test]
@@ -404,7 +562,10 @@ mod tests {
     #[test]
     fn relative_to_publication() {
         // 2025-02-27 is a Thursday.
-        let r = resolved("On Saturday he said no. Yesterday he said yes. Last week was quiet.", Some("2025-02-27"));
+        let r = resolved(
+            "On Saturday he said no. Yesterday he said yes. Last week was quiet.",
+            Some("2025-02-27"),
+        );
         assert_eq!(r[0].1.as_deref(), Some("2025-02-22"));
         assert_eq!(r[1].1.as_deref(), Some("2025-02-26"));
         assert_eq!(r[2].1.as_deref(), Some("2025-02-20"));
@@ -412,7 +573,10 @@ mod tests {
 
     #[test]
     fn years_and_months() {
-        let r = resolved("In 2009, a deal failed. In May 2018 the US left. The modal may not count.", None);
+        let r = resolved(
+            "In 2009, a deal failed. In May 2018 the US left. The modal may not count.",
+            None,
+        );
         assert_eq!(r[0].1.as_deref(), Some("2009"));
         assert_eq!(r[1].1.as_deref(), Some("2018-05"));
         assert_eq!(r.len(), 2);
@@ -423,7 +587,16 @@ mod tests {
         let text = "Intro on January 28.\n\n- February 26: Someone spoke:\n\n- “A quote.”\n\n- February 27: Another.";
         let seg = segment(text);
         let idx = find_dates(text, &seg, Some(day("2025-03-01")));
-        let sections: Vec<Option<String>> = idx.section.iter().map(|s| s.map(|r| r.render())).collect();
-        assert_eq!(sections, vec![None, Some("2025-02-26".into()), Some("2025-02-26".into()), Some("2025-02-27".into())]);
+        let sections: Vec<Option<String>> =
+            idx.section.iter().map(|s| s.map(|r| r.render())).collect();
+        assert_eq!(
+            sections,
+            vec![
+                None,
+                Some("2025-02-26".into()),
+                Some("2025-02-26".into()),
+                Some("2025-02-27".into())
+            ]
+        );
     }
 }

@@ -31,37 +31,231 @@ pub struct Mention {
 }
 
 const PREPOSITIONS: &[&str] = &[
-    "to", "with", "by", "of", "on", "for", "from", "at", "about", "against", "toward", "towards",
-    "between", "among", "into", "than", "like", "under", "over", "alongside", "via", "per", "in",
-    "and", "or", "meet", "met", "visiting", "visited", "quoting", "told", "tell", "called", "urged",
-    "asked", "accused", "criticized", "praised", "thanked", "behind", "without", "beside",
+    "to",
+    "with",
+    "by",
+    "of",
+    "on",
+    "for",
+    "from",
+    "at",
+    "about",
+    "against",
+    "toward",
+    "towards",
+    "between",
+    "among",
+    "into",
+    "than",
+    "like",
+    "under",
+    "over",
+    "alongside",
+    "via",
+    "per",
+    "in",
+    "and",
+    "or",
+    "meet",
+    "met",
+    "visiting",
+    "visited",
+    "quoting",
+    "told",
+    "tell",
+    "called",
+    "urged",
+    "asked",
+    "accused",
+    "criticized",
+    "praised",
+    "thanked",
+    "behind",
+    "without",
+    "beside",
 ];
 
 /// Words that start a sentence with a capital without being names.
 const NOT_NAMES: &[&str] = &[
-    "The", "A", "An", "This", "That", "These", "Those", "He", "She", "It", "They", "We", "I",
-    "But", "And", "Or", "In", "On", "At", "As", "If", "When", "While", "Yet", "However", "Meanwhile",
-    "After", "Before", "Since", "Although", "Though", "Still", "So", "Such", "For", "From", "With",
-    "By", "To", "Of", "Asked", "Speaking", "Following", "According", "Despite", "During", "Even",
-    "Indeed", "Instead", "Also", "Then", "There", "Here", "What", "Why", "How", "Who", "Whatever",
-    "First", "Second", "Third", "Finally", "Specifically", "Conversely", "Accordingly", "Moreover",
-    "Furthermore", "Nevertheless", "Nonetheless", "Today", "Yesterday", "Tomorrow", "Monday",
-    "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "January", "February",
-    "March", "April", "May", "June", "July", "August", "September", "October", "November",
-    "December", "Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Aug", "Sep", "Sept", "Oct", "Nov", "Dec",
-    "Mr", "Mrs", "Ms", "Dr", "Our", "My", "His", "Her", "Their", "Its", "Your", "No",
-    "Not", "Some", "Many", "Most", "All", "Both", "Each", "Every", "Any", "Several", "Other",
-    "Another", "Iranian", "American", "European", "Russian", "Chinese", "French", "British",
-    "Western", "Israeli", "Arab", "Gulf", "Islamic", "Supreme", "Foreign", "Deputy", "Former",
-    "President", "Minister", "Leader", "Ayatollah", "Secretary", "General", "Prime", "Vice",
-    "Senator", "Sen", "Rep", "Gov", "Read", "See", "Click", "Update", "Updated", "Published",
+    "The",
+    "A",
+    "An",
+    "This",
+    "That",
+    "These",
+    "Those",
+    "He",
+    "She",
+    "It",
+    "They",
+    "We",
+    "I",
+    "But",
+    "And",
+    "Or",
+    "In",
+    "On",
+    "At",
+    "As",
+    "If",
+    "When",
+    "While",
+    "Yet",
+    "However",
+    "Meanwhile",
+    "After",
+    "Before",
+    "Since",
+    "Although",
+    "Though",
+    "Still",
+    "So",
+    "Such",
+    "For",
+    "From",
+    "With",
+    "By",
+    "To",
+    "Of",
+    "Asked",
+    "Speaking",
+    "Following",
+    "According",
+    "Despite",
+    "During",
+    "Even",
+    "Indeed",
+    "Instead",
+    "Also",
+    "Then",
+    "There",
+    "Here",
+    "What",
+    "Why",
+    "How",
+    "Who",
+    "Whatever",
+    "First",
+    "Second",
+    "Third",
+    "Finally",
+    "Specifically",
+    "Conversely",
+    "Accordingly",
+    "Moreover",
+    "Furthermore",
+    "Nevertheless",
+    "Nonetheless",
+    "Today",
+    "Yesterday",
+    "Tomorrow",
+    "Monday",
+    "Tuesday",
+    "Wednesday",
+    "Thursday",
+    "Friday",
+    "Saturday",
+    "Sunday",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+    "Jan",
+    "Feb",
+    "Mar",
+    "Apr",
+    "Jun",
+    "Jul",
+    "Aug",
+    "Sep",
+    "Sept",
+    "Oct",
+    "Nov",
+    "Dec",
+    "Mr",
+    "Mrs",
+    "Ms",
+    "Dr",
+    "Our",
+    "My",
+    "His",
+    "Her",
+    "Their",
+    "Its",
+    "Your",
+    "No",
+    "Not",
+    "Some",
+    "Many",
+    "Most",
+    "All",
+    "Both",
+    "Each",
+    "Every",
+    "Any",
+    "Several",
+    "Other",
+    "Another",
+    "Iranian",
+    "American",
+    "European",
+    "Russian",
+    "Chinese",
+    "French",
+    "British",
+    "Western",
+    "Israeli",
+    "Arab",
+    "Gulf",
+    "Islamic",
+    "Supreme",
+    "Foreign",
+    "Deputy",
+    "Former",
+    "President",
+    "Minister",
+    "Leader",
+    "Ayatollah",
+    "Secretary",
+    "General",
+    "Prime",
+    "Vice",
+    "Senator",
+    "Sen",
+    "Rep",
+    "Gov",
+    "Read",
+    "See",
+    "Click",
+    "Update",
+    "Updated",
+    "Published",
 ];
 
 /// Name particles that may stand lower-case inside a name ("bin", "al").
-const PARTICLES: &[&str] = &["bin", "al", "el", "de", "van", "von", "da", "di", "ibn", "abu", "le"];
+const PARTICLES: &[&str] = &[
+    "bin", "al", "el", "de", "van", "von", "da", "di", "ibn", "abu", "le",
+];
 
-pub fn find_mentions(text: &str, seg: &Segmentation, quotes: &[Quotation], pack: &Pack) -> Vec<Mention> {
-    let in_quote = |s: Span| quotes.iter().any(|q| q.fragments.iter().any(|f| f.contains(s)));
+pub fn find_mentions(
+    text: &str,
+    seg: &Segmentation,
+    quotes: &[Quotation],
+    pack: &Pack,
+) -> Vec<Mention> {
+    let in_quote = |s: Span| {
+        quotes
+            .iter()
+            .any(|q| q.fragments.iter().any(|f| f.contains(s)))
+    };
     let mut out = Vec::new();
     let hits = pack.lexicon.scan(text);
     let mut hit_idx = 0;
@@ -89,7 +283,8 @@ pub fn find_mentions(text: &str, seg: &Segmentation, quotes: &[Quotation], pack:
             let t = toks[i];
             let lower = t.lower();
             let covered = pack_spans.iter().any(|p| p.contains_pos(t.start));
-            if !covered && crate::cues::SPEAKER_PRONOUNS.contains(&lower.as_str()) && lower != "you" {
+            if !covered && crate::cues::SPEAKER_PRONOUNS.contains(&lower.as_str()) && lower != "you"
+            {
                 out.push(Mention {
                     span: Span::new(t.start, t.end),
                     kind: MentionKind::Pronoun(lower),
@@ -110,9 +305,14 @@ pub fn find_mentions(text: &str, seg: &Segmentation, quotes: &[Quotation], pack:
                     if cov || !w.is_word() {
                         break;
                     }
-                    if w.is_capitalized() && !NOT_NAMES.contains(&crate::text::strip_possessive(w.text)) {
+                    if w.is_capitalized()
+                        && !NOT_NAMES.contains(&crate::text::strip_possessive(w.text))
+                    {
                         end = j;
-                    } else if !(PARTICLES.contains(&w.text) && j + 1 < toks.len() && toks[j + 1].is_capitalized()) {
+                    } else if !(PARTICLES.contains(&w.text)
+                        && j + 1 < toks.len()
+                        && toks[j + 1].is_capitalized())
+                    {
                         break;
                     }
                     j += 1;
@@ -124,23 +324,55 @@ pub fn find_mentions(text: &str, seg: &Segmentation, quotes: &[Quotation], pack:
                 // A lone capitalised word opening a sentence is a name only
                 // when a verb-like lower-case word follows ("Clinton tweeted").
                 let at_start = i == 0;
-                let verb_follows = toks.get(end + 1).is_some_and(|n| n.is_word() && !n.is_capitalized());
+                let verb_follows = toks
+                    .get(end + 1)
+                    .is_some_and(|n| n.is_word() && !n.is_capitalized());
                 if first_ok && end >= i && (!at_start || end > i || verb_follows) {
                     let span = Span::new(t.start, toks[end].end);
                     // "Parliament speaker Mohammad Bagher Qalibaf": a title
                     // before a known name, not an entity of its own.
-                    let title_before_name = pack_spans
-                        .iter()
-                        .any(|p| p.start >= toks[end].end && toks.iter().skip(end + 1).take(2).any(|t| t.start == p.start));
-                    let after_determiner = i > 0 && matches!(toks[i - 1].lower().as_str(), "a" | "an" | "the" | "this" | "that" | "its" | "their" | "our");
-                    let before_noun = toks.get(end + 1).is_some_and(|n| n.is_word() && !n.is_capitalized() && crate::cues::is_cue_word(n.text).is_none() && n.lower().len() > 3 && !n.lower().ends_with("ed"));
+                    let title_before_name = pack_spans.iter().any(|p| {
+                        p.start >= toks[end].end
+                            && toks
+                                .iter()
+                                .skip(end + 1)
+                                .take(2)
+                                .any(|t| t.start == p.start)
+                    });
+                    let after_determiner = i > 0
+                        && matches!(
+                            toks[i - 1].lower().as_str(),
+                            "a" | "an" | "the" | "this" | "that" | "its" | "their" | "our"
+                        );
+                    let before_noun = toks.get(end + 1).is_some_and(|n| {
+                        n.is_word()
+                            && !n.is_capitalized()
+                            && crate::cues::is_cue_word(n.text).is_none()
+                            && n.lower().len() > 3
+                            && !n.lower().ends_with("ed")
+                    });
                     out.push(Mention {
                         span,
                         // Single names after "in", "from"… are mostly places.
                         nominal: after_determiner
                             || title_before_name
                             || (end == i && before_noun && i > 0)
-                            || (end == i && i > 0 && matches!(toks[i - 1].lower().as_str(), "in" | "at" | "from" | "to" | "near" | "into" | "across" | "outside" | "inside" | "around" | "via" | "through")),
+                            || (end == i
+                                && i > 0
+                                && matches!(
+                                    toks[i - 1].lower().as_str(),
+                                    "in" | "at"
+                                        | "from"
+                                        | "to"
+                                        | "near"
+                                        | "into"
+                                        | "across"
+                                        | "outside"
+                                        | "inside"
+                                        | "around"
+                                        | "via"
+                                        | "through"
+                                )),
                         kind: MentionKind::Name,
                         in_quote: false,
                         subject_like: false,
@@ -156,7 +388,8 @@ pub fn find_mentions(text: &str, seg: &Segmentation, quotes: &[Quotation], pack:
             let before = toks.iter().rev().find(|t| t.end <= m.span.start);
             let prep = before.is_some_and(|t| PREPOSITIONS.contains(&t.lower().as_str()));
             let text_m = m.span.slice(text);
-            let possessive = text_m.ends_with("’s") || text_m.ends_with("'s")
+            let possessive = text_m.ends_with("’s")
+                || text_m.ends_with("'s")
                 || text[m.span.end..].starts_with("’s")
                 || text[m.span.end..].starts_with("'s");
             m.subject_like = !prep && !possessive;

@@ -233,7 +233,10 @@ impl Pack {
 
     /// Did `actor` hold any role between `from` and `to` covering `date`?
     pub fn active_on(&self, actor: ActorIdx, date: NaiveDate) -> bool {
-        self.actors[actor].roles.iter().any(|r| role_active(r, date))
+        self.actors[actor]
+            .roles
+            .iter()
+            .any(|r| role_active(r, date))
     }
 }
 
@@ -262,7 +265,10 @@ pub fn check(file: &str, source: &str) -> Vec<PackError> {
     for actor in &parsed.actors {
         let at = format!("id = \"{}\"", actor.id);
         if actor.id.trim().is_empty() {
-            err(&actor.name, format!("actor '{}' has an empty id", actor.name));
+            err(
+                &actor.name,
+                format!("actor '{}' has an empty id", actor.name),
+            );
         }
         if seen.insert(actor.id.clone(), ()).is_some() {
             err(&at, format!("duplicate actor id '{}'", actor.id));
@@ -272,19 +278,28 @@ pub fn check(file: &str, source: &str) -> Vec<PackError> {
         }
         for alias in &actor.aliases {
             if alias.trim().chars().filter(|c| c.is_alphanumeric()).count() < 2 {
-                err(&at, format!("actor '{}': alias {alias:?} is too short", actor.id));
+                err(
+                    &at,
+                    format!("actor '{}': alias {alias:?} is too short", actor.id),
+                );
             }
         }
         for role in &actor.roles {
             if role.title.trim().is_empty() {
-                err(&at, format!("actor '{}': a role has an empty title", actor.id));
+                err(
+                    &at,
+                    format!("actor '{}': a role has an empty title", actor.id),
+                );
             }
             if let (Some(f), Some(t)) = (role.from, role.to)
                 && t.last_day() < f.first_day()
             {
                 err(
                     &at,
-                    format!("actor '{}': role '{}' ends before it starts", actor.id, role.title),
+                    format!(
+                        "actor '{}': role '{}' ends before it starts",
+                        actor.id, role.title
+                    ),
                 );
             }
         }
@@ -294,7 +309,10 @@ pub fn check(file: &str, source: &str) -> Vec<PackError> {
             {
                 err(
                     &at,
-                    format!("actor '{}': faction '{}' ends before it starts", actor.id, faction.name),
+                    format!(
+                        "actor '{}': faction '{}' ends before it starts",
+                        actor.id, faction.name
+                    ),
                 );
             }
         }
@@ -310,14 +328,23 @@ pub fn check(file: &str, source: &str) -> Vec<PackError> {
         }
         for alias in &outlet.aliases {
             if alias.trim().chars().filter(|c| c.is_alphanumeric()).count() < 2 {
-                err(&at, format!("outlet '{}': alias {alias:?} is too short", outlet.id));
+                err(
+                    &at,
+                    format!("outlet '{}': alias {alias:?} is too short", outlet.id),
+                );
             }
         }
         if let Some(actor) = &outlet.speaks_for
             && !actor.is_empty()
             && !seen.contains_key(actor)
         {
-            err(&at, format!("outlet '{}': speaks_for names unknown actor '{actor}'", outlet.id));
+            err(
+                &at,
+                format!(
+                    "outlet '{}': speaks_for names unknown actor '{actor}'",
+                    outlet.id
+                ),
+            );
         }
     }
     errors.sort_by_key(|e| e.line);

@@ -55,7 +55,8 @@ fn marks(text: &str, para: Span) -> Vec<(usize, usize, Mark)> {
             '”' | '»' => out.push((pos, c.len_utf8(), Mark::Close)),
             '"' => {
                 // An inch mark or stray quote after a digit: 5" — skip.
-                if prev.is_some_and(|p| p.is_ascii_digit()) && next.is_none_or(char::is_whitespace) {
+                if prev.is_some_and(|p| p.is_ascii_digit()) && next.is_none_or(char::is_whitespace)
+                {
                     continue;
                 }
                 out.push((pos, 1, Mark::Toggle));
@@ -77,7 +78,9 @@ fn marks(text: &str, para: Span) -> Vec<(usize, usize, Mark)> {
 /// Does the paragraph open with a quotation mark (after a list marker)?
 fn opens_with_quote(text: &str, para: Span) -> Option<(usize, usize)> {
     let s = para.slice(text);
-    let t = s.trim_start_matches(|c: char| c.is_whitespace() || matches!(c, '-' | '*' | '•' | '–' | '—'));
+    let t = s.trim_start_matches(|c: char| {
+        c.is_whitespace() || matches!(c, '-' | '*' | '•' | '–' | '—')
+    });
     let offset = para.start + (s.len() - t.len());
     let c = t.chars().next()?;
     match c {
@@ -97,12 +100,12 @@ pub fn find_quotations(text: &str, seg: &Segmentation) -> Vec<Quotation> {
     for (pi, para) in paras.iter().enumerate() {
         let mut ms = marks(text, para.span).into_iter().peekable();
         // A quotation carried over from the previous paragraph re-opens here.
-        if open.is_some() {
-            if let Some((pos, len)) = opens_with_quote(text, para.span) {
-                frag_start = pos + len;
-                while ms.peek().is_some_and(|m| m.0 <= pos) {
-                    ms.next();
-                }
+        if open.is_some()
+            && let Some((pos, len)) = opens_with_quote(text, para.span)
+        {
+            frag_start = pos + len;
+            while ms.peek().is_some_and(|m| m.0 <= pos) {
+                ms.next();
             }
         }
         for (pos, len, mark) in ms {
@@ -151,7 +154,13 @@ pub fn find_quotations(text: &str, seg: &Segmentation) -> Vec<Quotation> {
     out
 }
 
-fn build(text: &str, outer_start: usize, outer_end: usize, frags: Vec<Span>, closed: bool) -> Quotation {
+fn build(
+    text: &str,
+    outer_start: usize,
+    outer_end: usize,
+    frags: Vec<Span>,
+    closed: bool,
+) -> Quotation {
     let frags: Vec<Span> = frags
         .into_iter()
         .map(|f| crate::text::trim_span(text, f, &[]))

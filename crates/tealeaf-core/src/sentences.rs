@@ -57,7 +57,9 @@ fn is_bullet_line(line: &str) -> bool {
     let t = line.trim_start();
     let mut chars = t.chars();
     match chars.next() {
-        Some('-' | '*' | '•' | '–' | '—' | '·') => chars.next().is_some_and(char::is_whitespace),
+        Some('-' | '*' | '•' | '–' | '—' | '·') => {
+            chars.next().is_some_and(char::is_whitespace)
+        }
         Some(c) if c.is_ascii_digit() => {
             let digits = t.chars().take_while(char::is_ascii_digit).count();
             let rest = &t[digits..];
@@ -81,8 +83,12 @@ pub fn paragraphs(text: &str) -> Vec<Paragraph> {
     }
     lines.push(Span::new(start, text.len()));
     let is_blank = |s: &Span| s.slice(text).trim().is_empty();
-    let has_blank_separators = lines.windows(3).any(|w| !is_blank(&w[0]) && is_blank(&w[1]))
-        || lines.windows(2).any(|w| !is_blank(&w[0]) && is_blank(&w[1]));
+    let has_blank_separators = lines
+        .windows(3)
+        .any(|w| !is_blank(&w[0]) && is_blank(&w[1]))
+        || lines
+            .windows(2)
+            .any(|w| !is_blank(&w[0]) && is_blank(&w[1]));
     let join_lines = has_blank_separators || looks_hard_wrapped(text, &lines);
 
     let mut out = Vec::new();
@@ -149,9 +155,42 @@ const TITLE_ABBREVIATIONS: &[&str] = &[
 
 /// Words that, after an abbreviation such as "U.S.", show a new sentence.
 const SENTENCE_STARTERS: &[&str] = &[
-    "the", "he", "she", "it", "they", "we", "i", "but", "and", "in", "on", "this", "that", "a",
-    "an", "his", "her", "their", "its", "there", "after", "as", "when", "while", "yet", "however",
-    "meanwhile", "still", "so", "if", "for", "at", "since", "some", "many", "one",
+    "the",
+    "he",
+    "she",
+    "it",
+    "they",
+    "we",
+    "i",
+    "but",
+    "and",
+    "in",
+    "on",
+    "this",
+    "that",
+    "a",
+    "an",
+    "his",
+    "her",
+    "their",
+    "its",
+    "there",
+    "after",
+    "as",
+    "when",
+    "while",
+    "yet",
+    "however",
+    "meanwhile",
+    "still",
+    "so",
+    "if",
+    "for",
+    "at",
+    "since",
+    "some",
+    "many",
+    "one",
 ];
 
 fn word_before(s: &str, end: usize) -> &str {
@@ -186,7 +225,10 @@ pub fn split_sentences(text: &str, para: Span) -> Vec<Span> {
         // Consume the rest of a terminal run (?!, ..., .”) and closing marks.
         let mut end = i + c.len_utf8();
         while let Some(&(j, d)) = chars.peek() {
-            if matches!(d, '.' | '!' | '?' | '…' | '”' | '’' | '"' | '\'' | ')' | ']' | '»') {
+            if matches!(
+                d,
+                '.' | '!' | '?' | '…' | '”' | '’' | '"' | '\'' | ')' | ']' | '»'
+            ) {
                 end = j + d.len_utf8();
                 chars.next();
             } else {
@@ -208,7 +250,8 @@ pub fn split_sentences(text: &str, para: Span) -> Vec<Span> {
         if c == '.' && !had_space {
             // "effect.The": a boundary only between a lower-case word and a
             // capitalised one, never inside "U.S.A" or "Khamenei.ir".
-            let prev_lower = i >= 2 && bytes[i - 1].is_ascii_lowercase() && bytes[i - 2].is_ascii_lowercase();
+            let prev_lower =
+                i >= 2 && bytes[i - 1].is_ascii_lowercase() && bytes[i - 2].is_ascii_lowercase();
             let next_word = word_after(rest);
             let next_ok = next_word.chars().nth(1).is_some_and(char::is_lowercase);
             if !(prev_lower && next_ok && end == i + 1) {
@@ -220,7 +263,8 @@ pub fn split_sentences(text: &str, para: Span) -> Vec<Span> {
         if c == '.' && end == i + 1 {
             let before = word_before(s, i);
             let lower = before.to_lowercase();
-            let single_initial = before.chars().count() == 1 && before.chars().all(char::is_uppercase);
+            let single_initial =
+                before.chars().count() == 1 && before.chars().all(char::is_uppercase);
             if single_initial {
                 continue;
             }
@@ -233,7 +277,11 @@ pub fn split_sentences(text: &str, para: Span) -> Vec<Span> {
                 }
             }
         }
-        let span = crate::text::trim_span(text, Span::new(para.start + sent_start, para.start + end), &[]);
+        let span = crate::text::trim_span(
+            text,
+            Span::new(para.start + sent_start, para.start + end),
+            &[],
+        );
         if !span.is_empty() {
             out.push(span);
         }
@@ -271,17 +319,29 @@ mod tests {
 
     #[test]
     fn closing_quotes_and_lowercase_continuations() {
-        let text = "“Nothing is settled,” he said. “We will see.” she added later. “Fine!” Then it ended…";
+        let text =
+            "“Nothing is settled,” he said. “We will see.” she added later. “Fine!” Then it ended…";
         assert_eq!(
             sents(text),
-            vec!["“Nothing is settled,” he said.", "“We will see.” she added later.", "“Fine!”", "Then it ended…"]
+            vec![
+                "“Nothing is settled,” he said.",
+                "“We will see.” she added later.",
+                "“Fine!”",
+                "Then it ended…"
+            ]
         );
     }
 
     #[test]
     fn missing_space_after_full_stop() {
-        assert_eq!(sents("Talks stalled.The envoy left."), vec!["Talks stalled.", "The envoy left."]);
-        assert_eq!(sents("See Khamenei.ir for details."), vec!["See Khamenei.ir for details."]);
+        assert_eq!(
+            sents("Talks stalled.The envoy left."),
+            vec!["Talks stalled.", "The envoy left."]
+        );
+        assert_eq!(
+            sents("See Khamenei.ir for details."),
+            vec!["See Khamenei.ir for details."]
+        );
     }
 
     #[test]
@@ -289,7 +349,15 @@ mod tests {
         let text = "Intro line\ncontinues here.\n\n- First item.\n- “Second item.”\n\nLast.";
         let seg = segment(text);
         let paras: Vec<&str> = seg.paragraphs.iter().map(|p| p.span.slice(text)).collect();
-        assert_eq!(paras, vec!["Intro line\ncontinues here.", "- First item.", "- “Second item.”", "Last."]);
+        assert_eq!(
+            paras,
+            vec![
+                "Intro line\ncontinues here.",
+                "- First item.",
+                "- “Second item.”",
+                "Last."
+            ]
+        );
         assert!(seg.paragraphs[1].bullet && seg.paragraphs[2].bullet && !seg.paragraphs[0].bullet);
     }
 

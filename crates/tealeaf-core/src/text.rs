@@ -204,10 +204,27 @@ mod tests {
     #[test]
     fn tokens_keep_abbreviations_and_possessives_together() {
         let text = "The U.S. and Iran’s IRGC-affiliated daily said: “no.”";
-        let toks: Vec<&str> = tokens(text, Span::new(0, text.len())).iter().map(|t| t.text).collect();
+        let toks: Vec<&str> = tokens(text, Span::new(0, text.len()))
+            .iter()
+            .map(|t| t.text)
+            .collect();
         assert_eq!(
             toks,
-            vec!["The", "U.S", ".", "and", "Iran’s", "IRGC-affiliated", "daily", "said", ":", "“", "no", ".", "”"]
+            vec![
+                "The",
+                "U.S",
+                ".",
+                "and",
+                "Iran’s",
+                "IRGC-affiliated",
+                "daily",
+                "said",
+                ":",
+                "“",
+                "no",
+                ".",
+                "”"
+            ]
         );
     }
 

@@ -35,7 +35,10 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>, errors: &mut Vec<String>) {
     };
     entries.sort();
     for p in entries {
-        let hidden = p.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with('.'));
+        let hidden = p
+            .file_name()
+            .and_then(|n| n.to_str())
+            .is_some_and(|n| n.starts_with('.'));
         if hidden {
             continue;
         }
@@ -52,7 +55,10 @@ pub fn read_file(path: &Path) -> Vec<Result<Document, String>> {
     let name = path.display().to_string();
     match std::fs::metadata(path) {
         Ok(m) if m.len() > MAX_FILE_BYTES => {
-            return vec![Err(format!("{name}: file too large ({} bytes; the limit is {MAX_FILE_BYTES})", m.len()))];
+            return vec![Err(format!(
+                "{name}: file too large ({} bytes; the limit is {MAX_FILE_BYTES})",
+                m.len()
+            ))];
         }
         Err(e) => return vec![Err(format!("{name}: cannot read: {e}"))],
         _ => {}

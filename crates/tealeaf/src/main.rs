@@ -13,7 +13,11 @@ use clap::{Parser, Subcommand};
 use output::OutputFormat;
 
 #[derive(Parser)]
-#[command(name = "tealeaf", version, about = "Extract attributed, dated statements from news about a political file")]
+#[command(
+    name = "tealeaf",
+    version,
+    about = "Extract attributed, dated statements from news about a political file"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -35,6 +39,9 @@ enum Command {
     Demo {
         #[arg(long, value_enum, default_value = "table")]
         format: OutputFormat,
+        /// Also score the statements against the demo corpus's hand-coded gold.
+        #[arg(long)]
+        score: bool,
     },
     /// Score extraction against hand-coded statements (metric of eval_statements.py).
     Eval {
@@ -87,20 +94,55 @@ enum PackCommand {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Extract { paths, pack, format } => commands::extract::run(&paths, pack.as_deref(), format),
-        Command::Demo { format } => commands::extract::demo(format),
-        Command::Eval { gold, docs, pack, min_overlap, all_preds, pred_out, json } => {
-            commands::eval::statements(&gold, &docs, pack.as_deref(), min_overlap, all_preds, pred_out.as_deref(), json.as_deref())
-        }
-        Command::EvalQuotes { gold, pack, pred_out, min_overlap, json } => {
-            commands::eval::quotes(&gold, pack.as_deref(), pred_out.as_deref(), min_overlap, json.as_deref())
-        }
-        Command::Pack { command: PackCommand::Check { file } } => commands::pack::check(&file),
+        Command::Extract {
+            paths,
+            pack,
+            format,
+        } => commands::extract::run(&paths, pack.as_deref(), format),
+        Command::Demo { format, score } => commands::extract::demo(format, score),
+        Command::Eval {
+            gold,
+            docs,
+            pack,
+            min_overlap,
+            all_preds,
+            pred_out,
+            json,
+        } => commands::eval::statements(
+            &gold,
+            &docs,
+            pack.as_deref(),
+            min_overlap,
+            all_preds,
+            pred_out.as_deref(),
+            json.as_deref(),
+        ),
+        Command::EvalQuotes {
+            gold,
+            pack,
+            pred_out,
+            min_overlap,
+            json,
+        } => commands::eval::quotes(
+            &gold,
+            pack.as_deref(),
+            pred_out.as_deref(),
+            min_overlap,
+            json.as_deref(),
+        ),
+        Command::Pack {
+            command: PackCommand::Check { file },
+        } => commands::pack::check(&file),
     };
     match result {
         Ok(code) => code,
         // A closed pipe (`tealeaf extract … | head`) is not an error.
-        Err(e) if e.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe) => ExitCode::SUCCESS,
+        Err(e)
+            if e.downcast_ref::<std::io::Error>()
+                .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe) =>
+        {
+            ExitCode::SUCCESS
+        }
         Err(e) => {
             eprintln!("tealeaf: {e:#}");
             ExitCode::from(2)

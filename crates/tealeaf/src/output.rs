@@ -10,7 +10,11 @@ pub enum OutputFormat {
     Table,
 }
 
-pub fn write_statements(out: &mut impl Write, statements: &[Statement], format: OutputFormat) -> std::io::Result<()> {
+pub fn write_statements(
+    out: &mut impl Write,
+    statements: &[Statement],
+    format: OutputFormat,
+) -> std::io::Result<()> {
     for s in statements {
         match format {
             OutputFormat::Jsonl => {
@@ -24,7 +28,10 @@ pub fn write_statements(out: &mut impl Write, statements: &[Statement], format: 
 }
 
 pub fn table_header() -> String {
-    format!("{:<10}  {:<28}  {:<22}  {:<6}  {}", "date", "speaker (role)", "outlet", "kind", "statement")
+    format!(
+        "{:<10}  {:<28}  {:<22}  {:<6}  {}",
+        "date", "speaker (role)", "outlet", "kind", "statement"
+    )
 }
 
 fn clip(s: &str, n: usize) -> String {

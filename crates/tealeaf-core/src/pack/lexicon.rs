@@ -98,7 +98,8 @@ impl Lexicon {
             let (start, end) = (m.start(), m.end());
             let before = text[..start].chars().next_back();
             let after = text[end..].chars().next();
-            if before.is_some_and(char::is_alphanumeric) || after.is_some_and(char::is_alphanumeric) {
+            if before.is_some_and(char::is_alphanumeric) || after.is_some_and(char::is_alphanumeric)
+            {
                 continue;
             }
             // "Iran's" is fine; "Iran-based" is not the name Iran.

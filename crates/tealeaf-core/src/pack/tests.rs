@@ -54,14 +54,23 @@ fn day(s: &str) -> NaiveDate {
 fn role_on_date_follows_the_calendar() {
     let pack = small();
     let a = pack.actor_index("abbas-araghchi").unwrap();
-    assert_eq!(pack.role_on(a, Some(day("2019-08-28"))).as_deref(), Some("Deputy Foreign Minister"));
-    assert_eq!(pack.role_on(a, Some(day("2025-02-25"))).as_deref(), Some("Foreign Minister"));
+    assert_eq!(
+        pack.role_on(a, Some(day("2019-08-28"))).as_deref(),
+        Some("Deputy Foreign Minister")
+    );
+    assert_eq!(
+        pack.role_on(a, Some(day("2025-02-25"))).as_deref(),
+        Some("Foreign Minister")
+    );
     assert_eq!(
         pack.role_on(a, Some(day("2022-05-01"))).as_deref(),
         Some("former Deputy Foreign Minister")
     );
     let z = pack.actor_index("javad-zarif").unwrap();
-    assert_eq!(pack.role_on(z, Some(day("2025-01-01"))).as_deref(), Some("former Foreign Minister"));
+    assert_eq!(
+        pack.role_on(z, Some(day("2025-01-01"))).as_deref(),
+        Some("former Foreign Minister")
+    );
 }
 
 #[test]
@@ -72,7 +81,11 @@ fn lexicon_finds_transliterations_and_mentions_on_word_boundaries() {
     let found: Vec<&str> = hits.iter().map(|h| &text[h.start..h.end]).collect();
     assert_eq!(found, vec!["Araqchi", "IRNA", "the foreign minister"]);
     let role_hit = &hits[2];
-    assert_eq!(role_hit.entries.len(), 2, "two actors held the role at some time");
+    assert_eq!(
+        role_hit.entries.len(),
+        2,
+        "two actors held the role at some time"
+    );
 }
 
 #[test]
@@ -89,8 +102,16 @@ fn check_reports_errors_with_lines() {
     let errors = check("bad.toml", bad);
     assert_eq!(errors.len(), 1);
     assert_eq!(errors[0].line, 8, "{}", errors[0]);
-    assert!(errors[0].to_string().starts_with("bad.toml:8:"), "{}", errors[0]);
-    assert!(errors[0].message.contains("alises"), "{}", errors[0].message);
+    assert!(
+        errors[0].to_string().starts_with("bad.toml:8:"),
+        "{}",
+        errors[0]
+    );
+    assert!(
+        errors[0].message.contains("alises"),
+        "{}",
+        errors[0].message
+    );
 
     let reversed = "[pack]\nid = \"x\"\nname = \"X\"\n[[actors]]\nid = \"a\"\nname = \"A\"\n[[actors.roles]]\ntitle = \"T\"\nfrom = \"2020\"\nto = \"2019\"\n";
     let errors = check("rev.toml", reversed);
@@ -99,7 +120,11 @@ fn check_reports_errors_with_lines() {
     assert!(errors[0].message.contains("ends before it starts"));
 
     let dup = "[pack]\nid = \"x\"\nname = \"X\"\n[[actors]]\nid = \"a\"\nname = \"A\"\n[[actors]]\nid = \"a\"\nname = \"B\"\n";
-    assert!(check("dup.toml", dup)[0].message.contains("duplicate actor id"));
+    assert!(
+        check("dup.toml", dup)[0]
+            .message
+            .contains("duplicate actor id")
+    );
 
     let bad_date = "[pack]\nid = \"x\"\nname = \"X\"\n[[actors]]\nid = \"a\"\nname = \"A\"\n[[actors.roles]]\ntitle = \"T\"\nfrom = \"March 2020\"\n";
     let errors = check("date.toml", bad_date);
@@ -114,7 +139,10 @@ fn pack_dates_cover_their_period() {
     let m = PackDate::parse("2024-02").unwrap();
     assert_eq!(m.first_day(), day("2024-02-01"));
     assert_eq!(m.last_day(), day("2024-02-29"));
-    assert_eq!(PackDate::parse("2019").unwrap().last_day(), day("2019-12-31"));
+    assert_eq!(
+        PackDate::parse("2019").unwrap().last_day(),
+        day("2019-12-31")
+    );
     assert!(PackDate::parse("2019-13").is_none());
     assert!(PackDate::parse("19-01-01").is_none());
 }

@@ -86,9 +86,13 @@ pub fn find_attributions(text: &str, seg: &Segmentation, quotes: &[Quotation]) -
     let mut quote_attr: Vec<Option<usize>> = vec![None; quotes.len()];
 
     for (qi, q) in quotes.iter().enumerate() {
-        let Some(s_open) = seg.sentence_at(q.outer.start) else { continue };
+        let Some(s_open) = seg.sentence_at(q.outer.start) else {
+            continue;
+        };
         let para = seg.sentences[s_open].paragraph;
-        let quote_attr_prev = qi.checked_sub(1).and_then(|p| quote_attr[p].map(|a| (p, a)));
+        let quote_attr_prev = qi
+            .checked_sub(1)
+            .and_then(|p| quote_attr[p].map(|a| (p, a)));
 
         // A. After the quotation: “…,” he said / “…,” said Smith / “…,” Smith told.
         if let Some((toks, cue_i, np, region)) = cue_after(text, seg, q) {
@@ -123,7 +127,12 @@ pub fn find_attributions(text: &str, seg: &Segmentation, quotes: &[Quotation]) -
             let has_other_cue = tokens(text, between).iter().any(|t| {
                 is_cue_word(t.text).is_some() && out[pa].cue.is_none_or(|c| c.start != t.start)
             });
-            if same_para && !has_other_cue && between_text.len() < 320 && !between_text.contains("\n") && out[pa].rule != "intro" {
+            if same_para
+                && !has_other_cue
+                && between_text.len() < 320
+                && !between_text.contains("\n")
+                && out[pa].rule != "intro"
+            {
                 let a = &mut out[pa];
                 a.fragments.extend(q.fragments.iter().copied());
                 a.content = a.content.cover(q.content);
@@ -235,16 +244,28 @@ pub fn find_attributions(text: &str, seg: &Segmentation, quotes: &[Quotation]) -
 
         // E. A quotation paragraph right after another attributed quotation
         // (bullets under one intro, or a quote continued in a new paragraph).
-        let starts_para = seg
-            .paragraphs
-            .get(para)
-            .is_some_and(|p| text.get(p.span.start..q.outer.start).unwrap_or("x").trim_matches(|c: char| c.is_whitespace() || "-*•–—".contains(c)).is_empty());
+        let starts_para = seg.paragraphs.get(para).is_some_and(|p| {
+            text.get(p.span.start..q.outer.start)
+                .unwrap_or("x")
+                .trim_matches(|c: char| c.is_whitespace() || "-*•–—".contains(c))
+                .is_empty()
+        });
         if starts_para
             && let Some((pq, pa)) = quote_attr_prev
-            && seg.paragraph_at(quotes[pq].outer.start).is_some_and(|pp| pp + 1 == para)
+            && seg
+                .paragraph_at(quotes[pq].outer.start)
+                .is_some_and(|pp| pp + 1 == para)
         {
-            let rule = if out[pa].rule == "intro" || out[pa].rule == "intro-continued" { "intro-continued" } else { "continued-paragraph" };
-            let clause = if rule == "intro-continued" { out[pa].clause } else { Span::new(q.outer.end, q.outer.end) };
+            let rule = if out[pa].rule == "intro" || out[pa].rule == "intro-continued" {
+                "intro-continued"
+            } else {
+                "continued-paragraph"
+            };
+            let clause = if rule == "intro-continued" {
+                out[pa].clause
+            } else {
+                Span::new(q.outer.end, q.outer.end)
+            };
             out.push(Attribution {
                 content: q.content,
                 outer: q.outer,
@@ -284,10 +305,50 @@ pub fn find_attributions(text: &str, seg: &Segmentation, quotes: &[Quotation]) -
 
     // Reported clauses: indirect (and mixed) statements.
     for st in &sents {
-        indirect_in_sentence(text, st, quotes, &absorbed, &used_cues, &inside_quote, &mut out);
+        indirect_in_sentence(
+            text,
+            st,
+            quotes,
+            &absorbed,
+            &used_cues,
+            &inside_quote,
+            &mut out,
+        );
     }
     // Creation order is kept: `SpeakerRef::Same` points into it.
     out
+}
+
+/// Words after which a cue's bare form is a verb.
+fn bare_verb_context(t: &Token) -> bool {
+    let l = t.lower();
+    matches!(
+        l.as_str(),
+        "to" | "will"
+            | "would"
+            | "did"
+            | "do"
+            | "does"
+            | "could"
+            | "can"
+            | "may"
+            | "might"
+            | "must"
+            | "should"
+            | "they"
+            | "we"
+            | "i"
+            | "you"
+            | "also"
+            | "often"
+            | "still"
+            | "now"
+            | "repeatedly"
+    ) || (l.ends_with('s')
+        && !l.ends_with("ss")
+        && !l.ends_with("’s")
+        && !l.ends_with("'s")
+        && l.len() > 3)
 }
 
 /// Could this word end a subject ("he", "Trump", "the official")?
@@ -318,7 +379,11 @@ fn phrase(toks: &[Token], np: NpRange) -> SpeakerRef {
 /// Looks to the end of the sentence holding the mark, or into the next
 /// sentence of the paragraph when the quotation closed its sentence
 /// (`“…?” Biden said.`).
-fn cue_after<'t>(text: &'t str, seg: &Segmentation, q: &Quotation) -> Option<(Vec<Token<'t>>, usize, NpRange, Span)> {
+fn cue_after<'t>(
+    text: &'t str,
+    seg: &Segmentation,
+    q: &Quotation,
+) -> Option<(Vec<Token<'t>>, usize, NpRange, Span)> {
     let after = q.outer.end;
     let si = seg.sentence_at(after.saturating_sub(1))?;
     let sent = seg.sentences[si];
@@ -338,11 +403,19 @@ fn cue_after<'t>(text: &'t str, seg: &Segmentation, q: &Quotation) -> Option<(Ve
         && matches!(dash.text, "―" | "—" | "–")
     {
         let mut e = 1;
-        while e < toks.len() && (toks[e].is_word() && toks[e].is_capitalized() || toks[e].text == ".") && e < 7 {
+        while e < toks.len()
+            && (toks[e].is_word() && toks[e].is_capitalized() || toks[e].text == ".")
+            && e < 7
+        {
             e += 1;
         }
-        let name_end = toks.get(e.saturating_sub(1)).map(|t| t.end).unwrap_or(after);
-        let line_end = text.get(name_end..end).unwrap_or("")
+        let name_end = toks
+            .get(e.saturating_sub(1))
+            .map(|t| t.end)
+            .unwrap_or(after);
+        let line_end = text
+            .get(name_end..end)
+            .unwrap_or("")
             .trim_start_matches(['.', ' ', '\u{a0}'])
             .is_empty()
             || text.get(name_end..).unwrap_or("").starts_with('\n');
@@ -404,12 +477,19 @@ fn short_tail(toks: &[Token], from: usize) -> bool {
 fn adjacent_speaker(toks: &[Token], np: NpRange) -> bool {
     let head = toks[head_index(toks, np)].lower();
     np.1 - np.0 <= 10
-        && !matches!(head.as_str(), "this" | "that" | "which" | "what" | "there" | "here" | "so" | "too" | "also")
+        && !matches!(
+            head.as_str(),
+            "this" | "that" | "which" | "what" | "there" | "here" | "so" | "too" | "also"
+        )
         && is_cue_word(&head).is_none()
 }
 
 /// A short capitalised name right before `:` and the quotation.
-fn name_colon_before<'a>(text: &'a str, st: &SentenceTokens, open: usize) -> Option<(Vec<Token<'a>>, NpRange)> {
+fn name_colon_before<'a>(
+    text: &'a str,
+    st: &SentenceTokens,
+    open: usize,
+) -> Option<(Vec<Token<'a>>, NpRange)> {
     let head = text[st.span.start..open].trim_end();
     let colon_at = st.span.start + head.len().checked_sub(1)?;
     if !head.ends_with(':') {
@@ -417,7 +497,11 @@ fn name_colon_before<'a>(text: &'a str, st: &SentenceTokens, open: usize) -> Opt
     }
     let toks = tokens(text, Span::new(st.span.start, colon_at));
     let mut start = toks.len();
-    while start > 0 && toks.len() - start < 6 && toks[start - 1].is_word() && toks[start - 1].is_capitalized() {
+    while start > 0
+        && toks.len() - start < 6
+        && toks[start - 1].is_word()
+        && toks[start - 1].is_capitalized()
+    {
         start -= 1;
     }
     // Allow initials: "Jeffrey M. Jones".
@@ -431,7 +515,8 @@ fn name_colon_before<'a>(text: &'a str, st: &SentenceTokens, open: usize) -> Opt
         return None;
     }
     let boundary = start == 0 || matches!(toks[start - 1].text, "-" | "—" | "–" | "." | "|");
-    (boundary && is_cue_word(toks[toks.len() - 1].text).is_none()).then_some((toks.clone(), (start, toks.len())))
+    (boundary && is_cue_word(toks[toks.len() - 1].text).is_none())
+        .then_some((toks.clone(), (start, toks.len())))
 }
 
 /// The last cue before `before` in the sentence, outside quotations.
@@ -478,10 +563,28 @@ fn speaker_for_cue(toks: &[Token], cue_i: usize, sentence: Span) -> Option<Speak
     if word.ends_with("ing") {
         let prev = cue_i.checked_sub(1).map(|p| toks[p].lower());
         let participle = prev.as_deref().is_some_and(|p| {
-            matches!(p, "," | "remarks" | "comments" | "statement" | "statements" | "message" | "letter" | "speech" | "post" | "tweet" | "editorial" | "article" | "interview" | "—")
+            matches!(
+                p,
+                "," | "remarks"
+                    | "comments"
+                    | "statement"
+                    | "statements"
+                    | "message"
+                    | "letter"
+                    | "speech"
+                    | "post"
+                    | "tweet"
+                    | "editorial"
+                    | "article"
+                    | "interview"
+                    | "—"
+            )
         });
         if participle {
-            return Some(SpeakerRef::ClauseSubject { sentence, before: toks[cue_i].start });
+            return Some(SpeakerRef::ClauseSubject {
+                sentence,
+                before: toks[cue_i].start,
+            });
         }
     }
     // "shook her head and said": the subject of the first verb.
@@ -490,12 +593,18 @@ fn speaker_for_cue(toks: &[Token], cue_i: usize, sentence: Span) -> Option<Speak
         p -= 1;
     }
     if p > 0 && matches!(toks[p - 1].lower().as_str(), "and" | "but" | "then") {
-        return Some(SpeakerRef::ClauseSubject { sentence, before: toks[cue_i].start });
+        return Some(SpeakerRef::ClauseSubject {
+            sentence,
+            before: toks[cue_i].start,
+        });
     }
     let np = subject_before(toks, cue_i)?;
     // A coordinated cue: "expressed X and emphasized that" → the first subject.
     if np.1 < cue_i && matches!(toks[np.1].lower().as_str(), "and") {
-        return Some(SpeakerRef::ClauseSubject { sentence, before: toks[cue_i].start });
+        return Some(SpeakerRef::ClauseSubject {
+            sentence,
+            before: toks[cue_i].start,
+        });
     }
     let has_term = toks[np.0..np.1].iter().any(|t| t.is_capitalized());
     if !plausible_speaker(toks, np, has_term) {
@@ -507,7 +616,11 @@ fn speaker_for_cue(toks: &[Token], cue_i: usize, sentence: Span) -> Option<Speak
 
 /// A quotation that opens a paragraph right after a sentence ending in ':'
 /// (or a paragraph of quotation bullets under such a line).
-fn intro_before(sents: &[SentenceTokens], seg: &Segmentation, pos: usize) -> Option<(usize, SpeakerRef)> {
+fn intro_before(
+    sents: &[SentenceTokens],
+    seg: &Segmentation,
+    pos: usize,
+) -> Option<(usize, SpeakerRef)> {
     let si = seg.sentence_at(pos)?;
     // The sentence before the quotation's sentence, or the quotation's own
     // sentence when the colon is inside it.
@@ -520,7 +633,9 @@ fn intro_before(sents: &[SentenceTokens], seg: &Segmentation, pos: usize) -> Opt
             continue;
         }
         // "quoting the foreign minister as follows:" / "citing X as saying:"
-        if let Some(q) = toks.iter().position(|t| matches!(t.lower().as_str(), "quoting" | "citing" | "quoted"))
+        if let Some(q) = toks
+            .iter()
+            .position(|t| matches!(t.lower().as_str(), "quoting" | "citing" | "quoted"))
             && let Some(as_at) = (q + 1..toks.len()).find(|&k| toks[k].lower() == "as")
             && as_at > q + 1
             && as_at - q <= 8
@@ -534,7 +649,8 @@ fn intro_before(sents: &[SentenceTokens], seg: &Segmentation, pos: usize) -> Opt
         let mut fallback = None;
         for i in (0..n).rev() {
             if is_cue_word(st.toks[i].text).is_some()
-                && !(crate::cues::is_noun_like_form(st.toks[i].text) && !(i > 0 && subject_like_word(&st.toks[i - 1])))
+                && !(crate::cues::is_noun_like_form(st.toks[i].text)
+                    && !(i > 0 && subject_like_word(&st.toks[i - 1])))
                 && let Some(sp) = speaker_for_cue(&st.toks, i, st.span)
             {
                 if matches!(sp, SpeakerRef::Phrase { .. }) {
@@ -546,7 +662,13 @@ fn intro_before(sents: &[SentenceTokens], seg: &Segmentation, pos: usize) -> Opt
         if let Some(sp) = fallback {
             return Some((cand, sp));
         }
-        return Some((cand, SpeakerRef::ClauseSubject { sentence: st.span, before: last.start.max(st.span.start + 1) }));
+        return Some((
+            cand,
+            SpeakerRef::ClauseSubject {
+                sentence: st.span,
+                before: last.start.max(st.span.start + 1),
+            },
+        ));
     }
     None
 }
@@ -576,23 +698,47 @@ fn indirect_in_sentence(
         if t.lower() == "according" && toks.get(i + 1).is_some_and(|n| n.lower() == "to") {
             let np = subject_after(toks, i + 1);
             if let Some(np) = np {
-                cands.push((i, Cue { lemma: "according to", kind: CueKind::Speech }, phrase(toks, np), Some(np)));
+                cands.push((
+                    i,
+                    Cue {
+                        lemma: "according to",
+                        kind: CueKind::Speech,
+                    },
+                    phrase(toks, np),
+                    Some(np),
+                ));
             }
             continue;
         }
         // consensus among analysts that …
-        if matches!(t.lower().as_str(), "consensus" | "agreement") && toks.get(i + 1).is_some_and(|n| n.lower() == "among") {
+        if matches!(t.lower().as_str(), "consensus" | "agreement")
+            && toks.get(i + 1).is_some_and(|n| n.lower() == "among")
+        {
             if let Some(np) = subject_after(toks, i + 1) {
-                cands.push((i, Cue { lemma: "consensus", kind: CueKind::Speech }, phrase(toks, np), Some(np)));
+                cands.push((
+                    i,
+                    Cue {
+                        lemma: "consensus",
+                        kind: CueKind::Speech,
+                    },
+                    phrase(toks, np),
+                    Some(np),
+                ));
             }
             continue;
         }
-        let Some(cue) = is_cue_word(t.text) else { continue };
+        let Some(cue) = is_cue_word(t.text) else {
+            continue;
+        };
         if cue.kind == CueKind::Intro {
             continue;
         }
         // Passive "was told", "is expected": not the subject's speech.
-        if i > 0 && matches!(toks[i - 1].lower().as_str(), "was" | "were" | "be" | "been" | "being" | "is" | "are")
+        if i > 0
+            && matches!(
+                toks[i - 1].lower().as_str(),
+                "was" | "were" | "be" | "been" | "being" | "is" | "are"
+            )
             && t.text.ends_with("ed")
             || matches!(t.lower().as_str(), "known" | "written" | "thought")
         {
@@ -606,6 +752,11 @@ fn indirect_in_sentence(
         if crate::cues::is_noun_like_form(t.text) && !(i > 0 && subject_like_word(&toks[i - 1])) {
             continue;
         }
+        // A bare form ("state", "note") is a verb only after a plural
+        // subject, a modal or "to": "officials say", "will state".
+        if t.lower() == cue.lemma && !(i > 0 && bare_verb_context(&toks[i - 1])) {
+            continue;
+        }
         // A sentence ending in ':' introduces the quotation below: its last
         // cue is not a statement of its own.
         if ends_with_colon && !toks[i + 1..].iter().any(|t| is_cue_word(t.text).is_some()) {
@@ -613,7 +764,9 @@ fn indirect_in_sentence(
         }
         if let Some(sp) = speaker_for_cue(toks, i, st.span) {
             let np = match &sp {
-                SpeakerRef::Phrase { span, .. } => Some((tok_at(toks, span.start), tok_at(toks, span.end - 1) + 1)),
+                SpeakerRef::Phrase { span, .. } => {
+                    Some((tok_at(toks, span.start), tok_at(toks, span.end - 1) + 1))
+                }
                 _ => None,
             };
             cands.push((i, cue, sp, np));
@@ -629,7 +782,10 @@ fn indirect_in_sentence(
     }
     // "According to Araqchi, Rouhani told Macron that…": the whole sentence
     // is Araqchi's account; the inner cue is what he reports.
-    if let Some(pos) = cands.iter().position(|c| c.1.lemma == "according to" && c.0 <= 1) {
+    if let Some(pos) = cands
+        .iter()
+        .position(|c| c.1.lemma == "according to" && c.0 <= 1)
+    {
         cands.truncate(pos + 1);
         cands.drain(..pos);
     }
@@ -645,25 +801,42 @@ fn indirect_in_sentence(
         // Where the next statement's speaker starts, this content ends.
         // Only a coordinated statement ("…, while Rouhani stated…") ends this
         // one; a cue inside this one's that-clause is nested in it.
-        let next_limit = cands.get(ci + 1).and_then(|(j, _, _, nnp)| {
-            let s = nnp.map(|n| n.0.min(*j)).unwrap_or(*j);
-            let coordinated = (s.saturating_sub(10).max(i + 1)..s)
-                .any(|k| matches!(toks[k].lower().as_str(), "," | ";" | "while" | "but" | "whereas" | "and" | "although" | "—"));
-            coordinated.then_some((s, *j))
-        }).map(|(s, j)| {
-            let mut s = s.min(j);
-            // Cut at a conjunction opening the next statement, adjuncts and
-            // all: "…, but, on February 7, he appeared to reject…".
-            let floor = (i + 2).max(s.saturating_sub(8));
-            if let Some(k) = (floor..s).rev().find(|&k| matches!(toks[k].lower().as_str(), "but" | "while" | "whereas" | "although" | ";")) {
-                s = k;
-            }
-            // Drop a joining ", while" / "and" before the next speaker.
-            while s > i + 1 && matches!(toks[s - 1].lower().as_str(), "," | "while" | "and" | "but" | "whereas" | ";" | "as") {
-                s -= 1;
-            }
-            s
-        });
+        let next_limit = cands
+            .get(ci + 1)
+            .and_then(|(j, _, _, nnp)| {
+                let s = nnp.map(|n| n.0.min(*j)).unwrap_or(*j);
+                let coordinated = (s.saturating_sub(10).max(i + 1)..s).any(|k| {
+                    matches!(
+                        toks[k].lower().as_str(),
+                        "," | ";" | "while" | "but" | "whereas" | "and" | "although" | "—"
+                    )
+                });
+                coordinated.then_some((s, *j))
+            })
+            .map(|(s, j)| {
+                let mut s = s.min(j);
+                // Cut at a conjunction opening the next statement, adjuncts and
+                // all: "…, but, on February 7, he appeared to reject…".
+                let floor = (i + 2).max(s.saturating_sub(8));
+                if let Some(k) = (floor..s).rev().find(|&k| {
+                    matches!(
+                        toks[k].lower().as_str(),
+                        "but" | "while" | "whereas" | "although" | ";"
+                    )
+                }) {
+                    s = k;
+                }
+                // Drop a joining ", while" / "and" before the next speaker.
+                while s > i + 1
+                    && matches!(
+                        toks[s - 1].lower().as_str(),
+                        "," | "while" | "and" | "but" | "whereas" | ";" | "as"
+                    )
+                {
+                    s -= 1;
+                }
+                s
+            });
         let end = next_limit.unwrap_or(sentence_end).min(sentence_end);
         let np_after_cue = np.is_some_and(|n| n.0 > i);
         let (content_start, rule) = if cue.lemma == "according to" || cue.lemma == "consensus" {
@@ -676,8 +849,16 @@ fn indirect_in_sentence(
                     k += 1;
                 }
             }
-            if k < end && (cue.lemma == "consensus" || toks.get(npe).is_some_and(|t| t.text == ",")) {
-                (Some(k), if cue.lemma == "consensus" { "consensus-among" } else { "according-to" })
+            if k < end && (cue.lemma == "consensus" || toks.get(npe).is_some_and(|t| t.text == ","))
+            {
+                (
+                    Some(k),
+                    if cue.lemma == "consensus" {
+                        "consensus-among"
+                    } else {
+                        "according-to"
+                    },
+                )
             } else {
                 (None, "according-to-after")
             }
@@ -695,10 +876,15 @@ fn indirect_in_sentence(
                     k += 1;
                 }
                 (Some(k), "stance-object")
-            } else if toks.get(k).is_some_and(|t| t.text == "," || t.text == ":") && toks.get(k + 1).is_some_and(|t| !is_quote_mark(t)) && cue.kind == CueKind::Speech {
+            } else if toks.get(k).is_some_and(|t| t.text == "," || t.text == ":")
+                && toks.get(k + 1).is_some_and(|t| !is_quote_mark(t))
+                && cue.kind == CueKind::Speech
+            {
                 (Some(k + 1), "cue-clause")
             } else if cue.kind == CueKind::Speech
-                && toks.get(k).is_some_and(|t| t.is_word() && !is_preposition(&t.lower()))
+                && toks
+                    .get(k)
+                    .is_some_and(|t| t.is_word() && !is_preposition(&t.lower()))
                 && cue.lemma != "ask"
             {
                 (Some(k), "cue-clause")
@@ -711,7 +897,9 @@ fn indirect_in_sentence(
             Some(_) => continue,
             None if np.is_some_and(|n| n.0 > 0 && n.0 < i && toks[n.0 - 1].lower() == "as") => {
                 // "As Araqchi explained on August 28, CLAUSE."
-                let Some(comma) = (i + 1..end.min(i + 12)).find(|&k| toks[k].text == ",") else { continue };
+                let Some(comma) = (i + 1..end.min(i + 12)).find(|&k| toks[k].text == ",") else {
+                    continue;
+                };
                 if comma + 1 >= end {
                     continue;
                 }
@@ -734,18 +922,30 @@ fn indirect_in_sentence(
                 if b <= start {
                     continue;
                 }
-                (span_of(toks, start, b), if rule == "according-to-after" { "clause-according-to" } else { "clause-then-cue" })
+                (
+                    span_of(toks, start, b),
+                    if rule == "according-to-after" {
+                        "clause-according-to"
+                    } else {
+                        "clause-then-cue"
+                    },
+                )
             }
         };
         let content = trim_span(text, content, &[',', ';', '—', '–']);
-        if content.slice(text).split_whitespace().count() < 2 || ends_with_colon && content.end >= st.span.end.saturating_sub(2) {
+        if content.slice(text).split_whitespace().count() < 2
+            || ends_with_colon && content.end >= st.span.end.saturating_sub(2)
+        {
             continue;
         }
         // Quotations inside the clause make it mixed (or direct).
         let inner: Vec<&Quotation> = quotes
             .iter()
             .enumerate()
-            .filter(|(qi, q)| content.overlaps(q.outer) && (absorbed.iter().any(|(a, _)| a == qi) || content.contains(q.outer)))
+            .filter(|(qi, q)| {
+                content.overlaps(q.outer)
+                    && (absorbed.iter().any(|(a, _)| a == qi) || content.contains(q.outer))
+            })
             .map(|(_, q)| q)
             .collect();
         let quoted: usize = inner.iter().map(|q| q.outer.len()).sum();
@@ -757,7 +957,11 @@ fn indirect_in_sentence(
             Kind::Mixed
         };
         let outer = inner.iter().fold(content, |acc, q| acc.cover(q.outer));
-        let fragments = if inner.is_empty() { vec![content] } else { inner.iter().map(|q| q.content).collect() };
+        let fragments = if inner.is_empty() {
+            vec![content]
+        } else {
+            inner.iter().map(|q| q.content).collect()
+        };
         let confidence = match (rule, cue.kind) {
             ("according-to" | "clause-according-to", _) => 0.8,
             (_, CueKind::Speech) => 0.75,
@@ -770,7 +974,11 @@ fn indirect_in_sentence(
             fragments,
             kind,
             cue: Some(span_of(toks, i, i + 1)),
-            cue_text: Some(if cue.lemma == "according to" { "according to".to_string() } else { toks[i].text.to_string() }),
+            cue_text: Some(if cue.lemma == "according to" {
+                "according to".to_string()
+            } else {
+                toks[i].text.to_string()
+            }),
             speaker: speaker.clone(),
             clause: st.span,
             paragraph: st.paragraph,

@@ -63,7 +63,9 @@ pub struct ExtractOptions {
 
 impl Default for ExtractOptions {
     fn default() -> Self {
-        ExtractOptions { max_statements: 10_000 }
+        ExtractOptions {
+            max_statements: 10_000,
+        }
     }
 }
 
@@ -122,7 +124,10 @@ pub fn extract_with(doc: &Document, pack: &Pack, opts: &ExtractOptions) -> Vec<S
         let a = &attrs[i];
         let words = normalise(a.content.slice(text));
         let same_words = (0..attrs.len()).find(|&j| {
-            j != i && dated[j].is_some() && words.len() > 20 && normalise(attrs[j].content.slice(text)).contains(&words)
+            j != i
+                && dated[j].is_some()
+                && words.len() > 20
+                && normalise(attrs[j].content.slice(text)).contains(&words)
         });
         if let Some(j) = same_words {
             dated[i] = dated[j].map(|(d, _)| (d, "same-quote-elsewhere"));
@@ -134,7 +139,12 @@ pub fn extract_with(doc: &Document, pack: &Pack, opts: &ExtractOptions) -> Vec<S
             && dates.section.get(a.paragraph).is_some_and(Option::is_none)
             && let Some(d) = (0..attrs.len())
                 .filter(|&j| j != i && speakers[j].as_ref().and_then(|s| s.actor) == actor)
-                .filter(|&j| dates.section.get(attrs[j].paragraph).is_some_and(Option::is_some))
+                .filter(|&j| {
+                    dates
+                        .section
+                        .get(attrs[j].paragraph)
+                        .is_some_and(Option::is_some)
+                })
                 .filter_map(|j| dated[j].map(|(d, _)| d))
                 .min_by_key(|d| d.date)
         {
@@ -166,14 +176,22 @@ pub fn extract_with(doc: &Document, pack: &Pack, opts: &ExtractOptions) -> Vec<S
         let (outlet_name, outlet_id, affiliation) = match outlet {
             Some((o, text_aff)) => {
                 let o = &pack.outlets[o];
-                (Some(o.name.clone()), Some(o.id.clone()), text_aff.or(o.affiliation.clone()))
+                (
+                    Some(o.name.clone()),
+                    Some(o.id.clone()),
+                    text_aff.or(o.affiliation.clone()),
+                )
             }
             None => (None, None, None),
         };
         let (date_str, precision, date_rule) = match date {
             Some((d, how)) => (
                 Some(d.render()),
-                Some(if how == "publication-date" { "published".to_string() } else { format!("{:?}", d.precision).to_lowercase() }),
+                Some(if how == "publication-date" {
+                    "published".to_string()
+                } else {
+                    format!("{:?}", d.precision).to_lowercase()
+                }),
                 how,
             ),
             None => (None, None, "no-date"),
@@ -185,13 +203,28 @@ pub fn extract_with(doc: &Document, pack: &Pack, opts: &ExtractOptions) -> Vec<S
             "phrase" => 0.8,
             _ => 0.5,
         };
-        let rule = format!("{}; speaker:{}; date:{}", a.rule, if speaker.method.is_empty() { "none" } else { speaker.method }, date_rule);
+        let rule = format!(
+            "{}; speaker:{}; date:{}",
+            a.rule,
+            if speaker.method.is_empty() {
+                "none"
+            } else {
+                speaker.method
+            },
+            date_rule
+        );
         // A direct quotation making several claims: one statement per sentence.
         let parts: Vec<Span> = if a.kind == Kind::Direct {
             a.fragments
                 .iter()
                 .flat_map(|f| split_sentences(text, *f))
-                .map(|s| trim_span(text, s, &['“', '”', '"', '‘', '’', ',', '—', '–', '-', '…', ' ']))
+                .map(|s| {
+                    trim_span(
+                        text,
+                        s,
+                        &['“', '”', '"', '‘', '’', ',', '—', '–', '-', '…', ' '],
+                    )
+                })
                 .filter(|s| s.slice(text).chars().any(char::is_alphanumeric))
                 .collect()
         } else {

@@ -6,13 +6,80 @@ use crate::text::{Span, Token, strip_possessive};
 
 /// Words that end a noun phrase when walking backwards from a cue.
 const NP_BOUNDARY: &[&str] = &[
-    "that", "which", "who", "whom", "and", "but", "or", "while", "when", "as", "because", "if",
-    "since", "although", "though", "after", "before", "where", "whereas", "so", "than", "yet",
-    "however", "meanwhile", "also", "then", "said", "says", "told", "is", "was", "were", "are",
-    "has", "have", "had", "be", "been", "not", "it", "there", "what", "why", "how", "whether",
-    "until", "unless", "once", "instead", "even", "only", "just", "did", "do", "does", "would",
-    "will", "could", "should", "can", "may", "might", "must", "to", "in", "on", "at", "during",
-    "following", "despite", "amid", "from", "into", "by",
+    "that",
+    "which",
+    "who",
+    "whom",
+    "and",
+    "but",
+    "or",
+    "while",
+    "when",
+    "as",
+    "because",
+    "if",
+    "since",
+    "although",
+    "though",
+    "after",
+    "before",
+    "where",
+    "whereas",
+    "so",
+    "than",
+    "yet",
+    "however",
+    "meanwhile",
+    "also",
+    "then",
+    "said",
+    "says",
+    "told",
+    "is",
+    "was",
+    "were",
+    "are",
+    "has",
+    "have",
+    "had",
+    "be",
+    "been",
+    "not",
+    "it",
+    "there",
+    "what",
+    "why",
+    "how",
+    "whether",
+    "until",
+    "unless",
+    "once",
+    "instead",
+    "even",
+    "only",
+    "just",
+    "did",
+    "do",
+    "does",
+    "would",
+    "will",
+    "could",
+    "should",
+    "can",
+    "may",
+    "might",
+    "must",
+    "to",
+    "in",
+    "on",
+    "at",
+    "during",
+    "following",
+    "despite",
+    "amid",
+    "from",
+    "into",
+    "by",
 ];
 
 /// "Mr", "Sen", "M" (an initial): words written with a full stop inside names.
@@ -20,8 +87,28 @@ pub fn is_title_abbreviation(w: &str) -> bool {
     (w.len() == 1 && w.chars().all(|c| c.is_ascii_uppercase()))
         || matches!(
             w,
-            "Mr" | "Mrs" | "Ms" | "Dr" | "Sen" | "Rep" | "Gov" | "Gen" | "Lt" | "Col" | "Maj" | "Capt"
-                | "Sgt" | "St" | "Jr" | "Sr" | "Prof" | "Rev" | "Adm" | "Amb" | "Pres" | "Hon" | "Brig"
+            "Mr" | "Mrs"
+                | "Ms"
+                | "Dr"
+                | "Sen"
+                | "Rep"
+                | "Gov"
+                | "Gen"
+                | "Lt"
+                | "Col"
+                | "Maj"
+                | "Capt"
+                | "Sgt"
+                | "St"
+                | "Jr"
+                | "Sr"
+                | "Prof"
+                | "Rev"
+                | "Adm"
+                | "Amb"
+                | "Pres"
+                | "Hon"
+                | "Brig"
         )
 }
 
@@ -30,10 +117,40 @@ fn is_date_word(w: &str) -> bool {
     w.chars().all(|c| c.is_ascii_digit())
         || matches!(
             w,
-            "monday" | "tuesday" | "wednesday" | "thursday" | "friday" | "saturday" | "sunday" | "january"
-                | "february" | "march" | "april" | "june" | "july" | "august" | "september" | "october"
-                | "november" | "december" | "jan" | "feb" | "mar" | "apr" | "jun" | "jul" | "aug" | "sep"
-                | "sept" | "oct" | "nov" | "dec" | "yesterday" | "today" | "later" | "earlier"
+            "monday"
+                | "tuesday"
+                | "wednesday"
+                | "thursday"
+                | "friday"
+                | "saturday"
+                | "sunday"
+                | "january"
+                | "february"
+                | "march"
+                | "april"
+                | "june"
+                | "july"
+                | "august"
+                | "september"
+                | "october"
+                | "november"
+                | "december"
+                | "jan"
+                | "feb"
+                | "mar"
+                | "apr"
+                | "jun"
+                | "jul"
+                | "aug"
+                | "sep"
+                | "sept"
+                | "oct"
+                | "nov"
+                | "dec"
+                | "yesterday"
+                | "today"
+                | "later"
+                | "earlier"
         )
 }
 
@@ -41,9 +158,28 @@ fn is_date_word(w: &str) -> bool {
 pub fn is_determiner(w: &str) -> bool {
     matches!(
         w,
-        "the" | "a" | "an" | "another" | "some" | "several" | "many" | "most" | "two" | "three"
-            | "one" | "other" | "his" | "her" | "their" | "its" | "this" | "these" | "those"
-            | "both" | "senior" | "top"
+        "the"
+            | "a"
+            | "an"
+            | "another"
+            | "some"
+            | "several"
+            | "many"
+            | "most"
+            | "two"
+            | "three"
+            | "one"
+            | "other"
+            | "his"
+            | "her"
+            | "their"
+            | "its"
+            | "this"
+            | "these"
+            | "those"
+            | "both"
+            | "senior"
+            | "top"
     )
 }
 
@@ -122,7 +258,12 @@ pub fn subject_after(toks: &[Token], cue: usize) -> Option<NpRange> {
         if end > start && NP_BOUNDARY.contains(&lower.as_str()) {
             break;
         }
-        if end > start && lower == "of" && !toks.get(end + 1).is_some_and(|t| t.is_capitalized() || t.lower() == "the") {
+        if end > start
+            && lower == "of"
+            && !toks
+                .get(end + 1)
+                .is_some_and(|t| t.is_capitalized() || t.lower() == "the")
+        {
             break;
         }
         end += 1;
@@ -133,9 +274,14 @@ pub fn subject_after(toks: &[Token], cue: usize) -> Option<NpRange> {
 /// The head word of a phrase: the last word before a preposition that
 /// starts a modifier ("the weekly magazine of X" → "magazine").
 pub fn head_index(toks: &[Token], np: NpRange) -> usize {
-    for i in np.0..np.1 {
-        let l = toks[i].lower();
-        if i > np.0 && matches!(l.as_str(), "of" | "for" | "at" | "with" | "aligned" | "affiliated" | "close" | "linked" | "in") {
+    for (i, t) in toks.iter().enumerate().take(np.1).skip(np.0) {
+        let l = t.lower();
+        if i > np.0
+            && matches!(
+                l.as_str(),
+                "of" | "for" | "at" | "with" | "aligned" | "affiliated" | "close" | "linked" | "in"
+            )
+        {
             return i - 1;
         }
     }
@@ -160,7 +306,8 @@ pub fn plausible_speaker(toks: &[Token], np: NpRange, has_pack_term: bool) -> bo
     if SPEAKER_NOUNS.contains(&lower.as_str()) {
         return true;
     }
-    head.is_capitalized() && head.text.chars().any(char::is_lowercase) || head.text.len() >= 2 && head.text.chars().all(|c| c.is_uppercase())
+    head.is_capitalized() && head.text.chars().any(char::is_lowercase)
+        || head.text.len() >= 2 && head.text.chars().all(|c| c.is_uppercase())
 }
 
 /// Span of tokens `[a, b)`.
@@ -204,10 +351,48 @@ pub fn that_clause_start(toks: &[Token], cue: usize) -> Option<usize> {
 pub fn is_preposition(w: &str) -> bool {
     matches!(
         w,
-        "on" | "about" | "in" | "at" | "to" | "for" | "by" | "with" | "from" | "of" | "during" | "after"
-            | "before" | "into" | "over" | "as" | "nothing" | "something" | "anything"
-            | "yes" | "no" | "goodbye" | "hello" | "thanks" | "sorry" | "," | "." | ":" | ";" | "and"
-            | "but" | "or" | "is" | "was" | "are" | "were" | "had" | "has" | "have" | "words" | "remarks" | "comments" | "statement"
+        "on" | "about"
+            | "in"
+            | "at"
+            | "to"
+            | "for"
+            | "by"
+            | "with"
+            | "from"
+            | "of"
+            | "during"
+            | "after"
+            | "before"
+            | "into"
+            | "over"
+            | "as"
+            | "nothing"
+            | "something"
+            | "anything"
+            | "yes"
+            | "no"
+            | "goodbye"
+            | "hello"
+            | "thanks"
+            | "sorry"
+            | ","
+            | "."
+            | ":"
+            | ";"
+            | "and"
+            | "but"
+            | "or"
+            | "is"
+            | "was"
+            | "are"
+            | "were"
+            | "had"
+            | "has"
+            | "have"
+            | "words"
+            | "remarks"
+            | "comments"
+            | "statement"
     )
 }
 
@@ -230,7 +415,10 @@ mod tests {
         let t = toks(s);
         let cue = t.iter().position(|x| x.text == "stipulated").unwrap();
         let np = subject_before(&t, cue).unwrap();
-        assert_eq!(np_text(s, &t, np), "Iranian Foreign Minister Abbas Araghchi");
+        assert_eq!(
+            np_text(s, &t, np),
+            "Iranian Foreign Minister Abbas Araghchi"
+        );
     }
 
     #[test]
@@ -239,7 +427,10 @@ mod tests {
         let t = toks(s);
         let cue = t.iter().position(|x| x.text == "published").unwrap();
         let np = subject_before(&t, cue).unwrap();
-        assert_eq!(np_text(s, &t, np), "the weekly magazine of the leader’s office");
+        assert_eq!(
+            np_text(s, &t, np),
+            "the weekly magazine of the leader’s office"
+        );
         assert_eq!(t[head_index(&t, np)].text, "magazine");
     }
 

@@ -41,8 +41,23 @@ pub struct Resolver<'a> {
 }
 
 const OUTLET_NOUNS: &[&str] = &[
-    "editorial", "article", "newspaper", "daily", "paper", "magazine", "weekly", "letter", "outlet",
-    "agency", "column", "piece", "report", "website", "broadcaster", "channel", "network",
+    "editorial",
+    "article",
+    "newspaper",
+    "daily",
+    "paper",
+    "magazine",
+    "weekly",
+    "letter",
+    "outlet",
+    "agency",
+    "column",
+    "piece",
+    "report",
+    "website",
+    "broadcaster",
+    "channel",
+    "network",
 ];
 
 const AFFILIATION_WORDS: &[(&str, &str)] = &[
@@ -89,7 +104,12 @@ impl<'a> Resolver<'a> {
     }
 
     /// Picks one actor among those a term may mean.
-    fn choose_actor(&self, entries: &[LexiconEntry], pos: usize, date: Option<NaiveDate>) -> Option<(ActorIdx, &'static str)> {
+    fn choose_actor(
+        &self,
+        entries: &[LexiconEntry],
+        pos: usize,
+        date: Option<NaiveDate>,
+    ) -> Option<(ActorIdx, &'static str)> {
         let names: Vec<ActorIdx> = entries
             .iter()
             .filter_map(|e| match e {
@@ -147,7 +167,11 @@ impl<'a> Resolver<'a> {
     fn outlet_speaker(&self, outlet: OutletIdx, mention: Span) -> Speaker {
         let o = &self.pack.outlets[outlet];
         // An official organ's editorials voice the actor it speaks for.
-        if let Some(actor) = o.speaks_for.as_deref().and_then(|id| self.pack.actor_index(id)) {
+        if let Some(actor) = o
+            .speaks_for
+            .as_deref()
+            .and_then(|id| self.pack.actor_index(id))
+        {
             let mut s = self.actor_speaker(actor, mention, "outlet-organ");
             s.outlet = Some(outlet);
             return s;
@@ -189,7 +213,9 @@ impl<'a> Resolver<'a> {
                 return self.outlet_speaker(outlet, span);
             }
         }
-        if span.len() <= 4 && crate::cues::SPEAKER_PRONOUNS.contains(&written.to_lowercase().as_str()) {
+        if span.len() <= 4
+            && crate::cues::SPEAKER_PRONOUNS.contains(&written.to_lowercase().as_str())
+        {
             return self.pronoun(span, date);
         }
         // "the editorial", "the newspaper": the outlet last named or speaking.
@@ -204,8 +230,10 @@ impl<'a> Resolver<'a> {
             return s;
         }
         // "this newspaper", "this daily": the outlet publishing the document.
-        if matches!(written.to_lowercase().as_str(), "this newspaper" | "this paper" | "this daily" | "this publication" | "this weekly")
-            && let Some(s) = self.document_outlet(span)
+        if matches!(
+            written.to_lowercase().as_str(),
+            "this newspaper" | "this paper" | "this daily" | "this publication" | "this weekly"
+        ) && let Some(s) = self.document_outlet(span)
         {
             return s;
         }
@@ -217,9 +245,17 @@ impl<'a> Resolver<'a> {
             return s;
         }
         // Names the pack does not know: keep the name, expand a surname.
-        if let Some(name) = self.mentions.iter().find(|m| m.kind == MentionKind::Name && m.span.contains(head)) {
-            let name_text = strip_possessive(name.span.slice(self.text)).trim().to_string();
-            let full = self.expand_surname(&name_text, name.span.start).unwrap_or(name_text);
+        if let Some(name) = self
+            .mentions
+            .iter()
+            .find(|m| m.kind == MentionKind::Name && m.span.contains(head))
+        {
+            let name_text = strip_possessive(name.span.slice(self.text))
+                .trim()
+                .to_string();
+            let full = self
+                .expand_surname(&name_text, name.span.start)
+                .unwrap_or(name_text);
             let role = self.appositive_role(span);
             return Speaker {
                 name: Some(full),
@@ -251,10 +287,32 @@ impl<'a> Resolver<'a> {
 
     fn role_noun(&self, span: Span, head: &str, date: Option<NaiveDate>) -> Option<Speaker> {
         const ROLE_NOUNS: &[&str] = &[
-            "minister", "negotiator", "diplomat", "president", "envoy", "spokesman", "spokeswoman",
-            "spokesperson", "commander", "general", "leader", "speaker", "ayatollah", "cleric", "chief",
-            "secretary", "ambassador", "official", "adviser", "advisor", "prime", "premier", "sultan",
-            "emir", "king", "chancellor",
+            "minister",
+            "negotiator",
+            "diplomat",
+            "president",
+            "envoy",
+            "spokesman",
+            "spokeswoman",
+            "spokesperson",
+            "commander",
+            "general",
+            "leader",
+            "speaker",
+            "ayatollah",
+            "cleric",
+            "chief",
+            "secretary",
+            "ambassador",
+            "official",
+            "adviser",
+            "advisor",
+            "prime",
+            "premier",
+            "sultan",
+            "emir",
+            "king",
+            "chancellor",
         ];
         if !ROLE_NOUNS.contains(&head) {
             return None;
@@ -263,7 +321,8 @@ impl<'a> Resolver<'a> {
             let actor = &self.pack.actors[a];
             actor.roles.iter().any(|r| {
                 date.is_none_or(|d| role_active(r, d))
-                    && (r.title.to_lowercase().contains(head) || r.mentions.iter().any(|m| m.to_lowercase().contains(head)))
+                    && (r.title.to_lowercase().contains(head)
+                        || r.mentions.iter().any(|m| m.to_lowercase().contains(head)))
             })
         };
         let earliest = span.start.saturating_sub(3000);
@@ -279,11 +338,21 @@ impl<'a> Resolver<'a> {
             .rev()
             .filter(|m| m.span.start < span.start && m.span.start >= earliest && !m.in_quote)
             .find_map(|m| match &m.kind {
-                MentionKind::Pack(e) => self.choose_actor(e, m.span.start, date).map(|(a, _)| a).filter(|a| fits(*a)).map(|a| (m.span.start, Some(a))),
+                MentionKind::Pack(e) => self
+                    .choose_actor(e, m.span.start, date)
+                    .map(|(a, _)| a)
+                    .filter(|a| fits(*a))
+                    .map(|a| (m.span.start, Some(a))),
                 _ => None,
             });
         let best = match (from_history, from_mentions) {
-            (Some(h), Some(m)) => if h.0 >= m.0 { h } else { m },
+            (Some(h), Some(m)) => {
+                if h.0 >= m.0 {
+                    h
+                } else {
+                    m
+                }
+            }
             (h, m) => h.or(m)?,
         };
         let mut s = self.actor_speaker(best.1?, span, "role-noun");
@@ -313,9 +382,21 @@ impl<'a> Resolver<'a> {
         if !(lower.starts_with("a ") || lower.starts_with("an ") || lower.starts_with("the ")) {
             return None;
         }
-        let end = crate::text::floor_boundary(rest, rest.find([',', '.', ';', ':', '“', '"']).unwrap_or(rest.len()).min(120));
+        let end = crate::text::floor_boundary(
+            rest,
+            rest.find([',', '.', ';', ':', '“', '"'])
+                .unwrap_or(rest.len())
+                .min(120),
+        );
         let mut role = rest[..end].trim();
-        for stop in [" quoted by ", " who ", " speaking ", " told ", " said ", " in an interview"] {
+        for stop in [
+            " quoted by ",
+            " who ",
+            " speaking ",
+            " told ",
+            " said ",
+            " in an interview",
+        ] {
             if let Some(i) = role.find(stop) {
                 role = role[..i].trim();
             }
@@ -341,7 +422,9 @@ impl<'a> Resolver<'a> {
             .filter(|m| m.span.start < pos && !m.in_quote)
             .find_map(|m| match &m.kind {
                 MentionKind::Pack(e) => e.iter().find_map(|x| match x {
-                    LexiconEntry::OutletName(o) | LexiconEntry::OutletMention(o) => Some((m.span.start, self.outlet_speaker(*o, m.span))),
+                    LexiconEntry::OutletName(o) | LexiconEntry::OutletMention(o) => {
+                        Some((m.span.start, self.outlet_speaker(*o, m.span)))
+                    }
                     _ => None,
                 }),
                 _ => None,
@@ -370,7 +453,10 @@ impl<'a> Resolver<'a> {
                 return;
             }
             let score = bonus - 2 * distance;
-            if best.as_ref().is_none_or(|(bs, bp, _)| score > *bs || (score == *bs && p > *bp)) {
+            if best
+                .as_ref()
+                .is_none_or(|(bs, bp, _)| score > *bs || (score == *bs && p > *bp))
+            {
                 best = Some((score, p, s));
             }
         };
@@ -380,7 +466,11 @@ impl<'a> Resolver<'a> {
             }
         }
         let mut first_in_sentence: Option<usize> = None;
-        for m in self.mentions.iter().filter(|m| m.span.start < pos && !m.in_quote) {
+        for m in self
+            .mentions
+            .iter()
+            .filter(|m| m.span.start < pos && !m.in_quote)
+        {
             let sentence = sentence_of(m.span.start);
             if here.saturating_sub(sentence) > 4 {
                 continue;
@@ -416,7 +506,13 @@ impl<'a> Resolver<'a> {
                 .rsplit(char::is_whitespace)
                 .next()
                 .is_some_and(|w| matches!(w, "asked" | "interviewed" | "quoted" | "quoting"));
-            let bonus = if is_first || interviewed { 2 } else if m.subject_like { 1 } else { 0 };
+            let bonus = if is_first || interviewed {
+                2
+            } else if m.subject_like {
+                1
+            } else {
+                0
+            };
             consider(m.span.start, bonus, s);
         }
         match best {
@@ -452,15 +548,27 @@ impl<'a> Resolver<'a> {
     }
 
     /// The first subject-like mention of a sentence before `before`.
-    pub fn clause_subject(&self, sentence: Span, before: usize, date: Option<NaiveDate>) -> Option<Speaker> {
-        let in_clause = |m: &&Mention| sentence.contains(m.span) && m.span.end <= before && !m.in_quote && !m.nominal;
+    pub fn clause_subject(
+        &self,
+        sentence: Span,
+        before: usize,
+        date: Option<NaiveDate>,
+    ) -> Option<Speaker> {
+        let in_clause = |m: &&Mention| {
+            sentence.contains(m.span) && m.span.end <= before && !m.in_quote && !m.nominal
+        };
         // The first subject-like mention; else a possessor ("Rouhani's remarks:").
         let m = self
             .mentions
             .iter()
             .filter(in_clause)
             .find(|m| m.subject_like)
-            .or_else(|| self.mentions.iter().filter(in_clause).find(|m| !matches!(m.kind, MentionKind::Pronoun(_))))?;
+            .or_else(|| {
+                self.mentions
+                    .iter()
+                    .filter(in_clause)
+                    .find(|m| !matches!(m.kind, MentionKind::Pronoun(_)))
+            })?;
         Some(match &m.kind {
             MentionKind::Pronoun(_) => self.pronoun(m.span, date),
             _ => self.phrase(m.span, last_word(self.text, m.span), date),
@@ -474,7 +582,12 @@ impl<'a> Resolver<'a> {
             .get(paragraph.saturating_sub(1))
             .map(|p| p.span.start)
             .unwrap_or(0);
-        if let Some((_, s)) = self.history.iter().rev().find(|(p, s)| *p < pos && *p >= para_start && s.name.is_some()) {
+        if let Some((_, s)) = self
+            .history
+            .iter()
+            .rev()
+            .find(|(p, s)| *p < pos && *p >= para_start && s.name.is_some())
+        {
             let mut s = s.clone();
             s.method = "nearby-speaker";
             return Some(s);
@@ -483,10 +596,17 @@ impl<'a> Resolver<'a> {
         None
     }
 
-    pub fn resolve_speaker(&self, attr: &Attribution, date: Option<NaiveDate>, resolved: &[Option<Speaker>]) -> Option<Speaker> {
+    pub fn resolve_speaker(
+        &self,
+        attr: &Attribution,
+        date: Option<NaiveDate>,
+        resolved: &[Option<Speaker>],
+    ) -> Option<Speaker> {
         match &attr.speaker {
             SpeakerRef::Phrase { span, head } => Some(self.phrase(*span, *head, date)),
-            SpeakerRef::ClauseSubject { sentence, before } => self.clause_subject(*sentence, *before, date),
+            SpeakerRef::ClauseSubject { sentence, before } => {
+                self.clause_subject(*sentence, *before, date)
+            }
             SpeakerRef::Same(i) => resolved.get(*i).cloned().flatten().map(|mut s| {
                 s.method = "same-as-previous";
                 s
@@ -498,15 +618,24 @@ impl<'a> Resolver<'a> {
     /// The outlet that carried a statement: an outlet named in the reporting
     /// clause ("told IRNA", "as quoted by reformist Entekhab News"), with the
     /// affiliation the text gives it, if any.
-    pub fn outlet(&self, attr: &Attribution, speaker: Option<&Speaker>) -> Option<(OutletIdx, Option<String>)> {
+    pub fn outlet(
+        &self,
+        attr: &Attribution,
+        speaker: Option<&Speaker>,
+    ) -> Option<(OutletIdx, Option<String>)> {
         if let Some(o) = speaker.and_then(|s| s.outlet) {
-            return Some((o, self.affiliation_in_text(speaker.and_then(|s| s.mention_span)?)));
+            return Some((
+                o,
+                self.affiliation_in_text(speaker.and_then(|s| s.mention_span)?),
+            ));
         }
         let cue_pos = attr.cue.map(|c| c.start).unwrap_or(attr.clause.start);
         let speaker_span = speaker.and_then(|s| s.mention_span);
         self.mentions
             .iter()
-            .filter(|m| attr.clause.contains(m.span) && !attr.fragments.iter().any(|f| f.contains(m.span)))
+            .filter(|m| {
+                attr.clause.contains(m.span) && !attr.fragments.iter().any(|f| f.contains(m.span))
+            })
             .filter(|m| speaker_span.is_none_or(|s| !s.contains(m.span)))
             .filter_map(|m| match &m.kind {
                 MentionKind::Pack(e) => e.iter().find_map(|x| match x {
@@ -523,15 +652,24 @@ impl<'a> Resolver<'a> {
     fn affiliation_in_text(&self, span: Span) -> Option<String> {
         let from = crate::text::floor_boundary(self.text, span.start.saturating_sub(40));
         let before = self.text[from..span.start].to_lowercase();
-        let words: Vec<&str> = before.split(|c: char| c.is_whitespace() || c == ',').filter(|w| !w.is_empty()).collect();
+        let words: Vec<&str> = before
+            .split(|c: char| c.is_whitespace() || c == ',')
+            .filter(|w| !w.is_empty())
+            .collect();
         for w in words.iter().rev().take(3) {
             if let Some((_, aff)) = AFFILIATION_WORDS.iter().find(|(k, _)| k == w) {
                 return Some(aff.to_string());
             }
         }
         let after_end = crate::text::floor_boundary(self.text, span.end + 60);
-        let after = self.text.get(span.end..after_end).unwrap_or("").to_lowercase();
-        if (after.starts_with(", which is affiliated with") || after.starts_with(", affiliated with") || after.starts_with(", which is close to"))
+        let after = self
+            .text
+            .get(span.end..after_end)
+            .unwrap_or("")
+            .to_lowercase();
+        if (after.starts_with(", which is affiliated with")
+            || after.starts_with(", affiliated with")
+            || after.starts_with(", which is close to"))
             && (after.contains("irgc") || after.contains("revolutionary guard"))
         {
             return Some("IRGC-affiliated".to_string());
@@ -543,10 +681,21 @@ impl<'a> Resolver<'a> {
     pub fn date(&self, attr: &Attribution) -> Option<(ResolvedDate, &'static str)> {
         // 1. A date in the reporting clause's sentence(s), outside the quoted words.
         let first = self.seg.sentence_at(attr.clause.start).unwrap_or(0);
-        let last = self.seg.sentence_at(attr.clause.end.saturating_sub(1)).unwrap_or(first);
+        let last = self
+            .seg
+            .sentence_at(attr.clause.end.saturating_sub(1))
+            .unwrap_or(first);
         let region = Span::new(
-            self.seg.sentences.get(first).map(|s| s.span.start).unwrap_or(attr.clause.start),
-            self.seg.sentences.get(last).map(|s| s.span.end).unwrap_or(attr.clause.end),
+            self.seg
+                .sentences
+                .get(first)
+                .map(|s| s.span.start)
+                .unwrap_or(attr.clause.start),
+            self.seg
+                .sentences
+                .get(last)
+                .map(|s| s.span.end)
+                .unwrap_or(attr.clause.end),
         );
         let cue = attr.cue.map(|c| c.start).unwrap_or(attr.clause.start);
         let in_region: Vec<_> = self
@@ -554,13 +703,22 @@ impl<'a> Resolver<'a> {
             .within(region)
             .filter(|m| !attr.fragments.iter().any(|f| f.contains(m.span)))
             .collect();
-        let before = in_region.iter().filter(|m| m.span.start <= cue).max_by_key(|m| m.span.start);
-        let after = in_region.iter().filter(|m| m.span.start > cue).min_by_key(|m| m.span.start);
+        let before = in_region
+            .iter()
+            .filter(|m| m.span.start <= cue)
+            .max_by_key(|m| m.span.start);
+        let after = in_region
+            .iter()
+            .filter(|m| m.span.start > cue)
+            .min_by_key(|m| m.span.start);
         if let Some(m) = before.or(after) {
             return m.resolved.map(|r| (r, "date-in-clause"));
         }
         // 2. The dated section the reporting clause sits in.
-        let para = self.seg.paragraph_at(attr.clause.start).unwrap_or(attr.paragraph);
+        let para = self
+            .seg
+            .paragraph_at(attr.clause.start)
+            .unwrap_or(attr.paragraph);
         if let Some(Some(d)) = self.dates.section.get(para) {
             return Some((*d, "section-date"));
         }
@@ -571,23 +729,35 @@ impl<'a> Resolver<'a> {
     /// (any precision), or a day in one of the three paragraphs before
     /// (news carries the lead's date down its paragraphs). Dates inside
     /// quotations and dates after the publication are not anchors.
-    pub fn paragraph_date(&self, attr: &Attribution, quotes_outer: &[Span]) -> Option<ResolvedDate> {
+    pub fn paragraph_date(
+        &self,
+        attr: &Attribution,
+        quotes_outer: &[Span],
+    ) -> Option<ResolvedDate> {
         let para = self.seg.paragraphs.get(attr.paragraph)?;
-        let earliest = self.seg.paragraphs[attr.paragraph.saturating_sub(3)].span.start;
+        let earliest = self.seg.paragraphs[attr.paragraph.saturating_sub(3)]
+            .span
+            .start;
         let upto = attr.clause.start.min(attr.content.start);
         self.dates
             .mentions
             .iter()
             .filter(|m| m.span.start >= earliest && m.span.end <= upto)
-            .filter(|m| !quotes_outer.iter().any(|q| q.contains(m.span)))
-            .filter(|m| m.resolved.is_some_and(|r| self.dates.published.is_none_or(|p| r.date <= p)))
-            .filter(|m| para.span.contains(m.span) || m.resolved.is_some_and(|r| r.precision == Precision::Day))
-            .next_back()
+            .rfind(|m| {
+                !quotes_outer.iter().any(|q| q.contains(m.span))
+                    && m.resolved
+                        .is_some_and(|r| self.dates.published.is_none_or(|p| r.date <= p))
+                    && (para.span.contains(m.span)
+                        || m.resolved.is_some_and(|r| r.precision == Precision::Day))
+            })
             .and_then(|m| m.resolved)
     }
 
     pub fn publication_date(&self) -> Option<ResolvedDate> {
-        self.dates.published.map(|d| ResolvedDate { date: d, precision: Precision::Day })
+        self.dates.published.map(|d| ResolvedDate {
+            date: d,
+            precision: Precision::Day,
+        })
     }
 }
 

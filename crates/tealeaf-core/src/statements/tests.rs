@@ -26,7 +26,12 @@ fn run(body: &str, published: &str) -> Vec<Statement> {
 fn find<'a>(st: &'a [Statement], words: &str) -> &'a Statement {
     st.iter()
         .find(|s| s.text.contains(words))
-        .unwrap_or_else(|| panic!("no statement contains {words:?}; got {:#?}", st.iter().map(|s| &s.text).collect::<Vec<_>>()))
+        .unwrap_or_else(|| {
+            panic!(
+                "no statement contains {words:?}; got {:#?}",
+                st.iter().map(|s| &s.text).collect::<Vec<_>>()
+            )
+        })
 }
 
 #[test]
@@ -35,11 +40,18 @@ fn split_quote_is_one_attribution() {
     let st = run(body, "2019-08-27");
     let a = find(&st, "not in a hurry");
     let b = find(&st, "knows the way back");
-    assert_eq!(a.attribution, b.attribution, "both halves share one attribution");
+    assert_eq!(
+        a.attribution, b.attribution,
+        "both halves share one attribution"
+    );
     assert_eq!(b.speaker.as_deref(), Some("Mohammad Javad Zarif"));
     assert_eq!(a.quote_span[0], 0);
     assert_eq!(a.quote_span[1], body.chars().count());
-    assert_eq!(a.date.as_deref(), Some("2019-08-26"), "Monday before a Tuesday publication");
+    assert_eq!(
+        a.date.as_deref(),
+        Some("2019-08-26"),
+        "Monday before a Tuesday publication"
+    );
 }
 
 #[test]
@@ -59,8 +71,16 @@ fn quotes_introduced_on_the_previous_line_take_its_speaker_and_outlet() {
     for words in ["Pressure will not bring us", "Our position has not changed"] {
         let s = find(&st, words);
         assert_eq!(s.speaker.as_deref(), Some("Abbas Araghchi"), "{words}");
-        assert_eq!(s.outlet.as_deref(), Some("Islamic Republic News Agency"), "{words}");
-        assert_eq!(s.date.as_deref(), Some("2025-03-03"), "section date for {words}");
+        assert_eq!(
+            s.outlet.as_deref(),
+            Some("Islamic Republic News Agency"),
+            "{words}"
+        );
+        assert_eq!(
+            s.date.as_deref(),
+            Some("2025-03-03"),
+            "section date for {words}"
+        );
         assert!(s.direct);
     }
 }
@@ -82,20 +102,42 @@ fn transliteration_variants_resolve_to_one_actor() {
 
 #[test]
 fn role_depends_on_the_statement_date() {
-    let st = run("On Aug. 28, 2019, Araghchi said that pressure would fail.", "2019-08-30");
-    assert_eq!(st[0].speaker_role.as_deref(), Some("Deputy Foreign Minister"));
-    let st = run("On February 25, Araghchi said that pressure would fail.", "2025-02-27");
+    let st = run(
+        "On Aug. 28, 2019, Araghchi said that pressure would fail.",
+        "2019-08-30",
+    );
+    assert_eq!(
+        st[0].speaker_role.as_deref(),
+        Some("Deputy Foreign Minister")
+    );
+    let st = run(
+        "On February 25, Araghchi said that pressure would fail.",
+        "2025-02-27",
+    );
     assert_eq!(st[0].speaker_role.as_deref(), Some("Foreign Minister"));
-    assert_eq!(st[0].date.as_deref(), Some("2025-02-25"), "year inferred from publication");
+    assert_eq!(
+        st[0].date.as_deref(),
+        Some("2025-02-25"),
+        "year inferred from publication"
+    );
 }
 
 #[test]
 fn titled_mention_resolves_by_who_held_the_role() {
-    let st = run("The foreign minister said that Tehran would study the letter.", "2019-09-02");
+    let st = run(
+        "The foreign minister said that Tehran would study the letter.",
+        "2019-09-02",
+    );
     assert_eq!(st[0].speaker.as_deref(), Some("Mohammad Javad Zarif"));
-    let st = run("The foreign minister said that Tehran would study the letter.", "2025-03-10");
+    let st = run(
+        "The foreign minister said that Tehran would study the letter.",
+        "2025-03-10",
+    );
     assert_eq!(st[0].speaker.as_deref(), Some("Abbas Araghchi"));
-    assert_eq!(st[0].speaker_mention.as_deref(), Some("The foreign minister"));
+    assert_eq!(
+        st[0].speaker_mention.as_deref(),
+        Some("The foreign minister")
+    );
 }
 
 #[test]
@@ -112,7 +154,10 @@ fn people_outside_the_pack_keep_the_role_the_text_gives() {
     let st = run(body, "2025-02-26");
     let s = find(&st, "deal was unlikely");
     assert_eq!(s.speaker.as_deref(), Some("Sara Mahdavi"));
-    assert_eq!(s.speaker_role.as_deref(), Some("Tehran-based political analyst"));
+    assert_eq!(
+        s.speaker_role.as_deref(),
+        Some("Tehran-based political analyst")
+    );
     assert_eq!(s.outlet.as_deref(), Some("Etemad"));
     assert_eq!(s.outlet_affiliation.as_deref(), Some("reformist"));
     assert!(!s.direct);
@@ -120,7 +165,8 @@ fn people_outside_the_pack_keep_the_role_the_text_gives() {
 
 #[test]
 fn editorial_outlet_is_the_speaker() {
-    let body = "Javan, which is affiliated with the IRGC, wrote that the envoys had nothing new to offer.";
+    let body =
+        "Javan, which is affiliated with the IRGC, wrote that the envoys had nothing new to offer.";
     let st = run(body, "2025-02-26");
     let s = find(&st, "nothing new to offer");
     assert_eq!(s.speaker.as_deref(), Some("Javan"));
@@ -130,7 +176,10 @@ fn editorial_outlet_is_the_speaker() {
 
 #[test]
 fn scare_quotes_are_not_statements() {
-    let st = run("The so-called “moderate” camp met again in Tehran on Sunday.", "2019-08-27");
+    let st = run(
+        "The so-called “moderate” camp met again in Tehran on Sunday.",
+        "2019-08-27",
+    );
     assert!(st.is_empty(), "{st:?}");
 }
 
@@ -142,7 +191,11 @@ fn indirect_cues_and_according_to() {
     assert_eq!(a.speaker.as_deref(), Some("Abbas Araghchi"));
     let z = find(&st, "the idea of a meeting");
     assert_eq!(z.speaker.as_deref(), Some("Mohammad Javad Zarif"));
-    assert!(!z.text.contains("Rouhani"), "content stops before the next speaker: {}", z.text);
+    assert!(
+        !z.text.contains("Rouhani"),
+        "content stops before the next speaker: {}",
+        z.text
+    );
     let r = find(&st, "sanctions must go first");
     assert_eq!(r.speaker.as_deref(), Some("Hassan Rouhani"));
 }

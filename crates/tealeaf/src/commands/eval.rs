@@ -26,7 +26,8 @@ pub fn statements(
     json: Option<&Path>,
 ) -> anyhow::Result<ExitCode> {
     let pack = super::load_pack(pack)?;
-    let gold = eval::parse_gold_statements(&read(gold_path)?).with_context(|| gold_path.display().to_string())?;
+    let gold = eval::parse_gold_statements(&read(gold_path)?)
+        .with_context(|| gold_path.display().to_string())?;
     let mut files: Vec<&str> = gold.iter().map(|g| g.file.as_str()).collect();
     files.sort();
     files.dedup();
@@ -34,7 +35,8 @@ pub fn statements(
     let mut preds: Vec<Statement> = Vec::new();
     for f in files {
         let path = docs.join(f);
-        let bytes = std::fs::read(&path).with_context(|| format!("{}: cannot read", path.display()))?;
+        let bytes =
+            std::fs::read(&path).with_context(|| format!("{}: cannot read", path.display()))?;
         let format = document::format_for_path(f).unwrap_or(Format::Text);
         for doc in document::parse(f, &bytes, format) {
             let doc = doc.map_err(|e| anyhow::anyhow!("{e}"))?;
@@ -42,19 +44,36 @@ pub fn statements(
             bodies.insert(f.to_string(), doc.body);
         }
     }
-    let values: Vec<serde_json::Value> = preds.iter().map(serde_json::to_value).collect::<Result<_, _>>()?;
-    let coded = values.iter().any(|v| !v.get("topic").unwrap_or(&serde_json::Value::Null).is_null());
+    let values: Vec<serde_json::Value> = preds
+        .iter()
+        .map(serde_json::to_value)
+        .collect::<Result<_, _>>()?;
+    let coded = values
+        .iter()
+        .any(|v| !v.get("topic").unwrap_or(&serde_json::Value::Null).is_null());
     let all_preds = all_preds || !coded;
     if let Some(p) = pred_out {
-        let mut f = std::io::BufWriter::new(std::fs::File::create(p).with_context(|| p.display().to_string())?);
+        let mut f = std::io::BufWriter::new(
+            std::fs::File::create(p).with_context(|| p.display().to_string())?,
+        );
         for v in &values {
             writeln!(f, "{v}")?;
         }
     }
-    let report = eval::score_statements(&gold, &bodies, &values, &StatementEvalOptions { min_overlap, all_preds });
+    let report = eval::score_statements(
+        &gold,
+        &bodies,
+        &values,
+        &StatementEvalOptions {
+            min_overlap,
+            all_preds,
+        },
+    );
     writeln!(std::io::stdout(), "{}", report.summary_line())?;
     if all_preds && !coded {
-        eprintln!("note: statements carry no issue coding yet; every prediction counted (precision not meaningful)");
+        eprintln!(
+            "note: statements carry no issue coding yet; every prediction counted (precision not meaningful)"
+        );
     }
     if let Some(j) = json {
         std::fs::write(j, report.to_python_json()).with_context(|| j.display().to_string())?;
@@ -80,12 +99,23 @@ pub fn quote_predictions(id: &str, statements: &[Statement]) -> QuoteArticle {
         })
         .collect();
     quotes.sort_by_key(|q| q.content_span);
-    QuoteArticle { id: id.to_string(), text: None, quotes }
+    QuoteArticle {
+        id: id.to_string(),
+        text: None,
+        quotes,
+    }
 }
 
-pub fn quotes(gold_path: &Path, pack: Option<&Path>, pred_out: Option<&Path>, min_overlap: f64, json: Option<&Path>) -> anyhow::Result<ExitCode> {
+pub fn quotes(
+    gold_path: &Path,
+    pack: Option<&Path>,
+    pred_out: Option<&Path>,
+    min_overlap: f64,
+    json: Option<&Path>,
+) -> anyhow::Result<ExitCode> {
     let pack = super::load_pack(pack)?;
-    let gold = eval::parse_quote_jsonl(&read(gold_path)?).with_context(|| gold_path.display().to_string())?;
+    let gold = eval::parse_quote_jsonl(&read(gold_path)?)
+        .with_context(|| gold_path.display().to_string())?;
     let articles: Vec<&QuoteArticle> = gold.values().collect();
     let preds: BTreeMap<String, QuoteArticle> = articles
         .par_iter()
@@ -96,11 +126,16 @@ pub fn quotes(gold_path: &Path, pack: Option<&Path>, pred_out: Option<&Path>, mi
                 body: a.text.clone().unwrap_or_default(),
                 meta: Meta::default(),
             };
-            (a.id.clone(), quote_predictions(&a.id, &extract(&doc, &pack)))
+            (
+                a.id.clone(),
+                quote_predictions(&a.id, &extract(&doc, &pack)),
+            )
         })
         .collect();
     if let Some(p) = pred_out {
-        let mut f = std::io::BufWriter::new(std::fs::File::create(p).with_context(|| p.display().to_string())?);
+        let mut f = std::io::BufWriter::new(
+            std::fs::File::create(p).with_context(|| p.display().to_string())?,
+        );
         for a in preds.values() {
             writeln!(f, "{}", serde_json::to_string(a)?)?;
         }

@@ -14,7 +14,11 @@ use crate::output::{OutputFormat, table_header, write_statements};
 /// Files handled per parallel batch: bounds memory while keeping order.
 const BATCH: usize = 64;
 
-pub fn run(paths: &[PathBuf], pack: Option<&Path>, format: OutputFormat) -> anyhow::Result<ExitCode> {
+pub fn run(
+    paths: &[PathBuf],
+    pack: Option<&Path>,
+    format: OutputFormat,
+) -> anyhow::Result<ExitCode> {
     let pack = super::load_pack(pack)?;
     let mut errors = Vec::new();
     let files = collect_files(paths, &mut errors);
@@ -58,25 +62,65 @@ pub fn run(paths: &[PathBuf], pack: Option<&Path>, format: OutputFormat) -> anyh
     }
     out.flush()?;
     eprintln!("tealeaf: {docs} document(s), {statements} statement(s), {failed} failure(s)");
-    Ok(if failed > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
+    Ok(if failed > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
-pub fn demo(format: OutputFormat) -> anyhow::Result<ExitCode> {
+pub fn demo(format: OutputFormat, score: bool) -> anyhow::Result<ExitCode> {
     let pack = Pack::default_pack()?;
     let stdout = std::io::stdout();
     let mut out = BufWriter::new(stdout.lock());
     let docs = crate::demo::documents();
     let mut total = 0;
+    let mut all = Vec::new();
     for doc in &docs {
         let st = extract(doc, &pack);
         total += st.len();
+        if score {
+            all.extend(st.iter().cloned());
+        }
         if format == OutputFormat::Table {
-            writeln!(out, "\n== {} — {}", doc.id, doc.meta.title.as_deref().unwrap_or(""))?;
+            writeln!(
+                out,
+                "\n== {} — {}",
+                doc.id,
+                doc.meta.title.as_deref().unwrap_or("")
+            )?;
             writeln!(out, "{}", table_header())?;
         }
         write_statements(&mut out, &st, format)?;
     }
+    if score {
+        let gold = tealeaf_core::eval::parse_gold_statements(crate::demo::DEMO_GOLD)?;
+        let bodies = docs
+            .iter()
+            .map(|d| (d.id.clone(), d.body.clone()))
+            .collect();
+        let values: Vec<serde_json::Value> = all
+            .iter()
+            .map(serde_json::to_value)
+            .collect::<Result<_, _>>()?;
+        let coded = values
+            .iter()
+            .any(|v| !v.get("topic").unwrap_or(&serde_json::Value::Null).is_null());
+        let opts = tealeaf_core::eval::StatementEvalOptions {
+            all_preds: !coded,
+            ..Default::default()
+        };
+        let report = tealeaf_core::eval::score_statements(&gold, &bodies, &values, &opts);
+        writeln!(
+            out,
+            "\nscore against demo/gold.jsonl: {}",
+            report.summary_line()
+        )?;
+    }
     out.flush()?;
-    eprintln!("tealeaf demo: {} articles, {total} statements (embedded demo corpus, default pack)", docs.len());
+    eprintln!(
+        "tealeaf demo: {} articles, {total} statements (embedded demo corpus, default pack)",
+        docs.len()
+    );
     Ok(ExitCode::SUCCESS)
 }

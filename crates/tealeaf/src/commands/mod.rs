@@ -14,7 +14,8 @@ pub fn load_pack(path: Option<&Path>) -> anyhow::Result<Pack> {
     match path {
         None => Ok(Pack::default_pack()?),
         Some(p) => {
-            let text = std::fs::read_to_string(p).with_context(|| format!("{}: cannot read pack", p.display()))?;
+            let text = std::fs::read_to_string(p)
+                .with_context(|| format!("{}: cannot read pack", p.display()))?;
             Ok(Pack::from_toml(&p.display().to_string(), &text)?)
         }
     }

@@ -6,7 +6,8 @@ use std::process::ExitCode;
 use anyhow::Context;
 
 pub fn check(file: &Path) -> anyhow::Result<ExitCode> {
-    let text = std::fs::read_to_string(file).with_context(|| format!("{}: cannot read", file.display()))?;
+    let text = std::fs::read_to_string(file)
+        .with_context(|| format!("{}: cannot read", file.display()))?;
     let name = file.display().to_string();
     let errors = tealeaf_core::pack::check(&name, &text);
     if errors.is_empty() {
