@@ -6,6 +6,7 @@
 
 mod dates;
 mod lexicon;
+pub mod tabari;
 
 use std::collections::HashMap;
 

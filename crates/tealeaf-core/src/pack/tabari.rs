@@ -1,0 +1,1 @@
+//! Placeholder: the TABARI importer is being written.
