@@ -7,6 +7,7 @@
 //! scores output against hand-coded gold. Nothing here reads files, touches
 //! the network or keeps mutable global state: text and pack in, statements out.
 
+pub mod coding;
 pub mod cues;
 pub mod dates;
 pub mod document;

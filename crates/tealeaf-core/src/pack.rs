@@ -5,6 +5,7 @@
 //! built once and shared read-only by every extraction.
 
 mod dates;
+pub mod issues;
 mod lexicon;
 pub mod tabari;
 
@@ -14,6 +15,7 @@ use chrono::NaiveDate;
 use serde::Deserialize;
 
 pub use dates::PackDate;
+pub use issues::{CueClass, CueHit, Issue, IssueDef};
 pub use lexicon::{Lexicon, LexiconEntry, LexiconHit};
 
 /// The Iran–United States pack, compiled into the binary.
@@ -39,7 +41,7 @@ struct PackFile {
     #[serde(default)]
     outlets: Vec<Outlet>,
     #[serde(default)]
-    issues: Vec<toml::Table>,
+    issues: Vec<IssueDef>,
 }
 
 #[derive(Debug, Clone, Deserialize, PartialEq)]
@@ -148,8 +150,8 @@ pub struct Pack {
     pub info: PackInfo,
     pub actors: Vec<Actor>,
     pub outlets: Vec<Outlet>,
-    /// Issue definitions, kept as TOML tables for the coding stage.
-    pub issues: Vec<toml::Table>,
+    /// Issue definitions with their compiled cue matchers.
+    pub issues: Vec<Issue>,
     pub lexicon: Lexicon,
     actor_by_id: HashMap<String, ActorIdx>,
 }
@@ -178,14 +180,40 @@ impl Pack {
             .map(|(i, a)| (a.id.clone(), i))
             .collect();
         let lexicon = Lexicon::build(&parsed.actors, &parsed.outlets);
+        let issues = parsed
+            .issues
+            .into_iter()
+            .map(|def| {
+                // A mediator is also named by its officials: the actors it
+                // lists and every actor of that country.
+                let names: Vec<Vec<String>> = def
+                    .mediators
+                    .iter()
+                    .map(|m| {
+                        parsed
+                            .actors
+                            .iter()
+                            .filter(|a| m.actors.contains(&a.id) || a.country.as_deref() == Some(m.id.as_str()))
+                            .filter(|a| a.kind == ActorKind::Person)
+                            .flat_map(|a| std::iter::once(a.name.clone()).chain(a.aliases.iter().cloned()))
+                            .collect()
+                    })
+                    .collect();
+                Issue::compile(def, &names)
+            })
+            .collect();
         Pack {
             info: parsed.pack,
             actors: parsed.actors,
             outlets: parsed.outlets,
-            issues: parsed.issues,
+            issues,
             lexicon,
             actor_by_id,
         }
+    }
+
+    pub fn issue(&self, id: &str) -> Option<&Issue> {
+        self.issues.iter().find(|i| i.def.id == id)
     }
 
     pub fn actor_index(&self, id: &str) -> Option<ActorIdx> {
@@ -346,6 +374,28 @@ pub fn check(file: &str, source: &str) -> Vec<PackError> {
                     outlet.id
                 ),
             );
+        }
+    }
+    let mut seen_issues = HashMap::new();
+    for issue in &parsed.issues {
+        let at = format!("id = \"{}\"", issue.id);
+        if seen_issues.insert(issue.id.clone(), ()).is_some() {
+            err(&at, format!("duplicate issue id '{}'", issue.id));
+        }
+        if issue.topic_cues.is_empty() {
+            err(&at, format!("issue '{}' has no topic_cues", issue.id));
+        }
+        for m in &issue.mediators {
+            for a in &m.actors {
+                if !seen.contains_key(a) {
+                    err(&format!("\"{a}\""), format!("issue '{}': mediator '{}' names unknown actor '{a}'", issue.id, m.id));
+                }
+            }
+        }
+        for e in issue.conditions.iter().chain(&issue.threats) {
+            if e.cues.is_empty() {
+                err(&format!("id = \"{}\"", e.id), format!("issue '{}': '{}' has no cues", issue.id, e.id));
+            }
         }
     }
     errors.sort_by_key(|e| e.line);

@@ -13,6 +13,7 @@ use serde::Serialize;
 pub use attribution::{Attribution, Kind, SpeakerRef, find_attributions};
 pub use resolve::{Resolver, Speaker};
 
+use crate::coding::{Coding, CodingInput, code};
 use crate::dates::{DateIndex, ResolvedDate, find_dates};
 use crate::document::Document;
 use crate::mentions::find_mentions;
@@ -53,6 +54,10 @@ pub struct Statement {
     pub confidence: f32,
     /// The rules that decided: attribution, speaker resolution, date.
     pub rule: String,
+    /// Topic, stance, conditions, mediators, threats, about, probability,
+    /// event codes, and the evidence for each.
+    #[serde(flatten)]
+    pub coding: Coding,
 }
 
 /// Limits that keep one document's cost bounded.
@@ -234,6 +239,7 @@ pub fn extract_with(doc: &Document, pack: &Pack, opts: &ExtractOptions) -> Vec<S
             if out.len() >= opts.max_statements {
                 return out;
             }
+            let coding = code(pack, &coding_input(text, &seg, a, part, &speaker, date.map(|d| d.0.date).or(dates.published), &mentions, &dates, &chars));
             out.push(Statement {
                 doc: doc.id.clone(),
                 span: cspan(part),
@@ -256,11 +262,53 @@ pub fn extract_with(doc: &Document, pack: &Pack, opts: &ExtractOptions) -> Vec<S
                 cue: a.cue_text.clone(),
                 confidence: (a.confidence * speaker_conf * 100.0).round() / 100.0,
                 rule: rule.clone(),
+                coding,
             });
         }
     }
     out.sort_by_key(|s| (s.span[0], s.span[1]));
     out
+}
+
+/// What the coder sees: the statement, its cue (for reported speech), its
+/// sentence with the one before and the reporting clause, and one sentence
+/// either side inside the same quotation.
+#[allow(clippy::too_many_arguments)]
+fn coding_input<'a>(
+    text: &'a str,
+    seg: &crate::sentences::Segmentation,
+    a: &Attribution,
+    part: Span,
+    speaker: &Speaker,
+    date: Option<chrono::NaiveDate>,
+    mentions: &'a [crate::mentions::Mention],
+    dates: &'a DateIndex,
+    chars: &'a CharMap,
+) -> CodingInput<'a> {
+    let first = seg.sentence_at(part.start).unwrap_or(0);
+    let last = seg.sentence_at(part.end.saturating_sub(1)).unwrap_or(first);
+    let sentence = |i: usize| seg.sentences.get(i).map(|s| s.span);
+    let mut local: Vec<Span> = (first.saturating_sub(1)..=last).filter_map(sentence).collect();
+    local.push(a.clause);
+    let wider: Vec<Span> = [first.checked_sub(1), Some(last + 1)]
+        .into_iter()
+        .flatten()
+        .filter_map(sentence)
+        .filter(|s| a.outer.overlaps(*s))
+        .map(|s| Span::new(s.start.max(a.outer.start), s.end.min(a.outer.end)))
+        .collect();
+    CodingInput {
+        text,
+        statement: part,
+        cue: if a.kind == Kind::Direct { None } else { a.cue },
+        local,
+        wider,
+        speaker: speaker.actor,
+        date,
+        mentions,
+        dates,
+        chars,
+    }
 }
 
 fn normalise(s: &str) -> String {

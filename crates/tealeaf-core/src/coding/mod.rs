@@ -1,0 +1,442 @@
+//! Coding: each statement's topic (which pack issue it concerns), stance
+//! (support / oppose / conditional / neutral), the conditions it sets, the
+//! mediators and channels it names, threats and their deadlines, whose
+//! position it reports (`about`), a voiced likelihood, and the nearest CAMEO
+//! code with its PLOVER event type and mode. Every coded field carries
+//! evidence: the cue, its span and the rule that decided.
+
+use std::sync::LazyLock;
+
+use chrono::NaiveDate;
+use regex::Regex;
+use serde::Serialize;
+
+use crate::dates::DateIndex;
+use crate::mentions::{Mention, MentionKind};
+use crate::pack::{ActorIdx, ActorKind, CueClass, CueHit, Issue, LexiconEntry, Pack};
+use crate::text::{CharMap, Span};
+
+/// Why a coded field has its value.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Evidence {
+    pub field: &'static str,
+    pub value: String,
+    /// The cue phrase from the pack (or the text) that decided.
+    pub cue: Option<String>,
+    /// Char offsets of the cue in the document body.
+    pub span: Option<[usize; 2]>,
+    pub rule: &'static str,
+    pub confidence: f32,
+}
+
+/// A threat and its deadline, when one is stated.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Deadline {
+    pub threat: String,
+    /// Resolved day ("2019-09-06") or the words ("within two months").
+    pub deadline: String,
+}
+
+#[derive(Debug, Clone, Default, Serialize, PartialEq)]
+pub struct Coding {
+    pub topic: Option<String>,
+    pub stance: Option<String>,
+    pub conditions: Vec<String>,
+    pub mediators: Vec<String>,
+    pub threats: Vec<String>,
+    pub deadlines: Vec<Deadline>,
+    pub about: Option<String>,
+    pub probability: Option<f64>,
+    pub cameo: Option<String>,
+    pub cameo_name: Option<String>,
+    pub plover_event: Option<String>,
+    pub plover_mode: Option<String>,
+    pub evidence: Vec<Evidence>,
+}
+
+/// What the coder sees of one statement.
+pub struct CodingInput<'a> {
+    pub text: &'a str,
+    /// The statement's words.
+    pub statement: Span,
+    /// The reporting cue ("dismissed", "stipulated"), if any.
+    pub cue: Option<Span>,
+    /// The statement's sentence(s), the sentence before, and the reporting clause.
+    pub local: Vec<Span>,
+    /// One sentence either side, inside the same quotation.
+    pub wider: Vec<Span>,
+    pub speaker: Option<ActorIdx>,
+    pub date: Option<NaiveDate>,
+    pub mentions: &'a [Mention],
+    pub dates: &'a DateIndex,
+    pub chars: &'a CharMap,
+}
+
+/// Words that negate a cue a few words later in the same clause.
+const NEGATORS: &[&str] = &["not", "no", "never", "n't", "nor", "without", "hardly", "cannot", "neither", "won't", "don't", "doesn't", "didn't", "isn't", "aren't", "wasn't", "can't", "couldn't", "wouldn't", "shouldn't"];
+
+fn negated(text: &str, start: usize) -> bool {
+    // The four words before the cue, inside the clause.
+    let from = crate::text::floor_boundary(text, start.saturating_sub(60));
+    let before = &text[from..start];
+    let clause = before.rsplit([',', ';', ':', '.', '—', '(']).next().unwrap_or(before);
+    clause
+        .split(|c: char| c.is_whitespace())
+        .filter(|w| !w.is_empty())
+        .rev()
+        .take(5)
+        .any(|w| {
+            let w = w.to_lowercase().replace('’', "'");
+            NEGATORS.contains(&w.as_str()) || w.ends_with("n't")
+        })
+}
+
+fn within(spans: &[Span], s: usize, e: usize) -> bool {
+    spans.iter().any(|sp| sp.start <= s && e <= sp.end)
+}
+
+pub fn code(pack: &Pack, input: &CodingInput) -> Coding {
+    let text = input.text;
+    let mut c = Coding::default();
+    let speaker_country = input.speaker.and_then(|a| pack.actors[a].country.as_deref());
+    let cspan = |s: usize, e: usize| Some([input.chars.char_offset(s), input.chars.char_offset(e)]);
+
+    // Scan the statement (with its cue) and its context once per issue.
+    let mut own_spans = vec![input.statement];
+    if let Some(cue) = input.cue {
+        own_spans.push(cue);
+    }
+    let mut best: Option<(i32, usize, Vec<CueHit>, Vec<CueHit>)> = None;
+    for (ii, issue) in pack.issues.iter().enumerate() {
+        let own: Vec<CueHit> = own_spans.iter().flat_map(|s| issue.scan(text, s.start, s.end)).collect();
+        let ctx: Vec<CueHit> = input.local.iter().chain(&input.wider).flat_map(|s| issue.scan(text, s.start, s.end)).collect();
+        let own_topic = own.iter().filter(|h| h.class == CueClass::Topic).count() as i32;
+        let ctx_topic = ctx.iter().filter(|h| h.class == CueClass::Topic && within(&input.local, h.start, h.end)).count() as i32;
+        let vocab = own.iter().filter(|h| matches!(h.class, CueClass::Condition(_) | CueClass::Threat(_))).count() as i32;
+        let score = 3 * own_topic + ctx_topic.min(2) + 2 * vocab;
+        if score == 0 || (own_topic == 0 && vocab == 0 && ctx_topic == 0) {
+            continue;
+        }
+        // Talk of talks needs the other party named; the issue's own
+        // conditions and threats ("reduce its commitments") need no more.
+        if vocab == 0 && !counterpart_present(issue, &own, &ctx, speaker_country) {
+            continue;
+        }
+        if best.as_ref().is_none_or(|(bs, _, _, _)| score > *bs) {
+            best = Some((score, ii, own, ctx));
+        }
+    }
+    let Some((_, ii, own, ctx)) = best else {
+        c.topic = Some("other".to_string());
+        c.stance = Some("neutral".to_string());
+        c.evidence.push(Evidence { field: "topic", value: "other".into(), cue: None, span: None, rule: "no-issue-cue", confidence: 0.6 });
+        set_event(&mut c, Some("010"));
+        probability(&mut c, input);
+        return c;
+    };
+    let issue = &pack.issues[ii];
+    c.topic = Some(issue.def.id.clone());
+    let topic_cue = own.iter().chain(&ctx).find(|h| h.class == CueClass::Topic);
+    c.evidence.push(Evidence {
+        field: "topic",
+        value: issue.def.id.clone(),
+        cue: topic_cue.map(|h| h.phrase.clone()),
+        span: topic_cue.and_then(|h| cspan(h.start, h.end)),
+        rule: if own.iter().any(|h| h.class == CueClass::Topic) { "topic-cue-in-statement" } else { "topic-cue-in-context" },
+        confidence: 0.8,
+    });
+
+    // Stance signals, negation-aware.
+    let (mut support, mut oppose, mut conditional, mut neutral) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    for h in &own {
+        let neg = negated(text, h.start);
+        match (h.class, neg) {
+            (CueClass::Support, false) | (CueClass::Oppose, true) => support.push(h),
+            (CueClass::Oppose, false) | (CueClass::Support, true) => oppose.push(h),
+            // "will not negotiate", "no talks" — unless the negation belongs
+            // to a stance cue in between ("not opposed to talks").
+            (CueClass::Topic, true)
+                if !own.iter().any(|o| {
+                    (matches!(o.class, CueClass::Support | CueClass::Oppose) && o.end <= h.start && o.start + 60 >= h.start)
+                        || (o.class == CueClass::Neutral && o.start <= h.start && h.end <= o.end + 30)
+                }) =>
+            {
+                oppose.push(h)
+            }
+            (CueClass::Conditional, _) => conditional.push(h),
+            (CueClass::Neutral, _) => neutral.push(h),
+            _ => {}
+        }
+    }
+    let mut conditions: Vec<&CueHit> = own.iter().filter(|h| matches!(h.class, CueClass::Condition(_))).collect();
+    conditions.dedup_by_key(|h| h.class);
+    let (stance, decisive, rule): (&str, Option<&CueHit>, &'static str) = if let Some(h) = conditional.first() {
+        ("conditional", Some(*h), "conditional-cue")
+    } else if !conditions.is_empty() && oppose.is_empty() {
+        ("conditional", conditions.first().copied(), "condition-set")
+    } else if oppose.len() > support.len() {
+        ("oppose", oppose.first().copied(), if negated(text, oppose[0].start) { "negated-cue" } else { "oppose-cue" })
+    } else if support.len() > oppose.len() {
+        ("support", support.first().copied(), if negated(text, support[0].start) { "negated-cue" } else { "support-cue" })
+    } else if !support.is_empty() {
+        ("conditional", support.first().copied(), "mixed-signals")
+    } else {
+        ("neutral", neutral.first().copied(), if neutral.is_empty() { "no-stance-cue" } else { "neutral-cue" })
+    };
+    c.stance = Some(stance.to_string());
+    c.evidence.push(Evidence {
+        field: "stance",
+        value: stance.into(),
+        cue: decisive.map(|h| h.phrase.clone()),
+        span: decisive.and_then(|h| cspan(h.start, h.end)),
+        rule,
+        confidence: if decisive.is_some() { 0.75 } else { 0.5 },
+    });
+
+    if matches!(stance, "conditional" | "oppose") {
+        for h in &conditions {
+            let CueClass::Condition(i) = h.class else { continue };
+            let id = issue.def.conditions[i].id.clone();
+            if !c.conditions.contains(&id) {
+                c.conditions.push(id.clone());
+                c.evidence.push(Evidence { field: "conditions", value: id, cue: Some(h.phrase.clone()), span: cspan(h.start, h.end), rule: "condition-cue", confidence: 0.75 });
+            }
+        }
+    }
+    for h in own.iter().filter(|h| matches!(h.class, CueClass::Threat(_))) {
+        let CueClass::Threat(i) = h.class else { continue };
+        let id = issue.def.threats[i].id.clone();
+        if c.threats.contains(&id) {
+            continue;
+        }
+        c.threats.push(id.clone());
+        c.evidence.push(Evidence { field: "threats", value: id.clone(), cue: Some(h.phrase.clone()), span: cspan(h.start, h.end), rule: "threat-cue", confidence: 0.75 });
+        if let Some(d) = deadline(input) {
+            c.evidence.push(Evidence { field: "deadlines", value: d.clone(), cue: None, span: None, rule: "date-after-statement", confidence: 0.6 });
+            c.deadlines.push(Deadline { threat: id, deadline: d });
+        }
+    }
+    mediators(&mut c, issue, &own, &ctx, input, speaker_country, pack);
+    let has_stance = !support.is_empty() || !oppose.is_empty() || !conditional.is_empty() || !c.conditions.is_empty();
+    about(&mut c, pack, input, has_stance);
+    probability(&mut c, input);
+
+    // Event code: a threat first, then the leading condition, then the stance.
+    let event = c
+        .threats
+        .first()
+        .and_then(|t| issue.def.threats.iter().find(|x| &x.id == t))
+        .and_then(|t| if c.deadlines.is_empty() { t.event.clone() } else { Some("139".to_string()) })
+        .or_else(|| (stance == "conditional").then(|| c.conditions.first().and_then(|k| issue.def.conditions.iter().find(|x| &x.id == k)).and_then(|k| k.event.clone())).flatten())
+        .or_else(|| match stance {
+            "support" => issue.def.events.support.clone(),
+            "oppose" => issue.def.events.oppose.clone(),
+            "conditional" => issue.def.events.conditional.clone(),
+            _ => issue.def.events.neutral.clone(),
+        });
+    set_event(&mut c, event.as_deref().or(Some("010")));
+    c
+}
+
+/// An issue with counterparts holds only if one is named: the United States
+/// for Iranian or third-party speakers, Iran for American ones.
+fn counterpart_present(issue: &Issue, own: &[CueHit], ctx: &[CueHit], speaker_country: Option<&str>) -> bool {
+    if issue.def.counterparts.is_empty() {
+        return true;
+    }
+    let on_counterpart_side = speaker_country.is_some_and(|c| issue.def.counterpart_countries.iter().any(|x| x == c));
+    let wanted = if on_counterpart_side { CueClass::Home } else { CueClass::Counterpart };
+    own.iter().chain(ctx).any(|h| h.class == wanted)
+}
+
+fn mediators(c: &mut Coding, issue: &Issue, own: &[CueHit], ctx: &[CueHit], input: &CodingInput, speaker_country: Option<&str>, pack: &Pack) {
+    if issue.def.mediators.is_empty() {
+        return;
+    }
+    // Mediation words anywhere nearby: the topic cues of a pack issue that
+    // lists mediators and has no counterparts (the mediation issue).
+    let mediation_talk = pack
+        .issues
+        .iter()
+        .filter(|i| !i.def.mediators.is_empty() && i.def.counterparts.is_empty())
+        .any(|i| {
+            input.wider.iter().chain(&input.local).chain(std::iter::once(&input.statement))
+                .any(|s| i.scan(input.text, s.start, s.end).iter().any(|h| h.class == CueClass::Topic))
+        });
+    let add = |c: &mut Coding, id: &str, cue: Option<String>, span: Option<[usize; 2]>, rule: &'static str| {
+        if !c.mediators.iter().any(|m| m == id) {
+            c.mediators.push(id.to_string());
+            c.evidence.push(Evidence { field: "mediators", value: id.to_string(), cue, span, rule, confidence: 0.7 });
+        }
+    };
+    let talk_in = |span: &Span| {
+        pack.issues
+            .iter()
+            .filter(|i| !i.def.mediators.is_empty() && i.def.counterparts.is_empty())
+            .any(|i| i.scan(input.text, span.start, span.end).iter().any(|h| h.class == CueClass::Topic))
+    };
+    let talk_in_statement = talk_in(&input.statement);
+    for h in own.iter().chain(ctx) {
+        let CueClass::Mediator(i) = h.class else { continue };
+        let in_statement = within(&[input.statement], h.start, h.end);
+        let in_quote = input.wider.iter().find(|w| w.start <= h.start && h.end <= w.end);
+        // A mediator's official named in the statement counts ("Rouhani told
+        // Macron"); a country needs mediation words in the statement, or in
+        // its own sentence of the same quotation.
+        let person = pack.lexicon.scan(&input.text[h.start..h.end]).iter().any(|x| x.entries.iter().any(|e| matches!(e, LexiconEntry::ActorName(a) if pack.actors[*a].kind == ActorKind::Person)));
+        let near = if in_statement {
+            mediation_talk && (talk_in_statement || person || input.wider.iter().any(talk_in))
+        } else if let Some(w) = in_quote {
+            talk_in_statement || talk_in(w)
+        } else {
+            false
+        };
+        if near || (in_statement && person) {
+            let id = issue.def.mediators[i].id.clone();
+            let span = Some([input.chars.char_offset(h.start), input.chars.char_offset(h.end)]);
+            add(c, &id, Some(h.phrase.clone()), span, if in_statement { "mediator-in-statement" } else { "mediator-in-context" });
+        }
+    }
+    if let Some(country) = speaker_country
+        && let Some(m) = issue.def.mediators.iter().find(|m| m.id == country)
+    {
+        add(c, &m.id, None, None, "speaker-is-mediator");
+    }
+}
+
+/// Whose position the statement reports: a person named as a clause subject
+/// or possessor in the statement ("the supreme leader is not opposed",
+/// "Khamenei's opposition", "Rouhani told Macron that…"), not the speaker.
+fn about(c: &mut Coding, pack: &Pack, input: &CodingInput, has_stance: bool) {
+    if !has_stance {
+        return;
+    }
+    let text = input.text;
+    for m in input.mentions.iter().filter(|m| input.statement.contains(m.span)) {
+        let MentionKind::Pack(entries) = &m.kind else { continue };
+        let actor = entries.iter().find_map(|e| match e {
+            LexiconEntry::ActorName(a) | LexiconEntry::RoleMention(a, _) => Some(*a),
+            _ => None,
+        });
+        let Some(a) = actor else { continue };
+        if Some(a) == input.speaker || pack.actors[a].kind != ActorKind::Person {
+            continue;
+        }
+        // Pick the holder on the date for titled mentions.
+        let a = entries
+            .iter()
+            .filter_map(|e| match e {
+                LexiconEntry::RoleMention(x, r) => Some((*x, *r)),
+                _ => None,
+            })
+            .find(|(x, r)| input.date.is_none_or(|d| crate::pack::role_active(&pack.actors[*x].roles[*r], d)))
+            .map(|(x, _)| x)
+            .unwrap_or(a);
+        let before = text[input.statement.start..m.span.start].trim_end();
+        let last_word = before.rsplit(|ch: char| ch.is_whitespace()).next().unwrap_or("").to_lowercase();
+        let at_clause_start = before.is_empty()
+            || before.ends_with(',')
+            || matches!(last_word.as_str(), "that" | "claim" | "claims" | "say" | "says" | "believe" | "argue" | "but");
+        let after = &text[m.span.end..input.statement.end];
+        let possessor = after.starts_with("’s") || after.starts_with("'s");
+        let verb_after = after.trim_start().split_whitespace().next().is_some_and(|w| {
+            let w = w.to_lowercase();
+            matches!(w.as_str(), "is" | "was" | "has" | "had" | "would" | "will" | "opposes" | "supports" | "told" | "wants" | "believes" | "accepts" | "rejects" | "does" | "did" | "may" | "might" | "could" | "remains")
+        });
+        if (at_clause_start && (verb_after || possessor)) || (possessor && before.split_whitespace().count() <= 3) {
+            let name = pack.actors[a].name.clone();
+            c.evidence.push(Evidence {
+                field: "about",
+                value: name.clone(),
+                cue: Some(m.span.slice(text).to_string()),
+                span: Some([input.chars.char_offset(m.span.start), input.chars.char_offset(m.span.end)]),
+                rule: if possessor { "possessor-of-position" } else { "reported-subject" },
+                confidence: 0.65,
+            });
+            c.about = Some(name);
+            return;
+        }
+    }
+}
+
+static PERCENT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(below|under|less than|lower than|fewer than|above|over|more than|higher than|about|around|roughly|nearly|almost|some|at)?\s*(\d{1,3}(?:\.\d+)?)\s*(?:%|per ?cent\b)").expect("valid regex")
+});
+static LIKELIHOOD: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(likelihood|likely|chances?|probability|probable|odds|prospects?)\b").expect("valid regex")
+});
+static FIFTY: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?i)\bfifty[- ]fifty\b|\beven odds\b").expect("valid regex"));
+
+/// "The likelihood is below 5%" → 0.05; "puts the chance at 10 percent" → 0.1.
+fn probability(c: &mut Coding, input: &CodingInput) {
+    let text = input.text;
+    let scope: Vec<Span> = std::iter::once(input.statement).chain(input.local.iter().copied()).collect();
+    for s in &scope {
+        let t = s.slice(text);
+        if !LIKELIHOOD.is_match(t) && !FIFTY.is_match(t) {
+            continue;
+        }
+        let found = PERCENT
+            .captures(t)
+            .and_then(|cap| cap.get(2).and_then(|n| n.as_str().parse::<f64>().ok()).map(|n| (n / 100.0, cap.get(0))))
+            .or_else(|| FIFTY.find(t).map(|m| (0.5, Some(m))));
+        if let Some((p, m)) = found
+            && (0.0..=1.0).contains(&p)
+        {
+            c.probability = Some((p * 10_000.0).round() / 10_000.0);
+            c.evidence.push(Evidence {
+                field: "probability",
+                value: format!("{p}"),
+                cue: m.map(|m| m.as_str().trim().to_string()),
+                span: m.map(|m| [input.chars.char_offset(s.start + m.start()), input.chars.char_offset(s.start + m.end())]),
+                rule: "likelihood-with-percentage",
+                confidence: 0.8,
+            });
+            return;
+        }
+    }
+}
+
+static WITHIN: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(?:within|in the next|in|by the end of|before the end of)\s+(?:a|one|two|three|four|five|six|\d{1,2}|the next)\s+(?:more\s+)?(?:days?|weeks?|months?)\b|\b(?:\w+\s+)?(?:more\s+)?months? to\b").expect("valid regex")
+});
+
+/// A deadline: a date after the statement's in its sentence, or "within two months".
+fn deadline(input: &CodingInput) -> Option<String> {
+    for s in std::iter::once(input.statement).chain(input.local.iter().copied()) {
+        if let Some(m) = input
+            .dates
+            .within(s)
+            .filter_map(|m| m.resolved)
+            .find(|r| input.date.is_some_and(|d| r.date > d) && r.precision == crate::dates::Precision::Day)
+        {
+            return Some(m.render());
+        }
+        if let Some(m) = WITHIN.find(s.slice(input.text)) {
+            return Some(m.as_str().trim().to_string());
+        }
+    }
+    None
+}
+
+/// The event codes the project uses (a subset of the CAMEO codebook with its
+/// PLOVER translation): code, name, PLOVER event type, mode.
+const EVENT_CODES: &str = include_str!("../../data/event_codes.tsv");
+
+fn set_event(c: &mut Coding, code: Option<&str>) {
+    let Some(code) = code else { return };
+    for line in EVENT_CODES.lines().skip(1) {
+        let cols: Vec<&str> = line.split('\t').collect();
+        if cols.first() == Some(&code) {
+            c.cameo = Some(code.to_string());
+            c.cameo_name = cols.get(1).map(|s| s.to_string());
+            c.plover_event = cols.get(2).filter(|s| !s.is_empty()).map(|s| s.to_string());
+            c.plover_mode = cols.get(3).filter(|s| !s.is_empty()).map(|s| s.to_string());
+            return;
+        }
+    }
+    c.cameo = Some(code.to_string());
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,233 @@
+//! Issue definitions: what statements are coded on (docs/packs.md,
+//! "`[[issues]]`"). Parsed from the pack's TOML and compiled into one
+//! Aho-Corasick automaton per issue, so a statement is scanned once.
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use serde::Deserialize;
+
+#[derive(Debug, Clone, Deserialize, PartialEq, Default)]
+#[serde(deny_unknown_fields)]
+pub struct IssueDef {
+    pub id: String,
+    #[serde(default)]
+    pub label: String,
+    #[serde(default)]
+    pub topic_cues: Vec<String>,
+    /// Names of the other party; one must be present for the topic to hold.
+    #[serde(default)]
+    pub counterparts: Vec<String>,
+    /// Countries on the counterpart side: their speakers need a home mention instead.
+    #[serde(default)]
+    pub counterpart_countries: Vec<String>,
+    /// Names of the home party (Iran, Tehran…), for counterpart speakers.
+    #[serde(default)]
+    pub home_cues: Vec<String>,
+    #[serde(default)]
+    pub support_cues: Vec<String>,
+    #[serde(default)]
+    pub oppose_cues: Vec<String>,
+    #[serde(default)]
+    pub conditional_cues: Vec<String>,
+    #[serde(default)]
+    pub neutral_cues: Vec<String>,
+    /// CAMEO codes for statements by stance ("036", "125"…).
+    #[serde(default)]
+    pub events: StanceEvents,
+    #[serde(default)]
+    pub conditions: Vec<VocabEntry>,
+    #[serde(default)]
+    pub mediators: Vec<MediatorDef>,
+    #[serde(default)]
+    pub threats: Vec<VocabEntry>,
+}
+
+#[derive(Debug, Clone, Deserialize, PartialEq, Default)]
+#[serde(deny_unknown_fields)]
+pub struct StanceEvents {
+    #[serde(default)]
+    pub support: Option<String>,
+    #[serde(default)]
+    pub oppose: Option<String>,
+    #[serde(default)]
+    pub conditional: Option<String>,
+    #[serde(default)]
+    pub neutral: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, PartialEq, Default)]
+#[serde(deny_unknown_fields)]
+pub struct VocabEntry {
+    pub id: String,
+    #[serde(default)]
+    pub label: String,
+    /// Who typically sets a condition ("Iran", "United States").
+    #[serde(default)]
+    pub side: Option<String>,
+    pub cues: Vec<String>,
+    /// CAMEO code for a statement led by this condition or threat.
+    #[serde(default)]
+    pub event: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, PartialEq, Default)]
+#[serde(deny_unknown_fields)]
+pub struct MediatorDef {
+    pub id: String,
+    #[serde(default)]
+    pub cues: Vec<String>,
+    /// Pack actor ids who act for this mediator.
+    #[serde(default)]
+    pub actors: Vec<String>,
+}
+
+/// What a cue phrase stands for inside an issue.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CueClass {
+    Topic,
+    Counterpart,
+    Home,
+    Support,
+    Oppose,
+    Conditional,
+    Neutral,
+    Condition(usize),
+    Mediator(usize),
+    Threat(usize),
+}
+
+/// A cue found in a text: byte span, class, and the phrase as written in the pack.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CueHit {
+    pub start: usize,
+    pub end: usize,
+    pub class: CueClass,
+    pub phrase: String,
+}
+
+/// An issue with its compiled matcher.
+#[derive(Debug, Clone)]
+pub struct Issue {
+    pub def: IssueDef,
+    automaton: Option<AhoCorasick>,
+    /// Per pattern: classes it stands for, the phrase, and whether it is a prefix (`*`).
+    patterns: Vec<(Vec<CueClass>, String, bool)>,
+}
+
+impl Issue {
+    pub fn compile(def: IssueDef, actor_names_by_mediator: &[Vec<String>]) -> Issue {
+        let mut texts: Vec<String> = Vec::new();
+        let mut patterns: Vec<(Vec<CueClass>, String, bool)> = Vec::new();
+        let mut add = |phrase: &str, class: CueClass| {
+            let phrase = phrase.trim();
+            if phrase.is_empty() {
+                return;
+            }
+            let (body, prefix) = match phrase.strip_suffix('*') {
+                Some(b) => (b, true),
+                None => (phrase, false),
+            };
+            for variant in [body.to_string(), body.replace('\'', "\u{2019}"), body.replace("U.S.", "US")] {
+                let key = variant.to_lowercase();
+                match texts.iter().position(|t| t.to_lowercase() == key) {
+                    Some(i) => {
+                        if !patterns[i].0.contains(&class) {
+                            patterns[i].0.push(class);
+                        }
+                        patterns[i].2 |= prefix;
+                    }
+                    None => {
+                        texts.push(variant);
+                        patterns.push((vec![class], phrase.to_string(), prefix));
+                    }
+                }
+            }
+        };
+        for c in &def.topic_cues {
+            add(c, CueClass::Topic);
+        }
+        for c in &def.counterparts {
+            add(c, CueClass::Counterpart);
+        }
+        for c in &def.home_cues {
+            add(c, CueClass::Home);
+        }
+        for c in &def.support_cues {
+            add(c, CueClass::Support);
+        }
+        for c in &def.oppose_cues {
+            add(c, CueClass::Oppose);
+        }
+        for c in &def.conditional_cues {
+            add(c, CueClass::Conditional);
+        }
+        for c in &def.neutral_cues {
+            add(c, CueClass::Neutral);
+        }
+        for (i, e) in def.conditions.iter().enumerate() {
+            for c in &e.cues {
+                add(c, CueClass::Condition(i));
+            }
+        }
+        for (i, e) in def.threats.iter().enumerate() {
+            for c in &e.cues {
+                add(c, CueClass::Threat(i));
+            }
+        }
+        for (i, m) in def.mediators.iter().enumerate() {
+            add(&m.id, CueClass::Mediator(i));
+            for c in &m.cues {
+                add(c, CueClass::Mediator(i));
+            }
+            for name in actor_names_by_mediator.get(i).into_iter().flatten() {
+                add(name, CueClass::Mediator(i));
+            }
+        }
+        let automaton = AhoCorasickBuilder::new()
+            .ascii_case_insensitive(true)
+            // Overlapping matches: "if the circumstances" is a conditional
+            // cue and "circumstances" a condition, both at once.
+            .match_kind(MatchKind::Standard)
+            .build(&texts)
+            .ok();
+        Issue {
+            def,
+            automaton,
+            patterns,
+        }
+    }
+
+    /// Every cue of this issue in `text[from..to]`, on word boundaries.
+    pub fn scan(&self, text: &str, from: usize, to: usize) -> Vec<CueHit> {
+        let Some(ac) = &self.automaton else {
+            return Vec::new();
+        };
+        let Some(slice) = text.get(from..to) else {
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for m in ac.find_overlapping_iter(slice) {
+            let (s, e) = (m.start(), m.end());
+            let (classes, phrase, prefix) = &self.patterns[m.pattern().as_usize()];
+            let before = slice[..s].chars().next_back();
+            if before.is_some_and(char::is_alphanumeric) {
+                continue;
+            }
+            let mut end = e;
+            if *prefix {
+                // "negotiat*": extend to the end of the word.
+                end += slice[e..].find(|c: char| !c.is_alphanumeric()).unwrap_or(slice.len() - e);
+            } else if slice[e..].chars().next().is_some_and(char::is_alphanumeric) {
+                continue;
+            }
+            for class in classes {
+                out.push(CueHit {
+                    start: from + s,
+                    end: from + end,
+                    class: *class,
+                    phrase: phrase.clone(),
+                });
+            }
+        }
+        out
+    }
+}
