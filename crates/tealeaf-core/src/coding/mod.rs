@@ -65,6 +65,9 @@ pub struct CodingInput<'a> {
     pub local: Vec<Span>,
     /// One sentence either side, inside the same quotation.
     pub wider: Vec<Span>,
+    /// The statement's paragraph, the one before, and the document's lead
+    /// and title: where an article names the parties once for all.
+    pub document: Vec<Span>,
     pub speaker: Option<ActorIdx>,
     pub date: Option<NaiveDate>,
     pub mentions: &'a [Mention],
@@ -113,14 +116,24 @@ pub fn code(pack: &Pack, input: &CodingInput) -> Coding {
         let own_topic = own.iter().filter(|h| h.class == CueClass::Topic).count() as i32;
         let ctx_topic = ctx.iter().filter(|h| h.class == CueClass::Topic && within(&input.local, h.start, h.end)).count() as i32;
         let vocab = own.iter().filter(|h| matches!(h.class, CueClass::Condition(_) | CueClass::Threat(_))).count() as i32;
-        let score = 3 * own_topic + ctx_topic.min(2) + 2 * vocab;
-        if score == 0 || (own_topic == 0 && vocab == 0 && ctx_topic == 0) {
+        // A stance cue with the topic only in the surrounding quotation
+        // ("They tighten the pressure and call it an invitation to surrender").
+        let stance_cue = own.iter().any(|h| matches!(h.class, CueClass::Support | CueClass::Oppose | CueClass::Conditional));
+        let wider_topic = ctx.iter().any(|h| h.class == CueClass::Topic);
+        let score = 3 * own_topic + ctx_topic.min(2) + 2 * vocab + i32::from(stance_cue && wider_topic);
+        if score == 0 {
             continue;
         }
         // Talk of talks needs the other party named; the issue's own
         // conditions and threats ("reduce its commitments") need no more.
+        let other_party = own.iter().any(|h| h.class == CueClass::OtherParty);
         if vocab == 0 && !counterpart_present(issue, &own, &ctx, speaker_country) {
-            continue;
+            // The article may name the other party once for all, unless the
+            // statement names a different one ("the three European countries").
+            let doc_hits: Vec<CueHit> = input.document.iter().flat_map(|s| issue.scan(text, s.start, s.end)).collect();
+            if other_party || !counterpart_present(issue, &[], &doc_hits, speaker_country) {
+                continue;
+            }
         }
         if best.as_ref().is_none_or(|(bs, _, _, _)| score > *bs) {
             best = Some((score, ii, own, ctx));

@@ -22,6 +22,10 @@ pub struct IssueDef {
     /// Names of the home party (Iran, Tehran…), for counterpart speakers.
     #[serde(default)]
     pub home_cues: Vec<String>,
+    /// Other negotiating parties: a statement naming one of them (and no
+    /// counterpart) is not about this issue ("the three European countries").
+    #[serde(default)]
+    pub other_parties: Vec<String>,
     #[serde(default)]
     pub support_cues: Vec<String>,
     #[serde(default)]
@@ -86,6 +90,7 @@ pub enum CueClass {
     Topic,
     Counterpart,
     Home,
+    OtherParty,
     Support,
     Oppose,
     Conditional,
@@ -150,6 +155,9 @@ impl Issue {
         }
         for c in &def.home_cues {
             add(c, CueClass::Home);
+        }
+        for c in &def.other_parties {
+            add(c, CueClass::OtherParty);
         }
         for c in &def.support_cues {
             add(c, CueClass::Support);

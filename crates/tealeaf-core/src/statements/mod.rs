@@ -297,8 +297,14 @@ fn coding_input<'a>(
         .filter(|s| a.outer.overlaps(*s))
         .map(|s| Span::new(s.start.max(a.outer.start), s.end.min(a.outer.end)))
         .collect();
+    let para = seg.paragraph_at(part.start).unwrap_or(0);
+    let mut document: Vec<Span> = (para.saturating_sub(1)..=para).filter_map(|p| seg.paragraphs.get(p).map(|p| p.span)).collect();
+    if let Some(lead) = seg.paragraphs.first() {
+        document.push(lead.span);
+    }
     CodingInput {
         text,
+        document,
         statement: part,
         cue: if a.kind == Kind::Direct { None } else { a.cue },
         local,
