@@ -78,6 +78,37 @@ enum Command {
         #[arg(long)]
         json: Option<PathBuf>,
     },
+    /// Store documents and their statements: files, directories, JSON lines,
+    /// HTML, RSS/Atom feeds, http(s) URLs. Re-ingesting adds nothing.
+    Ingest {
+        #[arg(required = true, value_name = "PATH-or-URL")]
+        inputs: Vec<String>,
+        /// The store (SQLite), created if missing.
+        #[arg(long, default_value = "tealeaf.db")]
+        db: PathBuf,
+        /// A pack TOML file (default: the embedded Iran–US pack).
+        #[arg(long)]
+        pack: Option<PathBuf>,
+    },
+    /// Re-extract and re-code every stored document with the current pack.
+    Recode {
+        #[arg(long, default_value = "tealeaf.db")]
+        db: PathBuf,
+        #[arg(long)]
+        pack: Option<PathBuf>,
+    },
+    /// Show why each field of a file's statements has its value.
+    Explain {
+        file: PathBuf,
+        #[arg(long)]
+        pack: Option<PathBuf>,
+        /// Only the statement with this index (as numbered in the output).
+        #[arg(long)]
+        statement: Option<usize>,
+        /// Only statements whose text contains this (case-insensitive).
+        #[arg(long)]
+        grep: Option<String>,
+    },
     /// Packs: check a pack file.
     Pack {
         #[command(subcommand)]
@@ -89,6 +120,19 @@ enum Command {
 enum PackCommand {
     /// Report every error in a pack file, with line numbers.
     Check { file: PathBuf },
+    /// Write a pack from a TABARI/PETRARCH actor dictionary (see docs/packs.md).
+    ImportTabari {
+        file: PathBuf,
+        /// Write the pack here (default: stdout).
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Pack id (default: the file name, slugified).
+        #[arg(long)]
+        id: Option<String>,
+        /// Pack name (default: "Actors from FILE").
+        #[arg(long)]
+        name: Option<String>,
+    },
 }
 
 fn main() -> ExitCode {
@@ -130,9 +174,28 @@ fn main() -> ExitCode {
             min_overlap,
             json.as_deref(),
         ),
+        Command::Ingest { inputs, db, pack } => {
+            commands::ingest::ingest(&inputs, &db, pack.as_deref())
+        }
+        Command::Recode { db, pack } => commands::ingest::recode(&db, pack.as_deref()),
+        Command::Explain {
+            file,
+            pack,
+            statement,
+            grep,
+        } => commands::explain::run(&file, pack.as_deref(), statement, grep.as_deref()),
         Command::Pack {
             command: PackCommand::Check { file },
         } => commands::pack::check(&file),
+        Command::Pack {
+            command:
+                PackCommand::ImportTabari {
+                    file,
+                    out,
+                    id,
+                    name,
+                },
+        } => commands::pack::import_tabari(&file, out.as_deref(), id.as_deref(), name.as_deref()),
     };
     match result {
         Ok(code) => code,

@@ -189,3 +189,16 @@ fn eval_quotes_reads_polnear_format_and_writes_predictions() {
         "direct and indirect predicted: {pred}"
     );
 }
+
+#[test]
+fn explain_shows_the_rule_and_cue_behind_each_field() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("a.txt");
+    std::fs::write(&f, "published: 2019-08-28\n\nZarif dismissed any meeting with U.S. officials unless Washington returns to the JCPOA.\n").unwrap();
+    let o = tealeaf(&["explain", f.to_str().unwrap(), "--grep", "unless"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    for needle in ["speaker      Mohammad Javad Zarif", "by pack-name", "stance       conditional", "cue \"unless\"", "us-returns-to-jcpoa", "CAMEO 105"] {
+        assert!(out.contains(needle), "missing {needle:?} in\n{out}");
+    }
+}

@@ -1,7 +1,9 @@
 //! One module per subcommand.
 
 pub mod eval;
+pub mod explain;
 pub mod extract;
+pub mod ingest;
 pub mod pack;
 
 use std::path::Path;
