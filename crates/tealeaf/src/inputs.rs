@@ -12,10 +12,21 @@ pub const MAX_FILE_BYTES: u64 = 256 * 1024 * 1024;
 /// recursively; only known article formats are taken from them (a file named
 /// explicitly is read whatever its extension, as text).
 pub fn collect_files(paths: &[PathBuf], errors: &mut Vec<String>) -> Vec<PathBuf> {
+    collect_files_where(paths, errors, &|p: &Path| {
+        document::format_for_path(&p.to_string_lossy()).is_some()
+    })
+}
+
+/// [`collect_files`] taking from directories the files `accept` takes.
+pub fn collect_files_where(
+    paths: &[PathBuf],
+    errors: &mut Vec<String>,
+    accept: &dyn Fn(&Path) -> bool,
+) -> Vec<PathBuf> {
     let mut out = Vec::new();
     for p in paths {
         if p.is_dir() {
-            walk(p, &mut out, errors);
+            walk(p, &mut out, errors, accept);
         } else if p.exists() {
             out.push(p.clone());
         } else {
@@ -25,7 +36,12 @@ pub fn collect_files(paths: &[PathBuf], errors: &mut Vec<String>) -> Vec<PathBuf
     out
 }
 
-fn walk(dir: &Path, out: &mut Vec<PathBuf>, errors: &mut Vec<String>) {
+fn walk(
+    dir: &Path,
+    out: &mut Vec<PathBuf>,
+    errors: &mut Vec<String>,
+    accept: &dyn Fn(&Path) -> bool,
+) {
     let mut entries: Vec<PathBuf> = match std::fs::read_dir(dir) {
         Ok(rd) => rd.filter_map(Result::ok).map(|e| e.path()).collect(),
         Err(e) => {
@@ -43,8 +59,8 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>, errors: &mut Vec<String>) {
             continue;
         }
         if p.is_dir() {
-            walk(&p, out, errors);
-        } else if document::format_for_path(&p.to_string_lossy()).is_some() {
+            walk(&p, out, errors, accept);
+        } else if accept(&p) {
             out.push(p);
         }
     }

@@ -1,0 +1,169 @@
+//! The schema, as an ordered list of migrations.
+//!
+//! `PRAGMA user_version` holds the number of migrations applied. Opening a
+//! store applies the missing ones in order, all in one transaction, so a
+//! database is never left half-upgraded. Never edit a migration that has
+//! shipped: add a new one at the end.
+
+use rusqlite::{Connection, TransactionBehavior};
+
+/// Migration 1: documents and statements.
+const M1_TABLES: &str = r#"
+CREATE TABLE documents (
+    id            INTEGER PRIMARY KEY,
+    -- The document id as extraction reports it (file name, JSON lines id, feed item).
+    doc_key       TEXT NOT NULL,
+    -- FNV-1a 128 of body and metadata, 32 hex digits (see hash.rs).
+    content_hash  TEXT NOT NULL UNIQUE,
+    source        TEXT NOT NULL,
+    url           TEXT,
+    title         TEXT,
+    -- YYYY-MM-DD, the parsed publication date.
+    published     TEXT,
+    outlet        TEXT,
+    author        TEXT,
+    language      TEXT,
+    body          TEXT NOT NULL,
+    -- The whole tealeaf_core::document::Meta as JSON.
+    meta          TEXT NOT NULL,
+    -- The pack that coded the current statements.
+    pack_id       TEXT NOT NULL,
+    pack_version  TEXT NOT NULL,
+    ingested_at   TEXT NOT NULL,
+    coded_at      TEXT NOT NULL
+);
+CREATE INDEX documents_doc_key ON documents(doc_key);
+CREATE INDEX documents_published ON documents(published);
+
+CREATE TABLE statements (
+    id                 INTEGER PRIMARY KEY,
+    document_id        INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    -- Position in the extraction's output for the document, from 0.
+    ordinal            INTEGER NOT NULL,
+    doc                TEXT NOT NULL,
+    span_start         INTEGER NOT NULL,
+    span_end           INTEGER NOT NULL,
+    text               TEXT NOT NULL,
+    quote_start        INTEGER NOT NULL,
+    quote_end          INTEGER NOT NULL,
+    attribution        INTEGER NOT NULL,
+    kind               TEXT NOT NULL,
+    direct             INTEGER NOT NULL,
+    speaker            TEXT,
+    speaker_mention    TEXT,
+    speaker_start      INTEGER,
+    speaker_end        INTEGER,
+    speaker_role       TEXT,
+    speaker_id         TEXT,
+    faction            TEXT,
+    outlet             TEXT,
+    outlet_id          TEXT,
+    outlet_affiliation TEXT,
+    -- YYYY-MM-DD, YYYY-MM or YYYY, by precision.
+    date               TEXT,
+    date_precision     TEXT,
+    cue                TEXT,
+    confidence         REAL NOT NULL,
+    rule               TEXT NOT NULL,
+    -- From the coded JSON when the coding stage sets them.
+    topic              TEXT,
+    stance             TEXT,
+    -- The whole statement as JSON: every field, including those added after
+    -- this schema was written.
+    coded              TEXT NOT NULL,
+    UNIQUE (document_id, ordinal)
+);
+CREATE INDEX statements_speaker_date ON statements(speaker_id, date);
+CREATE INDEX statements_date ON statements(date);
+CREATE INDEX statements_topic_stance ON statements(topic, stance);
+"#;
+
+/// Migration 2: full-text search over statement text, speaker and outlet.
+/// An external-content FTS5 table kept in sync by triggers, so every write
+/// to `statements` updates it in the same transaction.
+const M2_FTS: &str = r#"
+CREATE VIRTUAL TABLE statements_fts USING fts5(
+    text, speaker, outlet,
+    content = 'statements', content_rowid = 'id',
+    tokenize = 'unicode61 remove_diacritics 2'
+);
+CREATE TRIGGER statements_fts_insert AFTER INSERT ON statements BEGIN
+    INSERT INTO statements_fts(rowid, text, speaker, outlet)
+    VALUES (new.id, new.text, new.speaker, new.outlet);
+END;
+CREATE TRIGGER statements_fts_delete AFTER DELETE ON statements BEGIN
+    INSERT INTO statements_fts(statements_fts, rowid, text, speaker, outlet)
+    VALUES ('delete', old.id, old.text, old.speaker, old.outlet);
+END;
+CREATE TRIGGER statements_fts_update AFTER UPDATE OF text, speaker, outlet ON statements BEGIN
+    INSERT INTO statements_fts(statements_fts, rowid, text, speaker, outlet)
+    VALUES ('delete', old.id, old.text, old.speaker, old.outlet);
+    INSERT INTO statements_fts(rowid, text, speaker, outlet)
+    VALUES (new.id, new.text, new.speaker, new.outlet);
+END;
+-- Statements stored before this migration.
+INSERT INTO statements_fts(statements_fts) VALUES ('rebuild');
+"#;
+
+/// Migration 3: runs (each ingest and recode, with its pack and counts) and
+/// a key–value table (the pack that last wrote to the store).
+const M3_RUNS: &str = r#"
+CREATE TABLE runs (
+    id                  INTEGER PRIMARY KEY,
+    -- ingest | recode
+    kind                TEXT NOT NULL,
+    pack_id             TEXT NOT NULL,
+    pack_version        TEXT NOT NULL,
+    started_at          TEXT NOT NULL,
+    -- NULL while running, or when the run was interrupted.
+    finished_at         TEXT,
+    documents_new       INTEGER NOT NULL DEFAULT 0,
+    documents_unchanged INTEGER NOT NULL DEFAULT 0,
+    documents_failed    INTEGER NOT NULL DEFAULT 0,
+    documents_recoded   INTEGER NOT NULL DEFAULT 0,
+    -- Statements written by the run.
+    statements          INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE meta (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+"#;
+
+/// Every migration, in order. `MIGRATIONS[i]` takes a database from
+/// version `i` to `i + 1`.
+pub const MIGRATIONS: &[&str] = &[M1_TABLES, M2_FTS, M3_RUNS];
+
+/// The schema version this build writes.
+pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
+
+pub(crate) fn user_version(conn: &Connection) -> rusqlite::Result<i64> {
+    conn.query_row("PRAGMA user_version", [], |r| r.get(0))
+}
+
+/// What `migrate` found.
+pub(crate) enum Migrated {
+    /// From this version to `target`.
+    Upgraded { from: i64 },
+    /// The database is newer than this build.
+    TooNew { found: i64 },
+}
+
+/// Applies the migrations a database lacks, up to `target`, in one
+/// immediate transaction (so two processes opening the same new file do not
+/// both migrate it).
+pub(crate) fn migrate(conn: &mut Connection, target: i64) -> rusqlite::Result<Migrated> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let from = user_version(&tx)?;
+    if from > SCHEMA_VERSION {
+        return Ok(Migrated::TooNew { found: from });
+    }
+    if target > from {
+        for sql in &MIGRATIONS[from.max(0) as usize..target as usize] {
+            tx.execute_batch(sql)?;
+        }
+        tx.pragma_update(None, "user_version", target)?;
+    }
+    tx.commit()?;
+    Ok(Migrated::Upgraded { from })
+}

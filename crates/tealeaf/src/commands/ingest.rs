@@ -1,0 +1,589 @@
+//! `tealeaf ingest` and `tealeaf recode`: documents into the store.
+//!
+//! Ingest reads files, directories (recursively), JSON lines, HTML, RSS and
+//! Atom feeds (each item a document) and http(s) URLs; extracts statements
+//! in parallel (rayon); and writes from one thread, through a bounded
+//! channel so memory stays flat however large the corpus. Each document is
+//! one transaction, so an interrupted ingest leaves whole documents only,
+//! and a re-run adds only what is missing.
+
+use std::collections::HashSet;
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
+use std::time::{Duration, Instant};
+
+use anyhow::Context;
+use chrono::{DateTime, Utc};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use rayon::prelude::*;
+use tealeaf_core::document::{self, Document, Format, Meta};
+use tealeaf_core::{Pack, Statement, extract};
+use tealeaf_store::{ContentHash, IngestOutcome, RunCounts, RunKind, Store};
+
+use crate::inputs::{MAX_FILE_BYTES, collect_files_where, read_file};
+
+/// Messages in flight between the extractors and the writer.
+const CHANNEL_CAPACITY: usize = 256;
+/// Work shorter than this shows no progress bar.
+const PROGRESS_AFTER: Duration = Duration::from_millis(800);
+/// Documents recoded per parallel batch.
+const RECODE_BATCH: usize = 64;
+/// How long a URL may take, connection to last byte.
+const URL_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// One thing to ingest.
+#[derive(Debug, Clone)]
+enum Input {
+    File(PathBuf),
+    Url(String),
+}
+
+/// From an extractor to the writer.
+enum Msg {
+    /// A document and its statements, to store.
+    Doc {
+        doc: Box<Document>,
+        statements: Vec<Statement>,
+    },
+    /// A document whose content hash was stored before this run began.
+    Known,
+    /// A file, feed item or record that could not be read.
+    Failed { input: usize, reason: String },
+    /// Everything of one input has been sent.
+    InputDone,
+}
+
+fn is_url(s: &str) -> bool {
+    let lower = s.get(..8).unwrap_or(s).to_ascii_lowercase();
+    lower.starts_with("http://") || lower.starts_with("https://")
+}
+
+/// `tealeaf ingest PATH-or-URL... [--db FILE] [--pack FILE]`.
+pub fn ingest(args: &[String], db: &Path, pack: Option<&Path>) -> anyhow::Result<ExitCode> {
+    let started = Instant::now();
+    let pack = super::load_pack(pack)?;
+    let mut store = Store::open(db)?;
+
+    let mut failures: Vec<(usize, String)> = Vec::new();
+    let mut inputs = Vec::new();
+    let mut paths = Vec::new();
+    for a in args {
+        if is_url(a) {
+            inputs.push(Input::Url(a.clone()));
+        } else {
+            paths.push(PathBuf::from(a));
+        }
+    }
+    let mut errors = Vec::new();
+    let files = collect_files_where(&paths, &mut errors, &|p: &Path| {
+        document::format_for_path(&p.to_string_lossy()).is_some() || is_feed_file(p)
+    });
+    failures.extend(errors.into_iter().map(|e| (0, e)));
+    inputs.extend(files.into_iter().map(Input::File));
+
+    let known = store.content_hashes()?;
+    let run = store.start_run(RunKind::Ingest, &pack.info)?;
+    let progress = Progress::new(inputs.len() as u64, "inputs");
+
+    let (tx, rx) = sync_channel::<Msg>(CHANNEL_CAPACITY);
+    let unreadable = failures.len();
+    let (counts, written) = std::thread::scope(|s| {
+        let (progress, info, pack, known) = (&progress, &pack.info, &pack, &known);
+        let writer = s.spawn(move || write_all(&mut store, rx, info, run, unreadable, progress));
+        // An Err here means the writer stopped (its error is reported below).
+        let _ = inputs
+            .par_iter()
+            .enumerate()
+            .try_for_each_with(tx, |tx, (i, input)| {
+                produce(i, input, pack, known, tx)?;
+                tx.send(Msg::InputDone).map_err(|_| ())
+            });
+        writer.join().expect("the writer thread panicked")
+    })?;
+    progress.finish();
+
+    failures.extend(written);
+    // Paths that do not exist first, then input order.
+    failures.sort_by_key(|(i, _)| *i);
+    for (_, reason) in &failures {
+        eprintln!("tealeaf: {reason}");
+    }
+    eprintln!(
+        "tealeaf ingest: {} document(s) new, {} unchanged, {} failed; {} statement(s) written \
+         to {} \
+         (pack {} {}, {:.1} s)",
+        counts.documents_new,
+        counts.documents_unchanged,
+        failures.len(),
+        counts.statements,
+        db.display(),
+        pack.info.id,
+        pack.info.version,
+        started.elapsed().as_secs_f64()
+    );
+    Ok(if failures.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}
+
+/// Reads one input and sends its documents, extracted, to the writer. An
+/// `Err` means the writer has stopped.
+fn produce(
+    index: usize,
+    input: &Input,
+    pack: &Pack,
+    known: &HashSet<ContentHash>,
+    tx: &SyncSender<Msg>,
+) -> Result<(), ()> {
+    let docs = match input {
+        Input::File(p) => read_input_file(p),
+        Input::Url(u) => read_url(u),
+    };
+    docs.into_par_iter()
+        .try_for_each_with(tx.clone(), |tx, d| {
+            let msg = match d {
+                Ok(doc) if known.contains(&ContentHash::of(&doc)) => Msg::Known,
+                Ok(doc) => {
+                    let statements = extract(&doc, pack);
+                    Msg::Doc {
+                        doc: Box::new(doc),
+                        statements,
+                    }
+                }
+                Err(reason) => Msg::Failed {
+                    input: index + 1,
+                    reason,
+                },
+            };
+            tx.send(msg)
+        })
+        .map_err(|_| ())
+}
+
+/// The writer: stores what arrives, one transaction per document.
+fn write_all(
+    store: &mut Store,
+    rx: Receiver<Msg>,
+    pack: &tealeaf_core::pack::PackInfo,
+    run: i64,
+    unreadable: usize,
+    progress: &Progress,
+) -> anyhow::Result<(RunCounts, Vec<(usize, String)>)> {
+    let mut counts = RunCounts {
+        documents_failed: unreadable,
+        ..RunCounts::default()
+    };
+    let mut failures = Vec::new();
+    for msg in rx {
+        match msg {
+            Msg::Doc { doc, statements } => {
+                match store.ingest_document(&doc, &statements, pack)? {
+                    IngestOutcome::New { statements, .. } => {
+                        counts.documents_new += 1;
+                        counts.statements += statements;
+                    }
+                    IngestOutcome::Unchanged { .. } => counts.documents_unchanged += 1,
+                }
+            }
+            Msg::Known => counts.documents_unchanged += 1,
+            Msg::Failed { input, reason } => {
+                counts.documents_failed += 1;
+                failures.push((input, reason));
+            }
+            Msg::InputDone => progress.inc(format!(
+                "{} new, {} unchanged, {} failed",
+                counts.documents_new, counts.documents_unchanged, counts.documents_failed
+            )),
+        }
+    }
+    store.finish_run(run, &counts)?;
+    Ok((counts, failures))
+}
+
+/// A progress bar on stderr, shown only when stderr is a terminal and the
+/// work has lasted a moment.
+struct Progress {
+    bar: ProgressBar,
+    started: Instant,
+    terminal: bool,
+    shown: std::sync::atomic::AtomicBool,
+}
+
+impl Progress {
+    fn new(len: u64, unit: &str) -> Progress {
+        let bar = ProgressBar::with_draw_target(Some(len), ProgressDrawTarget::hidden());
+        let template = format!("{{elapsed_precise}} [{{bar:30}}] {{pos}}/{{len}} {unit}  {{msg}}");
+        if let Ok(style) = ProgressStyle::with_template(&template) {
+            bar.set_style(style.progress_chars("=> "));
+        }
+        Progress {
+            bar,
+            started: Instant::now(),
+            terminal: std::io::stderr().is_terminal(),
+            shown: std::sync::atomic::AtomicBool::new(false),
+        }
+    }
+
+    fn inc(&self, message: String) {
+        use std::sync::atomic::Ordering;
+        if self.terminal
+            && !self.shown.load(Ordering::Relaxed)
+            && self.started.elapsed() >= PROGRESS_AFTER
+        {
+            self.shown.store(true, Ordering::Relaxed);
+            self.bar.set_draw_target(ProgressDrawTarget::stderr());
+        }
+        self.bar.set_message(message);
+        self.bar.inc(1);
+    }
+
+    fn finish(&self) {
+        self.bar.finish_and_clear();
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Reading inputs
+
+/// Extensions read as feeds whatever their content.
+fn has_feed_extension(p: &Path) -> bool {
+    p.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case("rss") || e.eq_ignore_ascii_case("atom"))
+}
+
+/// Whether a file found in a directory is a feed: `.rss` and `.atom`
+/// always, `.xml` when it opens like one.
+fn is_feed_file(p: &Path) -> bool {
+    if has_feed_extension(p) {
+        return true;
+    }
+    let xml = p
+        .extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case("xml"));
+    xml && read_head(p).is_some_and(|h| sniff_feed(&h))
+}
+
+fn read_head(p: &Path) -> Option<Vec<u8>> {
+    use std::io::Read;
+    let mut head = Vec::with_capacity(4096);
+    std::fs::File::open(p)
+        .ok()?
+        .take(4096)
+        .read_to_end(&mut head)
+        .ok()?;
+    Some(head)
+}
+
+/// Whether bytes open like an RSS, RDF or Atom feed: a `<rss`, `<rdf:RDF`
+/// or `<feed` element near the top, and not an HTML page.
+pub fn sniff_feed(bytes: &[u8]) -> bool {
+    let head = &bytes[..bytes.len().min(4096)];
+    let lower = head.to_ascii_lowercase();
+    let find = |needle: &[u8]| lower.windows(needle.len()).any(|w| w == needle);
+    if find(b"<html") || find(b"<!doctype html") {
+        return false;
+    }
+    find(b"<rss") || find(b"<rdf:rdf") || find(b"<feed")
+}
+
+/// A file's documents: a feed's items, or what `read_file` makes of it.
+fn read_input_file(p: &Path) -> Vec<Result<Document, String>> {
+    let name = p.display().to_string();
+    let known_format = document::format_for_path(&name).is_some();
+    let feed = has_feed_extension(p) || (!known_format && read_head(p).is_some_and(|h| sniff_feed(&h)));
+    if !feed {
+        return read_file(p);
+    }
+    match std::fs::metadata(p) {
+        Ok(m) if m.len() > MAX_FILE_BYTES => {
+            return vec![Err(format!(
+                "{name}: file too large ({} bytes; the limit is {MAX_FILE_BYTES})",
+                m.len()
+            ))];
+        }
+        Err(e) => return vec![Err(format!("{name}: cannot read: {e}"))],
+        _ => {}
+    }
+    match std::fs::read(p) {
+        Ok(bytes) => parse_feed(&name, &bytes),
+        Err(e) => vec![Err(format!("{name}: cannot read: {e}"))],
+    }
+}
+
+/// A URL's documents: fetched, then read as a feed, HTML, JSON lines or
+/// text by its content type, extension or content.
+fn read_url(url: &str) -> Vec<Result<Document, String>> {
+    let (bytes, content_type) = match fetch(url) {
+        Ok(x) => x,
+        Err(e) => return vec![Err(e)],
+    };
+    let ct = content_type.unwrap_or_default().to_ascii_lowercase();
+    let feed_type = ["rss", "atom", "rdf", "/xml", "+xml"]
+        .iter()
+        .any(|t| ct.contains(t));
+    if (feed_type && !ct.contains("html")) || sniff_feed(&bytes) {
+        return parse_feed(url, &bytes);
+    }
+    let format = if ct.contains("html") {
+        Format::Html
+    } else if ct.contains("json") {
+        Format::JsonLines
+    } else {
+        document::format_for_path(url).unwrap_or_else(|| document::sniff_format(&bytes))
+    };
+    document::parse(url, &bytes, format)
+        .into_iter()
+        .map(|r| r.map_err(|e| e.to_string()))
+        .collect()
+}
+
+/// GETs a URL: its body and content type. Follows redirects, honours the
+/// proxy environment variables, refuses bodies over `MAX_FILE_BYTES`.
+fn fetch(url: &str) -> Result<(Vec<u8>, Option<String>), String> {
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .timeout_global(Some(URL_TIMEOUT))
+        .user_agent(concat!("tealeaf/", env!("CARGO_PKG_VERSION")))
+        .build()
+        .into();
+    let mut resp = agent
+        .get(url)
+        .call()
+        .map_err(|e| format!("{url}: cannot fetch: {e}"))?;
+    let content_type = resp
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string);
+    let bytes = resp
+        .body_mut()
+        .with_config()
+        .limit(MAX_FILE_BYTES)
+        .read_to_vec()
+        .map_err(|e| format!("{url}: cannot read the response: {e}"))?;
+    Ok((bytes, content_type))
+}
+
+/// Feed timestamps as written: the wall-clock time in the feed's own zone,
+/// carried as if it were UTC, so the date is the date the outlet wrote
+/// (`…T23:30:00-05:00` is the 27th, not the UTC 28th), as for articles.
+fn as_written_timestamp(s: &str) -> Option<DateTime<Utc>> {
+    let s = s.trim();
+    if let Ok(dt) = DateTime::parse_from_rfc3339(s) {
+        return Some(dt.naive_local().and_utc());
+    }
+    if let Ok(dt) = DateTime::parse_from_rfc2822(s) {
+        return Some(dt.naive_local().and_utc());
+    }
+    document::parse_date(s).and_then(|d| d.and_hms_opt(0, 0, 0).map(|t| t.and_utc()))
+}
+
+/// Text of a feed text construct: HTML turned into paragraphs, plain text
+/// trimmed.
+fn feed_text(source: &str, text: &str, html: bool) -> String {
+    let looks_html = html || (text.contains('<') && text.contains('>'));
+    if looks_html && let Ok((body, _)) = document::html::extract(source, text) {
+        return body;
+    }
+    text.trim().to_string()
+}
+
+fn is_html(media: &impl std::fmt::Display) -> bool {
+    media.to_string().to_ascii_lowercase().contains("html")
+}
+
+/// Turns a feed's bytes into one document per item: its text (content, else
+/// summary), title, date (published, else updated), link and authors; the
+/// feed's title is the outlet and its language the language. Ids are
+/// `<file name>#<item number>`.
+pub fn parse_feed(source: &str, bytes: &[u8]) -> Vec<Result<Document, String>> {
+    let parser = feed_rs::parser::Builder::new()
+        .timestamp_parser(as_written_timestamp)
+        // Only ids the feed gives: generated ones are random for items
+        // without a link, and would change the content hash on every run.
+        .id_generator(|_, _, _| String::new())
+        .build();
+    let feed = match parser.parse(bytes) {
+        Ok(f) => f,
+        Err(e) => return vec![Err(format!("{source}: not a readable RSS or Atom feed: {e}"))],
+    };
+    if feed.entries.is_empty() {
+        return vec![Err(format!("{source}: the feed has no items"))];
+    }
+    let base = document::base_name(source).to_string();
+    let outlet = feed
+        .title
+        .as_ref()
+        .map(|t| feed_text(source, &t.content, is_html(&t.content_type)))
+        .filter(|t| !t.is_empty());
+    let feed_link = feed.links.first().map(|l| l.href.clone());
+    feed.entries
+        .into_iter()
+        .enumerate()
+        .map(|(i, e)| {
+            let n = i + 1;
+            let title = e
+                .title
+                .as_ref()
+                .map(|t| feed_text(source, &t.content, is_html(&t.content_type)))
+                .filter(|t| !t.is_empty());
+            let label = match &title {
+                Some(t) => format!("{source}: item {n} ({t:?})"),
+                None => format!("{source}: item {n}"),
+            };
+            let content = e
+                .content
+                .as_ref()
+                .and_then(|c| c.body.as_deref().map(|b| (b, is_html(&c.content_type))));
+            let summary = e
+                .summary
+                .as_ref()
+                .map(|s| (s.content.as_str(), is_html(&s.content_type)));
+            let body = content
+                .into_iter()
+                .chain(summary)
+                .map(|(text, html)| feed_text(source, text, html))
+                .find(|b| !b.trim().is_empty());
+            let Some(body) = body else {
+                return Err(format!("{label}: no text (neither content nor summary)"));
+            };
+            let mut meta = Meta {
+                title,
+                outlet: outlet.clone(),
+                url: e
+                    .links
+                    .iter()
+                    .find(|l| l.rel.as_deref().is_none_or(|r| r == "alternate"))
+                    .or(e.links.first())
+                    .map(|l| l.href.clone()),
+                author: Some(
+                    e.authors
+                        .iter()
+                        .filter_map(|p| p.name.as_deref().map(str::trim))
+                        .filter(|n| !n.is_empty())
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                )
+                .filter(|a| !a.is_empty()),
+                language: feed.language.clone(),
+                ..Meta::default()
+            };
+            if let Some(dt) = e.published.or(e.updated) {
+                meta.set_published(dt.format("%Y-%m-%dT%H:%M:%S").to_string());
+            }
+            if !e.id.is_empty() {
+                meta.extra.insert("guid".to_string(), e.id.clone());
+            }
+            if let Some(l) = &feed_link {
+                meta.extra.insert("feed".to_string(), l.clone());
+            }
+            Ok(Document {
+                id: format!("{base}#{n}"),
+                source: source.to_string(),
+                body,
+                meta,
+            })
+        })
+        .collect()
+}
+
+// ---------------------------------------------------------------------------
+// Recode
+
+/// `tealeaf recode [--db FILE] [--pack FILE]`: re-extracts and re-codes
+/// every stored document with the pack, replacing its statements.
+pub fn recode(db: &Path, pack: Option<&Path>) -> anyhow::Result<ExitCode> {
+    let started = Instant::now();
+    if !db.exists() {
+        anyhow::bail!(
+            "{}: no such store (create one with `tealeaf ingest`)",
+            db.display()
+        );
+    }
+    let pack = super::load_pack(pack)?;
+    let mut store = Store::open(db)?;
+    let (documents, _) = store.counts()?;
+    let progress = Progress::new(documents as u64, "documents");
+    let mut done = 0usize;
+    let summary = store
+        .recode_batched(&pack.info, RECODE_BATCH, |docs| {
+            let out: Vec<Vec<Statement>> = docs.par_iter().map(|d| extract(d, &pack)).collect();
+            for _ in docs {
+                done += 1;
+                progress.inc(format!("{done} recoded"));
+            }
+            out
+        })
+        .with_context(|| format!("{}: recode stopped", db.display()))?;
+    progress.finish();
+    eprintln!(
+        "tealeaf recode: {} document(s) recoded with pack {} {}; statements: {} before, {} \
+         after ({:.1} s)",
+        summary.documents,
+        pack.info.id,
+        pack.info.version,
+        summary.statements_before,
+        summary.statements_after,
+        started.elapsed().as_secs_f64()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const RSS: &str = r#"<?xml version="1.0"?>
+<rss version="2.0"><channel><title>Gulf Wire</title><link>https://gulf.example/</link>
+<language>en</language>
+<item><title>Envoy speaks</title><link>https://gulf.example/a</link>
+<guid>gw-1</guid><pubDate>Tue, 28 Jan 2025 23:30:00 -0500</pubDate>
+<description>&lt;p&gt;The envoy said the door "remains open."&lt;/p&gt;</description></item>
+<item><title>Headline only</title><link>https://gulf.example/b</link></item>
+</channel></rss>"#;
+
+    #[test]
+    fn rss_items_become_documents_with_their_local_date() {
+        let docs = parse_feed("wire.rss", RSS.as_bytes());
+        assert_eq!(docs.len(), 2);
+        let d = docs[0].as_ref().unwrap();
+        assert_eq!(d.id, "wire.rss#1");
+        assert_eq!(d.body, "The envoy said the door \"remains open.\"");
+        assert_eq!(d.meta.title.as_deref(), Some("Envoy speaks"));
+        assert_eq!(d.meta.outlet.as_deref(), Some("Gulf Wire"));
+        assert_eq!(d.meta.url.as_deref(), Some("https://gulf.example/a"));
+        assert_eq!(d.meta.language.as_deref(), Some("en"));
+        // 23:30 in New York is the 29th in UTC; the date as written wins.
+        assert_eq!(d.meta.published.map(|p| p.to_string()).as_deref(), Some("2025-01-28"));
+        assert_eq!(d.meta.extra.get("guid").map(String::as_str), Some("gw-1"));
+        let err = docs[1].as_ref().unwrap_err();
+        assert!(err.starts_with("wire.rss: item 2 (\"Headline only\")"), "{err}");
+        // Parsing again gives the same documents (nothing random).
+        assert_eq!(parse_feed("wire.rss", RSS.as_bytes())[0], docs[0]);
+    }
+
+    #[test]
+    fn feeds_are_sniffed_and_html_is_not_a_feed() {
+        assert!(sniff_feed(RSS.as_bytes()));
+        assert!(sniff_feed(
+            b"<?xml version='1.0'?>\n<feed xmlns='http://www.w3.org/2005/Atom'>"
+        ));
+        assert!(!sniff_feed(b"<!DOCTYPE html><html><body><feed></body></html>"));
+        assert!(!sniff_feed(b"title: x\n\nPlain text."));
+        assert!(is_url("HTTPS://example.org/a"));
+        assert!(!is_url("httpdocs/a.txt"));
+    }
+
+    #[test]
+    fn a_broken_feed_is_one_failure_naming_the_file() {
+        let docs = parse_feed("bad.atom", b"<feed><entry><title>x</title>");
+        assert_eq!(docs.len(), 1);
+        let err = docs[0].as_ref().unwrap_err();
+        assert!(err.starts_with("bad.atom: "), "{err}");
+    }
+}
