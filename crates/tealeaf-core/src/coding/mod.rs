@@ -160,7 +160,7 @@ pub fn code(pack: &Pack, input: &CodingInput) -> Coding {
     });
 
     // Stance signals, negation-aware.
-    let (mut support, mut oppose, mut conditional, mut neutral) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    let (mut support, mut oppose, mut conditional, mut neutral): (Vec<&CueHit>, Vec<&CueHit>, Vec<&CueHit>, Vec<&CueHit>) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     for h in &own {
         let neg = negated(text, h.start);
         match (h.class, neg) {
@@ -181,6 +181,32 @@ pub fn code(pack: &Pack, input: &CodingInput) -> Coding {
             _ => {}
         }
     }
+    // Questions: "Why should we negotiate…?" opposes; "Did we not negotiate…?"
+    // affirms; other questions take no position.
+    let words = input.statement.slice(text).trim();
+    let question = words.trim_end_matches(['”', '"', '’', '\'', ')']).ends_with('?');
+    let lower = words.to_lowercase();
+    let rhetorical_why = question && (lower.starts_with("why should") || lower.starts_with("why would") || lower.starts_with("why must"));
+    let negative_question = question
+        && ["did we not", "did they not", "have we not", "has it not", "is it not", "was it not", "do we not", "didn't we", "haven't we", "isn't it"]
+            .iter()
+            .any(|p| lower.starts_with(p) || lower.contains(&format!(", {p}")));
+    if question && !rhetorical_why && !negative_question && conditional.is_empty() {
+        support.clear();
+        oppose.clear();
+    }
+    if rhetorical_why && own.iter().any(|h| h.class == CueClass::Topic) {
+        oppose.extend(own.iter().filter(|h| h.class == CueClass::Topic).take(1));
+        support.clear();
+    }
+    if negative_question {
+        // The negation asks for agreement: "did we not negotiate" = we did.
+        oppose.retain(|h| h.class != CueClass::Topic);
+        support.extend(own.iter().filter(|h| h.class == CueClass::Topic).take(1));
+    }
+    // Hedged support ("he may approve of negotiations") is conditional.
+    let hedged = support.len() > oppose.len()
+        && lower.split(|c: char| !c.is_alphanumeric()).any(|w| matches!(w, "may" | "might" | "perhaps" | "possibly" | "maybe"));
     let mut conditions: Vec<&CueHit> = own.iter().filter(|h| matches!(h.class, CueClass::Condition(_))).collect();
     conditions.dedup_by_key(|h| h.class);
     let (stance, decisive, rule): (&str, Option<&CueHit>, &'static str) = if let Some(h) = conditional.first() {
@@ -188,9 +214,11 @@ pub fn code(pack: &Pack, input: &CodingInput) -> Coding {
     } else if !conditions.is_empty() && oppose.is_empty() {
         ("conditional", conditions.first().copied(), "condition-set")
     } else if oppose.len() > support.len() {
-        ("oppose", oppose.first().copied(), if negated(text, oppose[0].start) { "negated-cue" } else { "oppose-cue" })
+        ("oppose", oppose.first().copied(), if rhetorical_why { "rhetorical-question" } else if negated(text, oppose[0].start) { "negated-cue" } else { "oppose-cue" })
+    } else if hedged {
+        ("conditional", support.first().copied(), "hedged-support")
     } else if support.len() > oppose.len() {
-        ("support", support.first().copied(), if negated(text, support[0].start) { "negated-cue" } else { "support-cue" })
+        ("support", support.first().copied(), if negative_question { "negative-question" } else if negated(text, support[0].start) { "negated-cue" } else { "support-cue" })
     } else if !support.is_empty() {
         ("conditional", support.first().copied(), "mixed-signals")
     } else {

@@ -149,3 +149,17 @@ conditional_cues = ["only if", "as long as"]
     assert_eq!(st[0].coding.topic.as_deref(), Some("enrichment-limits"));
     assert_eq!(st[0].coding.stance.as_deref(), Some("oppose"));
 }
+
+#[test]
+fn questions_rhetorical_and_genuine() {
+    assert_eq!(stance("“Why should we negotiate with America while it tightens sanctions?” Salami asked."), "oppose");
+    assert_eq!(stance("“Did we not negotiate the nuclear deal with the United States?” Rouhani asked."), "support");
+    assert_eq!(stance("“Will there be talks with Washington before the election?” the reporter asked Rouhani."), "neutral");
+}
+
+#[test]
+fn hedged_support_is_conditional() {
+    let s = one("Rouhani said that the supreme leader may approve of negotiations with the United States in the coming months.");
+    assert_eq!(s.coding.stance.as_deref(), Some("conditional"));
+    assert!(s.coding.evidence.iter().any(|e| e.rule == "hedged-support"));
+}
