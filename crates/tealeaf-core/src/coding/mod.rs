@@ -169,7 +169,8 @@ pub fn code(pack: &Pack, input: &CodingInput) -> Coding {
             // "will not negotiate", "no talks" — unless the negation belongs
             // to a stance cue in between ("not opposed to talks").
             (CueClass::Topic, true)
-                if !own.iter().any(|o| {
+                if issue.def.negated_topic_opposes
+                    && !own.iter().any(|o| {
                     (matches!(o.class, CueClass::Support | CueClass::Oppose) && o.end <= h.start && o.start + 60 >= h.start)
                         || (o.class == CueClass::Neutral && o.start <= h.start && h.end <= o.end + 30)
                 }) =>
@@ -213,6 +214,9 @@ pub fn code(pack: &Pack, input: &CodingInput) -> Coding {
         ("conditional", Some(*h), "conditional-cue")
     } else if !conditions.is_empty() && oppose.is_empty() {
         ("conditional", conditions.first().copied(), "condition-set")
+    } else if !conditions.is_empty() && !own.iter().any(|h| h.class == CueClass::Framing && !negated(text, h.start)) {
+        // "rejected talks under pressure": the refusal names its condition.
+        ("conditional", conditions.first().copied(), "refusal-with-condition")
     } else if oppose.len() > support.len() {
         ("oppose", oppose.first().copied(), if rhetorical_why { "rhetorical-question" } else if negated(text, oppose[0].start) { "negated-cue" } else { "oppose-cue" })
     } else if hedged {

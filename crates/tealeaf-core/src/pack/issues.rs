@@ -5,6 +5,10 @@
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use serde::Deserialize;
 
+fn yes() -> bool {
+    true
+}
+
 #[derive(Debug, Clone, Deserialize, PartialEq, Default)]
 #[serde(deny_unknown_fields)]
 pub struct IssueDef {
@@ -34,6 +38,14 @@ pub struct IssueDef {
     pub conditional_cues: Vec<String>,
     #[serde(default)]
     pub neutral_cues: Vec<String>,
+    /// Oppose cues that reject the very idea ("surrender", "meaningless"):
+    /// they keep a statement opposed even when it names a condition.
+    #[serde(default)]
+    pub framing_cues: Vec<String>,
+    /// Does a negated topic ("no talks", "will not negotiate") oppose? True
+    /// for talks; false where it only reports a fact ("no message was passed").
+    #[serde(default = "yes")]
+    pub negated_topic_opposes: bool,
     /// CAMEO codes for statements by stance ("036", "125"…).
     #[serde(default)]
     pub events: StanceEvents,
@@ -95,6 +107,7 @@ pub enum CueClass {
     Oppose,
     Conditional,
     Neutral,
+    Framing,
     Condition(usize),
     Mediator(usize),
     Threat(usize),
@@ -170,6 +183,9 @@ impl Issue {
         }
         for c in &def.neutral_cues {
             add(c, CueClass::Neutral);
+        }
+        for c in &def.framing_cues {
+            add(c, CueClass::Framing);
         }
         for (i, e) in def.conditions.iter().enumerate() {
             for c in &e.cues {
