@@ -43,7 +43,7 @@ impl SplitMix64 {
     /// the small `n` used here).
     pub fn below(&mut self, n: usize) -> usize {
         debug_assert!(n > 0);
-        ((self.next_u64() >> 32) * n as u64 >> 32) as usize
+        (((self.next_u64() >> 32) * n as u64) >> 32) as usize
     }
 
     /// Uniform in `lo..=hi`.
@@ -58,6 +58,10 @@ impl SplitMix64 {
 
     pub fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
         &items[self.below(items.len())]
+    }
+
+    pub fn word(&mut self, items: &[&'static str]) -> &'static str {
+        items[self.below(items.len())]
     }
 
     /// Index drawn with the given weights.
@@ -103,13 +107,12 @@ impl Cast {
         for (i, a) in pack.actors.iter().enumerate() {
             match a.kind {
                 ActorKind::Person => {
-                    let surname = a.name.split_whitespace().last().unwrap_or(&a.name);
+                    let surname = a.name.split_whitespace().next_back().unwrap_or(&a.name);
                     let title = a
                         .roles
                         .iter()
                         .map(|r| r.title.as_str())
-                        .filter(|t| t.split_whitespace().count() <= 3 && !t.contains(" of "))
-                        .last()
+                        .rfind(|t| t.split_whitespace().count() <= 3 && !t.contains(" of "))
                         .map(str::to_string);
                     let descriptions = a
                         .roles
@@ -495,7 +498,7 @@ impl<'a> Writer<'a> {
             ),
             1 => format!(
                 "{} {}.",
-                capitalise(*self.rng.pick(ACTORS_GENERIC)),
+                capitalise(self.rng.word(ACTORS_GENERIC)),
                 self.rng.pick(PREDICATES)
             ),
             2 => format!(
@@ -794,7 +797,7 @@ impl<'a> Writer<'a> {
             ),
             2 => format!(
                 "{} {}.",
-                capitalise(*self.rng.pick(t.objects)),
+                capitalise(self.rng.word(t.objects)),
                 self.rng.pick(BACKGROUND)
             ),
             3 => format!(

@@ -61,7 +61,11 @@ pub enum StoreError {
         "{path}: the database has schema version {found}, newer than this build of tealeaf \
          knows ({known}); use a newer tealeaf"
     )]
-    SchemaTooNew { path: String, found: i64, known: i64 },
+    SchemaTooNew {
+        path: String,
+        found: i64,
+        known: i64,
+    },
 }
 
 impl StoreError {
@@ -302,17 +306,18 @@ impl Store {
             .at(p, || "cannot set synchronous=NORMAL".into())?;
         conn.pragma_update(None, "foreign_keys", true)
             .at(p, || "cannot enable foreign keys".into())?;
-        let found_version =
-            match schema::migrate(&mut conn, target).at(p, || "cannot migrate the schema".into())? {
-                schema::Migrated::TooNew { found } => {
-                    return Err(StoreError::SchemaTooNew {
-                        path,
-                        found,
-                        known: SCHEMA_VERSION,
-                    });
-                }
-                schema::Migrated::Upgraded { from } => from,
-            };
+        let found_version = match schema::migrate(&mut conn, target)
+            .at(p, || "cannot migrate the schema".into())?
+        {
+            schema::Migrated::TooNew { found } => {
+                return Err(StoreError::SchemaTooNew {
+                    path,
+                    found,
+                    known: SCHEMA_VERSION,
+                });
+            }
+            schema::Migrated::Upgraded { from } => from,
+        };
         Ok(Store {
             conn,
             path,
@@ -599,8 +604,11 @@ impl Store {
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .at(path, ctx)?;
-        tx.execute("DELETE FROM statements WHERE document_id = ?1", [document_id])
-            .at(path, ctx)?;
+        tx.execute(
+            "DELETE FROM statements WHERE document_id = ?1",
+            [document_id],
+        )
+        .at(path, ctx)?;
         insert_statements(&tx, document_id, statements, &coded).at(path, ctx)?;
         tx.execute(
             "UPDATE documents SET pack_id = ?1, pack_version = ?2, coded_at = ?3 WHERE id = ?4",

@@ -362,7 +362,10 @@ fn partial_dates_compare_as_their_first_day() {
     store.ingest_document(&d, &st, &info("1")).unwrap();
     store
         .conn()
-        .execute("UPDATE statements SET date = '2025-03' WHERE ordinal = 0", [])
+        .execute(
+            "UPDATE statements SET date = '2025-03' WHERE ordinal = 0",
+            [],
+        )
         .unwrap();
     let march = store
         .statements(&StatementFilter {
@@ -604,7 +607,8 @@ fn a_partial_migration_rolls_back() {
         schema::migrate(&mut conn, 1).unwrap(),
         schema::Migrated::Upgraded { from: 0 }
     ));
-    conn.execute_batch("CREATE TABLE statements_fts (x)").unwrap();
+    conn.execute_batch("CREATE TABLE statements_fts (x)")
+        .unwrap();
     assert!(schema::migrate(&mut conn, SCHEMA_VERSION).is_err());
     assert_eq!(schema::user_version(&conn).unwrap(), 1);
     let runs: i64 = conn

@@ -155,7 +155,10 @@ fn reingesting_a_directory_adds_nothing() {
     let store = Store::open(&db).unwrap();
     let runs = store.runs().unwrap();
     assert_eq!(runs.len(), 3);
-    assert!(runs.iter().all(|r| r.kind == "ingest" && r.finished_at.is_some()));
+    assert!(
+        runs.iter()
+            .all(|r| r.kind == "ingest" && r.finished_at.is_some())
+    );
     assert_eq!(runs[0].counts.documents_new, 5);
     assert_eq!(runs[1].counts.documents_unchanged, 5);
     assert_sound(&db);
@@ -196,9 +199,20 @@ fn broken_inputs_are_listed_with_reasons_and_counted() {
         );
     }
     // The failures come before the summary, which is the last line.
-    assert!(err.trim_end().lines().last().unwrap().starts_with("tealeaf ingest: "));
+    assert!(
+        err.trim_end()
+            .lines()
+            .last()
+            .unwrap()
+            .starts_with("tealeaf ingest: ")
+    );
     assert!(per_document(&db).contains_key("m1"));
-    assert_eq!(Store::open(&db).unwrap().runs().unwrap()[0].counts.documents_failed, 5);
+    assert_eq!(
+        Store::open(&db).unwrap().runs().unwrap()[0]
+            .counts
+            .documents_failed,
+        5
+    );
     assert_sound(&db);
 }
 
@@ -257,8 +271,14 @@ fn rss_and_atom_items_become_dated_documents() {
     write(&feeds.join("wire.rss"), RSS);
     write(&feeds.join("desk.atom"), ATOM);
     // A feed with a generic extension is sniffed; other XML is not taken.
-    write(&feeds.join("more/copy-of-desk.xml"), &ATOM.replace("Tehran Desk", "Desk Mirror"));
-    write(&feeds.join("more/config.xml"), "<?xml version=\"1.0\"?><config><a/></config>");
+    write(
+        &feeds.join("more/copy-of-desk.xml"),
+        &ATOM.replace("Tehran Desk", "Desk Mirror"),
+    );
+    write(
+        &feeds.join("more/config.xml"),
+        "<?xml version=\"1.0\"?><config><a/></config>",
+    );
     let db = tmp.path().join("t.db");
 
     let o = tealeaf(&["ingest", s(&feeds), "--db", s(&db)]);
@@ -287,7 +307,10 @@ fn rss_and_atom_items_become_dated_documents() {
     assert_eq!(w1.published.as_deref(), Some("2025-02-10"));
     assert_eq!(w1.title.as_deref(), Some("Minister sees an opening"));
     assert_eq!(w1.outlet.as_deref(), Some("Persian Gulf Wire"));
-    assert_eq!(w1.url.as_deref(), Some("https://wire.example/2025/02/opening"));
+    assert_eq!(
+        w1.url.as_deref(),
+        Some("https://wire.example/2025/02/opening")
+    );
     assert_eq!(w1.language.as_deref(), Some("en"));
     assert!(w1.source.ends_with("wire.rss"));
     // 23:40 at UTC-5 is already the 12th in UTC: the date as written is kept.
@@ -300,7 +323,10 @@ fn rss_and_atom_items_become_dated_documents() {
     assert_eq!(d1.url.as_deref(), Some("https://desk.example/president"));
     // No <published>: the <updated> date.
     assert_eq!(docs["desk.atom#2"].published.as_deref(), Some("2019-08-27"));
-    assert_eq!(docs["copy-of-desk.xml#1"].outlet.as_deref(), Some("Desk Mirror"));
+    assert_eq!(
+        docs["copy-of-desk.xml#1"].outlet.as_deref(),
+        Some("Desk Mirror")
+    );
 
     // The items' statements, dated.
     let araghchi = store
@@ -399,10 +425,16 @@ fn urls_are_fetched_from_a_local_server() {
         "{err}"
     );
     let docs = Store::open(&db).unwrap().documents().unwrap();
-    let story_doc = docs.iter().find(|d| d.source == story).expect("story stored");
+    let story_doc = docs
+        .iter()
+        .find(|d| d.source == story)
+        .expect("story stored");
     assert_eq!(story_doc.title.as_deref(), Some("Envoy"));
     assert_eq!(story_doc.statements, 1);
-    let item = docs.iter().find(|d| d.doc_key == "feed#1").expect("feed item stored");
+    let item = docs
+        .iter()
+        .find(|d| d.doc_key == "feed#1")
+        .expect("feed item stored");
     assert_eq!(item.source, feed);
     assert_eq!(item.published.as_deref(), Some("2025-02-10"));
 }
@@ -427,12 +459,18 @@ fn recode_replaces_statements_with_the_new_pack() {
     let o = tealeaf(&["recode", "--db", s(&db), "--pack", s(&pack)]);
     let err = stderr(&o);
     assert!(o.status.success(), "{err}");
-    assert!(err.contains("5 document(s) recoded with pack small 0.2"), "{err}");
+    assert!(
+        err.contains("5 document(s) recoded with pack small 0.2"),
+        "{err}"
+    );
 
     let store = Store::open(&db).unwrap();
     assert_eq!(store.counts().unwrap().0, before.0);
     let docs = store.documents().unwrap();
-    assert!(docs.iter().all(|d| d.pack_id == "small" && d.pack_version == "0.2"));
+    assert!(
+        docs.iter()
+            .all(|d| d.pack_id == "small" && d.pack_version == "0.2")
+    );
     let all = store.statements(&Default::default()).unwrap();
     assert!(!all.is_empty());
     // Only the small pack's actor is resolved to an id now.
@@ -441,7 +479,10 @@ fn recode_replaces_statements_with_the_new_pack() {
             .all(|s| s.speaker_id.is_none() || s.speaker_id.as_deref() == Some("rouhani")),
         "{all:#?}"
     );
-    assert!(all.iter().any(|s| s.speaker_id.as_deref() == Some("rouhani")));
+    assert!(
+        all.iter()
+            .any(|s| s.speaker_id.as_deref() == Some("rouhani"))
+    );
     assert_eq!(store.meta("pack_id").unwrap().as_deref(), Some("small"));
     assert_eq!(store.runs().unwrap().last().unwrap().kind, "recode");
     drop(store);
@@ -501,7 +542,10 @@ fn a_killed_ingest_leaves_whole_documents_and_a_rerun_completes() {
     let tmp = tempfile::tempdir().unwrap();
     let corpus = tmp.path().join("corpus");
     for i in 0..ARTICLES {
-        write(&corpus.join(format!("part{}/a{i:04}.txt", i % 7)), &article(i));
+        write(
+            &corpus.join(format!("part{}/a{i:04}.txt", i % 7)),
+            &article(i),
+        );
     }
 
     // A clean run: the reference counts.
@@ -537,16 +581,43 @@ fn a_killed_ingest_leaves_whole_documents_and_a_rerun_completes() {
             assert_eq!(Some(n), reference.get(key), "document {key} after the kill");
         }
         assert_sound(&db);
+        eprintln!(
+            "kill after {delay} ms (a full run took {} ms): {} of {ARTICLES} documents stored",
+            clean_time.as_millis(),
+            stored.len()
+        );
         if stored.len() < ARTICLES {
             interrupted = Some((db, stored.len()));
             break;
         }
     }
-    let (db, before) = interrupted.expect("no kill landed before the ingest finished");
+    let (db, first) = interrupted.expect("no kill landed before the ingest finished");
 
-    // The interrupted run is recorded as unfinished.
+    // A second run killed too: it resumes from what the first stored.
+    let mut child = tealeaf_cmd(&["ingest", s(&corpus), "--db", s(&db)])
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(
+        clean_time.as_millis() as u64 / 4 + jitter(100),
+    ));
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let stored = per_document(&db);
+    assert!(stored.len() >= first);
+    for (key, n) in &stored {
+        assert_eq!(
+            Some(n),
+            reference.get(key),
+            "document {key} after the second kill"
+        );
+    }
+    assert_sound(&db);
+    let before = stored.len();
+
+    // Both interrupted runs are recorded as unfinished.
     let runs = Store::open(&db).unwrap().runs().unwrap();
-    assert_eq!(runs.len(), 1);
+    assert!(!runs.is_empty() && runs.len() <= 2, "{runs:?}");
     assert_eq!(runs[0].finished_at, None);
 
     let o = tealeaf(&["ingest", s(&corpus), "--db", s(&db)]);
@@ -556,5 +627,8 @@ fn a_killed_ingest_leaves_whole_documents_and_a_rerun_completes() {
     assert_eq!(per_document(&db), reference);
     assert_sound(&db);
     let store = Store::open(&db).unwrap();
-    assert_eq!(store.counts().unwrap(), Store::open(&clean).unwrap().counts().unwrap());
+    assert_eq!(
+        store.counts().unwrap(),
+        Store::open(&clean).unwrap().counts().unwrap()
+    );
 }

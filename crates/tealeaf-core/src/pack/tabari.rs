@@ -65,7 +65,9 @@ pub struct ImportResult {
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum TabariError {
-    #[error("{file}: no actor entries found ({skipped} line(s) skipped); is this a TABARI/PETRARCH actor dictionary?")]
+    #[error(
+        "{file}: no actor entries found ({skipped} line(s) skipped); is this a TABARI/PETRARCH actor dictionary?"
+    )]
     NoActors { file: String, skipped: usize },
     #[error("pack {what} is empty")]
     EmptyOption { what: &'static str },
@@ -403,7 +405,11 @@ fn add_codes(codes: &mut Vec<Code>, group: &str, skip: &mut impl FnMut(String)) 
                         codes.push(c);
                     }
                 } else {
-                    skip(format!("[{}]: null code '{}', no role", group.trim(), c.code));
+                    skip(format!(
+                        "[{}]: null code '{}', no role",
+                        group.trim(),
+                        c.code
+                    ));
                 }
             }
         }
@@ -550,8 +556,16 @@ fn build_actors(entries: &[Entry]) -> Vec<OutActor> {
 
             // Default (undated) codes first: `role_on` prefers the latest
             // start among active roles, and ties go to the later role.
-            let mut codes: Vec<&Code> = e.codes.iter().filter(|c| c.from.is_none() && c.to.is_none()).collect();
-            codes.extend(e.codes.iter().filter(|c| c.from.is_some() || c.to.is_some()));
+            let mut codes: Vec<&Code> = e
+                .codes
+                .iter()
+                .filter(|c| c.from.is_none() && c.to.is_none())
+                .collect();
+            codes.extend(
+                e.codes
+                    .iter()
+                    .filter(|c| c.from.is_some() || c.to.is_some()),
+            );
             let roles: Vec<OutRole> = codes
                 .iter()
                 .map(|c| OutRole {
@@ -626,8 +640,8 @@ fn display_name(phrase: &str) -> String {
 }
 
 const SMALL_WORDS: &[&str] = &[
-    "of", "the", "and", "for", "on", "in", "at", "to", "de", "del", "der", "des", "du", "la",
-    "le", "van", "von", "bin", "ibn",
+    "of", "the", "and", "for", "on", "in", "at", "to", "de", "del", "der", "des", "du", "la", "le",
+    "van", "von", "bin", "ibn",
 ];
 
 /// "AL-QAEDA" → "Al-Qaeda", "O'NEILL" → "O'Neill", "U.S." → "U.S.".
@@ -959,7 +973,11 @@ NOBODY_IN_PARTICULAR [---]\n\
     fn entries_become_actors_with_aliases_and_dated_roles() {
         let r = import("test.actors.txt", DICT, &ImportOptions::default()).unwrap();
         assert_eq!(r.actors, 6, "{}", r.toml);
-        assert!(r.skipped.iter().any(|s| s.line == 20 && s.reason.contains("null code")));
+        assert!(
+            r.skipped
+                .iter()
+                .any(|s| s.line == 20 && s.reason.contains("null code"))
+        );
         let pack = Pack::from_toml("imported.toml", &r.toml).expect(&r.toml);
         assert_eq!(pack.info.id, "test-actors");
         assert_eq!(pack.info.name, "Actors from test.actors.txt");
@@ -981,32 +999,68 @@ NOBODY_IN_PARTICULAR [---]\n\
         assert_eq!(dana.country.as_deref(), Some("United States"));
         assert_eq!(dana.roles.len(), 2);
         assert_eq!(dana.roles[0].title, "USAELI");
-        assert_eq!(dana.roles[0].institution.as_deref(), Some("United States elite"));
+        assert_eq!(
+            dana.roles[0].institution.as_deref(),
+            Some("United States elite")
+        );
         assert_eq!(dana.roles[0].from, None);
-        assert_eq!(dana.roles[0].to.map(|d| d.first_day()), Some(day("2009-01-20")));
-        assert_eq!(dana.roles[1].institution.as_deref(), Some("United States government"));
-        assert_eq!(dana.roles[1].from.map(|d| d.first_day()), Some(day("2009-01-20")));
-        assert_eq!(pack.role_on(idx, Some(day("2005-06-01"))).as_deref(), Some("USAELI"));
-        assert_eq!(pack.role_on(idx, Some(day("2012-06-01"))).as_deref(), Some("USAGOV"));
+        assert_eq!(
+            dana.roles[0].to.map(|d| d.first_day()),
+            Some(day("2009-01-20"))
+        );
+        assert_eq!(
+            dana.roles[1].institution.as_deref(),
+            Some("United States government")
+        );
+        assert_eq!(
+            dana.roles[1].from.map(|d| d.first_day()),
+            Some(day("2009-01-20"))
+        );
+        assert_eq!(
+            pack.role_on(idx, Some(day("2005-06-01"))).as_deref(),
+            Some("USAELI")
+        );
+        assert_eq!(
+            pack.role_on(idx, Some(day("2012-06-01"))).as_deref(),
+            Some("USAGOV")
+        );
 
         // The default code comes first; the dated roles win while active.
         let idx = pack.actor_index("robin-example").unwrap();
         let robin = &pack.actors[idx];
         let titles: Vec<&str> = robin.roles.iter().map(|r| r.title.as_str()).collect();
         assert_eq!(titles, ["IRNGOV", "IRNMIL", "IRNLEG"]);
-        assert_eq!(robin.roles[1].from.map(|d| d.first_day()), Some(day("2005-08-03")));
-        assert_eq!(robin.roles[1].to.map(|d| d.last_day()), Some(day("2013-08-03")));
+        assert_eq!(
+            robin.roles[1].from.map(|d| d.first_day()),
+            Some(day("2005-08-03"))
+        );
+        assert_eq!(
+            robin.roles[1].to.map(|d| d.last_day()),
+            Some(day("2013-08-03"))
+        );
         assert_eq!(robin.roles[1].institution.as_deref(), Some("Iran military"));
-        assert_eq!(pack.role_on(idx, Some(day("2010-01-01"))).as_deref(), Some("IRNMIL"));
-        assert_eq!(pack.role_on(idx, Some(day("2001-01-01"))).as_deref(), Some("IRNLEG"));
-        assert_eq!(pack.role_on(idx, Some(day("2020-01-01"))).as_deref(), Some("IRNGOV"));
+        assert_eq!(
+            pack.role_on(idx, Some(day("2010-01-01"))).as_deref(),
+            Some("IRNMIL")
+        );
+        assert_eq!(
+            pack.role_on(idx, Some(day("2001-01-01"))).as_deref(),
+            Some("IRNLEG")
+        );
+        assert_eq!(
+            pack.role_on(idx, Some(day("2020-01-01"))).as_deref(),
+            Some("IRNGOV")
+        );
 
         let union = &pack.actors[pack.actor_index("widget-makers-union").unwrap()];
         let titles: Vec<&str> = union.roles.iter().map(|r| r.title.as_str()).collect();
         assert_eq!(titles, ["NGOLAB", "USABUS"]);
         assert_eq!(union.country, None);
         assert_eq!(union.kind, crate::pack::ActorKind::Organisation);
-        assert_eq!(union.roles[1].institution.as_deref(), Some("United States business"));
+        assert_eq!(
+            union.roles[1].institution.as_deref(),
+            Some("United States business")
+        );
 
         let un = &pack.actors[pack.actor_index("un").unwrap()];
         assert_eq!(un.name, "U.N.");
@@ -1046,7 +1100,9 @@ never closed\n";
         let lines: Vec<usize> = r.skipped.iter().map(|s| s.line).collect();
         assert_eq!(
             lines,
-            [1, 2, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19],
+            [
+                1, 2, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19
+            ],
             "{:#?}",
             r.skipped
         );
@@ -1089,7 +1145,10 @@ never closed\n";
         assert_eq!(display_name("K.U."), "K.U.");
         assert_eq!(slugify("Dana Q. Placeholder"), "dana-q-placeholder");
         assert_eq!(slugify("Rohanī O'Neill"), "rohani-oneill");
-        assert_eq!(institution("USAGOV").as_deref(), Some("United States government"));
+        assert_eq!(
+            institution("USAGOV").as_deref(),
+            Some("United States government")
+        );
         assert_eq!(institution("USAXYZ"), None);
         assert_eq!(institution("NRLGOV"), None);
         assert_eq!(country_of("---GOV"), None);
@@ -1133,9 +1192,24 @@ never closed\n";
     #[test]
     fn never_panics_on_odd_input() {
         for s in [
-            "", "[", "]", "+", "\t[", "<!--", "-->", "[]", "A [ ]", "AB [A/]", "AB [/]",
-            "ÉTÉ [ÉÉÉ]", "AB [ABC <]", "AB [ABC >x]", "AB [ABC -]", "\u{feff}AB [ABC]",
-            "AB\r\n+CD\r\n\t[ABC]\r\n", "AB [ABC 99999999-99999999]",
+            "",
+            "[",
+            "]",
+            "+",
+            "\t[",
+            "<!--",
+            "-->",
+            "[]",
+            "A [ ]",
+            "AB [A/]",
+            "AB [/]",
+            "ÉTÉ [ÉÉÉ]",
+            "AB [ABC <]",
+            "AB [ABC >x]",
+            "AB [ABC -]",
+            "\u{feff}AB [ABC]",
+            "AB\r\n+CD\r\n\t[ABC]\r\n",
+            "AB [ABC 99999999-99999999]",
         ] {
             let _ = import("odd.txt", s, &ImportOptions::default());
         }

@@ -296,7 +296,8 @@ pub fn sniff_feed(bytes: &[u8]) -> bool {
 fn read_input_file(p: &Path) -> Vec<Result<Document, String>> {
     let name = p.display().to_string();
     let known_format = document::format_for_path(&name).is_some();
-    let feed = has_feed_extension(p) || (!known_format && read_head(p).is_some_and(|h| sniff_feed(&h)));
+    let feed =
+        has_feed_extension(p) || (!known_format && read_head(p).is_some_and(|h| sniff_feed(&h)));
     if !feed {
         return read_file(p);
     }
@@ -410,7 +411,11 @@ pub fn parse_feed(source: &str, bytes: &[u8]) -> Vec<Result<Document, String>> {
         .build();
     let feed = match parser.parse(bytes) {
         Ok(f) => f,
-        Err(e) => return vec![Err(format!("{source}: not a readable RSS or Atom feed: {e}"))],
+        Err(e) => {
+            return vec![Err(format!(
+                "{source}: not a readable RSS or Atom feed: {e}"
+            ))];
+        }
     };
     if feed.entries.is_empty() {
         return vec![Err(format!("{source}: the feed has no items"))];
@@ -559,10 +564,16 @@ mod tests {
         assert_eq!(d.meta.url.as_deref(), Some("https://gulf.example/a"));
         assert_eq!(d.meta.language.as_deref(), Some("en"));
         // 23:30 in New York is the 29th in UTC; the date as written wins.
-        assert_eq!(d.meta.published.map(|p| p.to_string()).as_deref(), Some("2025-01-28"));
+        assert_eq!(
+            d.meta.published.map(|p| p.to_string()).as_deref(),
+            Some("2025-01-28")
+        );
         assert_eq!(d.meta.extra.get("guid").map(String::as_str), Some("gw-1"));
         let err = docs[1].as_ref().unwrap_err();
-        assert!(err.starts_with("wire.rss: item 2 (\"Headline only\")"), "{err}");
+        assert!(
+            err.starts_with("wire.rss: item 2 (\"Headline only\")"),
+            "{err}"
+        );
         // Parsing again gives the same documents (nothing random).
         assert_eq!(parse_feed("wire.rss", RSS.as_bytes())[0], docs[0]);
     }
@@ -573,7 +584,9 @@ mod tests {
         assert!(sniff_feed(
             b"<?xml version='1.0'?>\n<feed xmlns='http://www.w3.org/2005/Atom'>"
         ));
-        assert!(!sniff_feed(b"<!DOCTYPE html><html><body><feed></body></html>"));
+        assert!(!sniff_feed(
+            b"<!DOCTYPE html><html><body><feed></body></html>"
+        ));
         assert!(!sniff_feed(b"title: x\n\nPlain text."));
         assert!(is_url("HTTPS://example.org/a"));
         assert!(!is_url("httpdocs/a.txt"));
