@@ -262,8 +262,8 @@ pub fn code(pack: &Pack, input: &CodingInput) -> Coding {
         }
     }
     mediators(&mut c, issue, &own, &ctx, input, speaker_country, pack);
-    let has_stance = !support.is_empty() || !oppose.is_empty() || !conditional.is_empty() || !c.conditions.is_empty();
-    about(&mut c, pack, input, has_stance);
+    // On an issue, a reported position names whom it is about.
+    about(&mut c, pack, input, true);
     probability(&mut c, input);
 
     // Event code: a threat first, then the leading condition, then the stance.
@@ -386,7 +386,8 @@ fn about(c: &mut Coding, pack: &Pack, input: &CodingInput, has_stance: bool) {
         let possessor = after.starts_with("’s") || after.starts_with("'s");
         let verb_after = after.trim_start().split_whitespace().next().is_some_and(|w| {
             let w = w.to_lowercase();
-            matches!(w.as_str(), "is" | "was" | "has" | "had" | "would" | "will" | "opposes" | "supports" | "told" | "wants" | "believes" | "accepts" | "rejects" | "does" | "did" | "may" | "might" | "could" | "remains")
+            matches!(w.as_str(), "is" | "was" | "has" | "had" | "would" | "will" | "told" | "does" | "did" | "may" | "might" | "could" | "remains" | "can" | "cannot" | "must" | "should")
+                || (w.len() > 3 && (w.ends_with("ed") || w.ends_with('s')) && w.chars().all(char::is_alphabetic))
         });
         if (at_clause_start && (verb_after || possessor)) || (possessor && before.split_whitespace().count() <= 3) {
             let name = pack.actors[a].name.clone();
@@ -400,6 +401,42 @@ fn about(c: &mut Coding, pack: &Pack, input: &CodingInput, has_stance: bool) {
             });
             c.about = Some(name);
             return;
+        }
+    }
+    // "He has locked the door to talks…" in someone else's words: the
+    // person last named before the quotation, not the speaker.
+    let words = input.statement.slice(text).trim_start();
+    let first = words.split_whitespace().next().unwrap_or("");
+    if matches!(first, "He" | "She") {
+        let window = crate::text::floor_boundary(text, input.statement.start.saturating_sub(1500));
+        let candidate = input
+            .mentions
+            .iter()
+            .rev()
+            .filter(|m| m.span.start >= window && m.span.end <= input.statement.start)
+            .find_map(|m| match &m.kind {
+                MentionKind::Pack(entries) => entries.iter().find_map(|e| match e {
+                    LexiconEntry::ActorName(a) => Some(*a),
+                    LexiconEntry::RoleMention(a, r) => input
+                        .date
+                        .is_none_or(|d| crate::pack::role_active(&pack.actors[*a].roles[*r], d))
+                        .then_some(*a),
+                    _ => None,
+                }),
+                _ => None,
+            })
+            .filter(|a| Some(*a) != input.speaker && pack.actors[*a].kind == ActorKind::Person);
+        if let Some(a) = candidate {
+            let name = pack.actors[a].name.clone();
+            c.evidence.push(Evidence {
+                field: "about",
+                value: name.clone(),
+                cue: Some(first.to_string()),
+                span: Some([input.chars.char_offset(input.statement.start), input.chars.char_offset(input.statement.start + first.len())]),
+                rule: "pronoun-in-quotation",
+                confidence: 0.5,
+            });
+            c.about = Some(name);
         }
     }
 }
