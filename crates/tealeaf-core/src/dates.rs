@@ -94,7 +94,10 @@ pub struct DateIndex {
 impl DateIndex {
     /// Resolved mentions inside `span`, in order.
     pub fn within(&self, span: Span) -> impl Iterator<Item = &DateMention> {
-        self.mentions
+        // Mentions are in text order: binary search to the span.
+        let lo = self.mentions.partition_point(|m| m.span.start < span.start);
+        let hi = self.mentions.partition_point(|m| m.span.start < span.end);
+        self.mentions[lo..hi.max(lo)]
             .iter()
             .filter(move |m| span.contains(m.span) && m.resolved.is_some())
     }

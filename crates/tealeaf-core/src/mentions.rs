@@ -251,10 +251,10 @@ pub fn find_mentions(
     quotes: &[Quotation],
     pack: &Pack,
 ) -> Vec<Mention> {
+    // Quotations come in text order and do not overlap: binary search.
     let in_quote = |s: Span| {
-        quotes
-            .iter()
-            .any(|q| q.fragments.iter().any(|f| f.contains(s)))
+        let i = quotes.partition_point(|q| q.outer.start <= s.start);
+        i > 0 && quotes[i - 1].fragments.iter().any(|f| f.contains(s))
     };
     let mut out = Vec::new();
     let hits = pack.lexicon.scan(text);

@@ -272,6 +272,14 @@ fn parse(source: &str) -> (Vec<Entry>, Vec<SkippedLine>) {
                     continue;
                 }
             };
+            if let Some(agent) = groups.iter().find(|g| g.contains('~')) {
+                skip(format!(
+                    "entry skipped: [{}] is an agent code; this is an agents-dictionary line",
+                    agent.trim()
+                ));
+                current = Current::Skipped(n);
+                continue;
+            }
             let name = match clean_phrase(&phrase) {
                 Ok(Some(name)) => name,
                 Ok(None) => {
@@ -576,11 +584,12 @@ fn build_actors(entries: &[Entry]) -> Vec<OutActor> {
                 })
                 .collect();
             let country = codes.first().and_then(|c| country_of(&c.code));
+            let kind = guess_kind(&name, &codes);
             OutActor {
                 line: e.line,
                 id,
                 name,
-                kind: guess_kind(&codes),
+                kind,
                 country,
                 aliases,
                 roles,
@@ -589,20 +598,69 @@ fn build_actors(entries: &[Entry]) -> Vec<OutActor> {
         .collect()
 }
 
-/// person when a code is dated (officeholders); state when every code is a
-/// bare country code; organisation otherwise (and person without codes).
-fn guess_kind(codes: &[&Code]) -> &'static str {
-    if codes.is_empty() || codes.iter().any(|c| c.from.is_some() || c.to.is_some()) {
+/// A guess: person when the name starts with a personal title ("President
+/// …"); state when every code is a bare three-letter code (a country, even
+/// if dated); person when a code is dated (officeholders) or there is no
+/// code; organisation otherwise.
+fn guess_kind(name: &str, codes: &[&Code]) -> &'static str {
+    let words: Vec<String> = name
+        .split_whitespace()
+        .map(|w| w.trim_end_matches('.').to_lowercase())
+        .collect();
+    let titled = words.len() >= 2 && PERSONAL_TITLES.contains(&words[0].as_str());
+    if titled {
         "person"
-    } else if codes
-        .iter()
-        .all(|c| c.code.len() == 3 && !NON_STATE.contains(&c.code.as_str()))
+    } else if !codes.is_empty()
+        && codes
+            .iter()
+            .all(|c| c.code.len() == 3 && !NON_STATE.contains(&c.code.as_str()))
     {
         "state"
+    } else if codes.is_empty() || codes.iter().any(|c| c.from.is_some() || c.to.is_some()) {
+        "person"
     } else {
         "organisation"
     }
 }
+
+/// First words that make an entry a person ("PRESIDENT_JANE_DOE").
+const PERSONAL_TITLES: &[&str] = &[
+    "admiral",
+    "ambassador",
+    "archbishop",
+    "ayatollah",
+    "bishop",
+    "cardinal",
+    "chancellor",
+    "col",
+    "colonel",
+    "dr",
+    "emir",
+    "gen",
+    "governor",
+    "imam",
+    "king",
+    "mayor",
+    "minister",
+    "mr",
+    "mrs",
+    "ms",
+    "pope",
+    "premier",
+    "president",
+    "prime",
+    "prince",
+    "princess",
+    "queen",
+    "rabbi",
+    "rep",
+    "secretary",
+    "sen",
+    "senator",
+    "sheik",
+    "sheikh",
+    "sultan",
+];
 
 /// Words of a phrase in title case, as written: "PRESIDENT_JANE_Q._DOE" →
 /// "President Jane Q. Doe". Words already in mixed case stay as written;
@@ -832,7 +890,7 @@ const ROLE_CODES: &[(&str, &str)] = &[
 /// "USAGOV" → "United States government": only when the code is a known
 /// country followed by known role codes, three letters each.
 fn institution(code: &str) -> Option<String> {
-    if code.len() < 6 || code.len() % 3 != 0 || !code.is_ascii() {
+    if code.len() < 6 || !code.len().is_multiple_of(3) || !code.is_ascii() {
         return None;
     }
     let country = country_name(&code[..3])?;
@@ -1155,6 +1213,34 @@ never closed\n";
         assert_eq!(country_of("IGOUNO"), None);
         assert_eq!(country_of("PSEGOV").as_deref(), Some("Palestine"));
         assert!(COUNTRIES.windows(2).all(|w| w[0].0 < w[1].0));
+    }
+
+    #[test]
+    fn kinds_are_guessed_and_agents_files_refused() {
+        let dict = "PRESIDENT_SAM_SAMPLE [NRL]\n\
+OLD_NORLAND\n\t[ONR <19800101]\n\t[NRL]\n\
+PAT_SAMPLE [NRLGOV]\n\t[NRLELI >20200101]\n\
+NORLAND_MINISTRY [NRLGOV]\n\
+GENERAL_ASSEMBLY [IGOUNO]\n\
+NO_CODE_AT_ALL\n";
+        let r = import("k.txt", dict, &ImportOptions::default()).unwrap();
+        let pack = Pack::from_toml("k.toml", &r.toml).expect(&r.toml);
+        let kinds: Vec<_> = pack.actors.iter().map(|a| a.kind).collect();
+        use crate::pack::ActorKind::*;
+        assert_eq!(
+            kinds,
+            [Person, State, Person, Organisation, Organisation, Person]
+        );
+
+        let agents = "!PERSON! = MAN, WOMAN\nAMBASSADOR [~GOV]\nHUMAN_RIGHTS_BODY {} [NGO~]\n";
+        let err = import("a.txt", agents, &ImportOptions::default()).unwrap_err();
+        assert_eq!(
+            err,
+            TabariError::NoActors {
+                file: "a.txt".into(),
+                skipped: 3
+            }
+        );
     }
 
     #[test]

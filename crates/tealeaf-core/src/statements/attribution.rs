@@ -76,10 +76,14 @@ pub fn find_attributions(text: &str, seg: &Segmentation, quotes: &[Quotation]) -
             toks: tokens(text, s.span),
         })
         .collect();
-    let inside_quote = |pos: usize| quotes.iter().any(|q| q.outer.contains_pos(pos));
+    // Quotations come in text order and do not overlap: binary search.
+    let inside_quote = |pos: usize| {
+        let i = quotes.partition_point(|q| q.outer.start <= pos);
+        i > 0 && quotes[i - 1].outer.contains_pos(pos)
+    };
     let mut out: Vec<Attribution> = Vec::new();
     // Cue tokens already used, as byte starts.
-    let mut used_cues: Vec<usize> = Vec::new();
+    let mut used_cues: std::collections::HashSet<usize> = Default::default();
     // Quotations absorbed into a mixed indirect statement, by cue start.
     let mut absorbed: Vec<(usize, usize)> = Vec::new(); // (quote idx, cue start)
     // For each quotation: the attribution index it went to.
@@ -111,7 +115,7 @@ pub fn find_attributions(text: &str, seg: &Segmentation, quotes: &[Quotation]) -
                 rule: "quote-then-cue",
                 confidence: 0.9,
             };
-            used_cues.push(toks[cue_i].start);
+            used_cues.insert(toks[cue_i].start);
             out.push(attr);
             quote_attr[qi] = Some(out.len() - 1);
             continue;
@@ -184,7 +188,7 @@ pub fn find_attributions(text: &str, seg: &Segmentation, quotes: &[Quotation]) -
                     .map(|np| phrase(toks, np))
             });
             if let Some(speaker) = speaker {
-                used_cues.push(cue_start);
+                used_cues.insert(cue_start);
                 out.push(Attribution {
                     content: q.content,
                     outer: q.outer,
@@ -679,7 +683,7 @@ fn indirect_in_sentence(
     st: &SentenceTokens,
     quotes: &[Quotation],
     absorbed: &[(usize, usize)],
-    used_cues: &[usize],
+    used_cues: &std::collections::HashSet<usize>,
     inside_quote: &dyn Fn(usize) -> bool,
     out: &mut Vec<Attribution>,
 ) {
@@ -939,9 +943,13 @@ fn indirect_in_sentence(
             continue;
         }
         // Quotations inside the clause make it mixed (or direct).
-        let inner: Vec<&Quotation> = quotes
+        // Only the quotations that can overlap the clause (binary search).
+        let first_q = quotes.partition_point(|q| q.outer.end <= content.start);
+        let last_q = quotes.partition_point(|q| q.outer.start < content.end);
+        let inner: Vec<&Quotation> = quotes[first_q..last_q.max(first_q)]
             .iter()
             .enumerate()
+            .map(|(k, q)| (first_q + k, q))
             .filter(|(qi, q)| {
                 content.overlaps(q.outer)
                     && (absorbed.iter().any(|(a, _)| a == qi) || content.contains(q.outer))

@@ -122,38 +122,42 @@ pub fn extract_with(doc: &Document, pack: &Pack, opts: &ExtractOptions) -> Vec<S
     // same speaker's dated entries (press reviews), the paragraph's last date,
     // then the publication date.
     let has_sections = dates.section.iter().any(Option::is_some);
+    // Computed once: the dated quotations' words (for "the same words quoted
+    // elsewhere"), and each actor's earliest date inside a dated section.
+    let dated_words: Vec<(usize, String)> = (0..attrs.len())
+        .filter(|&j| dated[j].is_some() && attrs[j].kind != Kind::Indirect)
+        .map(|j| (j, normalise(attrs[j].content.slice(text))))
+        .collect();
+    let mut section_date_of_actor: std::collections::HashMap<crate::pack::ActorIdx, ResolvedDate> = Default::default();
+    for j in 0..attrs.len() {
+        if let (Some(actor), Some((d, _))) = (speakers[j].as_ref().and_then(|s| s.actor), dated[j])
+            && dates.section.get(attrs[j].paragraph).is_some_and(Option::is_some)
+        {
+            let e = section_date_of_actor.entry(actor).or_insert(d);
+            if d.date < e.date {
+                *e = d;
+            }
+        }
+    }
     for i in 0..attrs.len() {
         if dated[i].is_some() {
             continue;
         }
         let a = &attrs[i];
         let words = normalise(a.content.slice(text));
-        let same_words = (0..attrs.len()).find(|&j| {
-            j != i
-                && dated[j].is_some()
-                && words.len() > 20
-                && normalise(attrs[j].content.slice(text)).contains(&words)
-        });
+        let same_words = (words.len() > 20)
+            .then(|| dated_words.iter().find(|(j, w)| *j != i && w.contains(&words)).map(|(j, _)| *j))
+            .flatten();
         if let Some(j) = same_words {
             dated[i] = dated[j].map(|(d, _)| (d, "same-quote-elsewhere"));
             continue;
         }
         let actor = speakers[i].as_ref().and_then(|s| s.actor);
         if has_sections
-            && actor.is_some()
             && dates.section.get(a.paragraph).is_some_and(Option::is_none)
-            && let Some(d) = (0..attrs.len())
-                .filter(|&j| j != i && speakers[j].as_ref().and_then(|s| s.actor) == actor)
-                .filter(|&j| {
-                    dates
-                        .section
-                        .get(attrs[j].paragraph)
-                        .is_some_and(Option::is_some)
-                })
-                .filter_map(|j| dated[j].map(|(d, _)| d))
-                .min_by_key(|d| d.date)
+            && let Some(d) = actor.and_then(|x| section_date_of_actor.get(&x))
         {
-            dated[i] = Some((d, "speaker-section-date"));
+            dated[i] = Some((*d, "speaker-section-date"));
             continue;
         }
         if let Some(d) = resolver.paragraph_date(a, &quotes_outer) {

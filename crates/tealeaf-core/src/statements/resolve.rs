@@ -84,7 +84,7 @@ const AFFILIATION_WORDS: &[(&str, &str)] = &[
 
 impl<'a> Resolver<'a> {
     fn pack_entries_in(&self, span: Span) -> Vec<(&'a Mention, &'a [LexiconEntry])> {
-        self.mentions
+        self.mentions_in(span)
             .iter()
             .filter(|m| span.contains(m.span))
             .filter_map(|m| match &m.kind {
@@ -97,10 +97,22 @@ impl<'a> Resolver<'a> {
     /// Was this actor named earlier in the document (before `pos`)?
     fn named_before(&self, actor: ActorIdx, pos: usize) -> bool {
         self.history.iter().any(|(p, s)| *p < pos && s.actor == Some(actor))
-            || self.mentions.iter().any(|m| {
-                m.span.start < pos
-                    && matches!(&m.kind, MentionKind::Pack(e) if e.len() == 1 && e[0] == LexiconEntry::ActorName(actor))
+            || self.mentions_before(pos, 0).iter().any(|m| {
+                matches!(&m.kind, MentionKind::Pack(e) if e.len() == 1 && e[0] == LexiconEntry::ActorName(actor))
             })
+    }
+
+    /// Mentions starting inside `span`.
+    fn mentions_in(&self, span: Span) -> &'a [Mention] {
+        self.mentions_before(span.end, span.start)
+    }
+
+    /// Mentions starting in `[from, pos)`: a slice, found by binary search
+    /// (mentions are sorted by position), so look-backs stay cheap.
+    fn mentions_before(&self, pos: usize, from: usize) -> &'a [Mention] {
+        let lo = self.mentions.partition_point(|m| m.span.start < from);
+        let hi = self.mentions.partition_point(|m| m.span.start < pos);
+        &self.mentions[lo..hi.max(lo)]
     }
 
     /// Picks one actor among those a term may mean.
@@ -246,7 +258,7 @@ impl<'a> Resolver<'a> {
         }
         // Names the pack does not know: keep the name, expand a surname.
         if let Some(name) = self
-            .mentions
+            .mentions_in(span)
             .iter()
             .find(|m| m.kind == MentionKind::Name && m.span.contains(head))
         {
@@ -333,10 +345,10 @@ impl<'a> Resolver<'a> {
             .find(|(p, s)| *p < span.start && *p >= earliest && s.actor.is_some_and(fits))
             .map(|(p, s)| (*p, s.actor));
         let from_mentions = self
-            .mentions
+            .mentions_before(span.start, earliest)
             .iter()
             .rev()
-            .filter(|m| m.span.start < span.start && m.span.start >= earliest && !m.in_quote)
+            .filter(|m| !m.in_quote)
             .find_map(|m| match &m.kind {
                 MentionKind::Pack(e) => self
                     .choose_actor(e, m.span.start, date)
@@ -365,9 +377,9 @@ impl<'a> Resolver<'a> {
         if name.contains(' ') {
             return None;
         }
-        self.mentions
+        self.mentions_before(pos, pos.saturating_sub(20_000))
             .iter()
-            .filter(|m| m.span.start < pos && m.kind == MentionKind::Name)
+            .filter(|m| m.kind == MentionKind::Name)
             .map(|m| strip_possessive(m.span.slice(self.text)))
             .find(|full| full.contains(' ') && full.rsplit(' ').next() == Some(name))
             .map(str::to_string)
@@ -416,10 +428,10 @@ impl<'a> Resolver<'a> {
             .find(|(p, s)| *p < pos && (s.outlet.is_some() || s.method == "outlet-organ"))
             .map(|(p, s)| (*p, s.clone()));
         let from_mentions = self
-            .mentions
+            .mentions_before(pos, 0)
             .iter()
             .rev()
-            .filter(|m| m.span.start < pos && !m.in_quote)
+            .filter(|m| !m.in_quote)
             .find_map(|m| match &m.kind {
                 MentionKind::Pack(e) => e.iter().find_map(|x| match x {
                     LexiconEntry::OutletName(o) | LexiconEntry::OutletMention(o) => {
@@ -460,17 +472,21 @@ impl<'a> Resolver<'a> {
                 best = Some((score, p, s));
             }
         };
-        for (p, s) in &self.history {
+        // Speakers resolved so far, the most recent first (a bounded look-back).
+        for (p, s) in self.history.iter().rev().take(64) {
             if s.actor.is_some() || s.method == "text-name" || s.outlet.is_some() {
                 consider(*p, 3, s.clone());
             }
         }
         let mut first_in_sentence: Option<usize> = None;
-        for m in self
-            .mentions
-            .iter()
-            .filter(|m| m.span.start < pos && !m.in_quote)
-        {
+        // Only the last few sentences matter: start the scan there.
+        let from = self
+            .seg
+            .sentences
+            .get(here.saturating_sub(4))
+            .map(|s| s.span.start)
+            .unwrap_or(0);
+        for m in self.mentions_before(pos, from).iter().filter(|m| !m.in_quote) {
             let sentence = sentence_of(m.span.start);
             if here.saturating_sub(sentence) > 4 {
                 continue;
@@ -559,12 +575,12 @@ impl<'a> Resolver<'a> {
         };
         // The first subject-like mention; else a possessor ("Rouhani's remarks:").
         let m = self
-            .mentions
+            .mentions_in(sentence)
             .iter()
             .filter(in_clause)
             .find(|m| m.subject_like)
             .or_else(|| {
-                self.mentions
+                self.mentions_in(sentence)
                     .iter()
                     .filter(in_clause)
                     .find(|m| !matches!(m.kind, MentionKind::Pronoun(_)))
@@ -631,7 +647,7 @@ impl<'a> Resolver<'a> {
         }
         let cue_pos = attr.cue.map(|c| c.start).unwrap_or(attr.clause.start);
         let speaker_span = speaker.and_then(|s| s.mention_span);
-        self.mentions
+        self.mentions_in(attr.clause)
             .iter()
             .filter(|m| {
                 attr.clause.contains(m.span) && !attr.fragments.iter().any(|f| f.contains(m.span))
@@ -740,9 +756,10 @@ impl<'a> Resolver<'a> {
             .start;
         let upto = attr.clause.start.min(attr.content.start);
         self.dates
-            .mentions
+            .mentions[self.dates.mentions.partition_point(|m| m.span.start < earliest)
+                ..self.dates.mentions.partition_point(|m| m.span.start < upto)]
             .iter()
-            .filter(|m| m.span.start >= earliest && m.span.end <= upto)
+            .filter(|m| m.span.end <= upto)
             .rfind(|m| {
                 !quotes_outer.iter().any(|q| q.contains(m.span))
                     && m.resolved
