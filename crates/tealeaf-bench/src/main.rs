@@ -145,6 +145,18 @@ fn load_avg() -> String {
         .unwrap_or_else(|_| "?".into())
 }
 
+/// CPU seconds (user + system) used so far by this process, from
+/// /proc/self/stat (clock ticks, 100 per second on Linux); `None` elsewhere.
+fn cpu_seconds() -> Option<f64> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    // Fields after the parenthesised command name; utime and stime are the
+    // 14th and 15th fields of the whole line.
+    let rest = &stat[stat.rfind(')')? + 2..];
+    let f: Vec<&str> = rest.split_whitespace().collect();
+    let ticks: f64 = f.get(11)?.parse::<f64>().ok()? + f.get(12)?.parse::<f64>().ok()?;
+    Some(ticks / 100.0)
+}
+
 fn cores() -> usize {
     std::thread::available_parallelism().map_or(1, |n| n.get())
 }
@@ -200,16 +212,38 @@ fn run_parallel(pool: &rayon::ThreadPool, docs: &[Document], pack: &Pack) -> usi
     })
 }
 
-/// Runs `f` `runs` times; returns the seconds of each run and the last result.
-fn timed(runs: usize, mut f: impl FnMut() -> usize) -> (Vec<f64>, usize) {
-    let mut secs = Vec::with_capacity(runs);
+/// Runs `f` `runs` times; returns the wall seconds of each run and the last result.
+fn timed(runs: usize, f: impl FnMut() -> usize) -> (Vec<f64>, usize) {
+    let (wall, _, out) = timed_cpu(runs, f);
+    (wall, out)
+}
+
+/// As [`timed`], also giving the process CPU seconds of each run.
+fn timed_cpu(runs: usize, mut f: impl FnMut() -> usize) -> (Vec<f64>, Vec<f64>, usize) {
+    let mut wall = Vec::with_capacity(runs);
+    let mut cpu = Vec::with_capacity(runs);
     let mut out = 0;
     for _ in 0..runs.max(1) {
+        let c = cpu_seconds();
         let t = Instant::now();
         out = f();
-        secs.push(t.elapsed().as_secs_f64());
+        wall.push(t.elapsed().as_secs_f64());
+        if let (Some(a), Some(b)) = (c, cpu_seconds()) {
+            cpu.push(b - a);
+        }
     }
-    (secs, out)
+    (wall, cpu, out)
+}
+
+/// " (CPU time: X MB/s)" when CPU time was measured.
+fn cpu_note(bytes: f64, cpu: &[f64]) -> String {
+    if cpu.is_empty() {
+        return String::new();
+    }
+    format!(
+        ", {:.2} MB/s per CPU-second",
+        bytes / MB / median(cpu.to_vec())
+    )
 }
 
 struct Throughput {
@@ -237,15 +271,16 @@ fn throughput(
     let warm = docs.len().min(50);
     run_serial(&docs[..warm], pack);
 
-    let (secs, statements) = timed(runs, || run_serial(docs, pack));
+    let (secs, cpu, statements) = timed_cpu(runs, || run_serial(docs, pack));
     let single = bytes / MB / median(secs.clone());
     println!(
-        "  1 thread : {single:8.2} MB/s  (median of {} runs, best {:.2} MB/s; {:.3} s; {} statements, {:.0} statements/s)",
+        "  1 thread : {single:8.2} MB/s  (median of {} runs, best {:.2} MB/s; {:.3} s; {} statements, {:.0} statements/s{})",
         secs.len(),
         bytes / MB / min(&secs),
         median(secs.clone()),
         statements,
         statements as f64 / median(secs.clone()),
+        cpu_note(bytes, &cpu),
     );
 
     let pool = rayon::ThreadPoolBuilder::new()
@@ -253,17 +288,18 @@ fn throughput(
         .build()
         .context("building the thread pool")?;
     run_parallel(&pool, &docs[..warm], pack);
-    let (psecs, pstatements) = timed(runs, || run_parallel(&pool, docs, pack));
+    let (psecs, pcpu, pstatements) = timed_cpu(runs, || run_parallel(&pool, docs, pack));
     anyhow::ensure!(
         pstatements == statements,
         "parallel run found {pstatements} statements, serial {statements}"
     );
     let parallel = bytes / MB / median(psecs.clone());
     println!(
-        "  {threads} threads: {parallel:8.2} MB/s  (median of {} runs, best {:.2} MB/s; {:.3} s)  speed-up {:.2}×",
+        "  {threads} threads: {parallel:8.2} MB/s  (median of {} runs, best {:.2} MB/s; {:.3} s{})  speed-up {:.2}×",
         psecs.len(),
         bytes / MB / min(&psecs),
         median(psecs.clone()),
+        cpu_note(bytes, &pcpu),
         parallel / single
     );
     println!("  load average after: {}", load_avg());

@@ -7,6 +7,7 @@
 //! scores output against hand-coded gold. Nothing here reads files, touches
 //! the network or keeps mutable global state: text and pack in, statements out.
 
+pub mod analyses;
 pub mod coding;
 pub mod cues;
 pub mod dates;
@@ -15,6 +16,7 @@ pub mod eval;
 pub mod mentions;
 pub mod pack;
 pub mod quotes;
+pub mod report;
 pub mod sentences;
 pub mod statements;
 pub mod text;

@@ -4,9 +4,102 @@
 use std::path::{Path, PathBuf};
 
 use tealeaf_core::document::{self, Document, Format};
+use tealeaf_core::statements::{ExtractOptions, extract_with};
+use tealeaf_core::{Pack, Statement};
 
-/// Largest file read whole; larger ones are refused with a clear error.
+/// Largest file holding many documents (JSON lines, a feed) read whole, and
+/// largest URL body; larger ones are refused with a clear error. Raised to
+/// `--max-doc-bytes` when that is larger.
 pub const MAX_FILE_BYTES: u64 = 256 * 1024 * 1024;
+
+/// Default of `--max-doc-bytes`: the largest document (a text, Markdown or
+/// HTML file; a JSON lines record's or feed item's text). Far above any
+/// article, low enough that one document's extraction stays within seconds.
+pub const DEFAULT_MAX_DOC_BYTES: u64 = 16 * 1024 * 1024;
+
+/// Per-document limits, shared by `extract` and `ingest` (see
+/// docs/robustness.md).
+#[derive(Debug, Clone, Copy, clap::Args)]
+pub struct Limits {
+    /// Refuse documents larger than this many bytes: a text, Markdown or
+    /// HTML file, or a JSON lines record's or feed item's text.
+    #[arg(long = "max-doc-bytes", value_name = "BYTES", default_value_t = DEFAULT_MAX_DOC_BYTES)]
+    pub max_doc_bytes: u64,
+    /// Keep at most this many statements per document (the first ones, in
+    /// the order attributions are found), with a warning naming the file.
+    #[arg(long = "max-statements", value_name = "N", default_value_t = ExtractOptions::default().max_statements)]
+    pub max_statements: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Limits {
+        Limits {
+            max_doc_bytes: DEFAULT_MAX_DOC_BYTES,
+            max_statements: ExtractOptions::default().max_statements,
+        }
+    }
+}
+
+impl Limits {
+    /// The largest file read whole: one document's limit, or for files
+    /// holding many documents (JSON lines, feeds) `MAX_FILE_BYTES` if larger.
+    pub fn file_limit(&self, many_documents: bool) -> u64 {
+        if many_documents {
+            self.max_doc_bytes.max(MAX_FILE_BYTES)
+        } else {
+            self.max_doc_bytes
+        }
+    }
+
+    /// An error naming the file when it is over its limit or cannot be
+    /// looked at; checked before reading it.
+    pub fn check_file(&self, path: &Path, many_documents: bool) -> Result<(), String> {
+        let name = path.display();
+        let limit = self.file_limit(many_documents);
+        match std::fs::metadata(path) {
+            Ok(m) if m.len() > limit => Err(format!(
+                "{name}: file too large ({} bytes; the limit is {limit} bytes, see --max-doc-bytes)",
+                m.len()
+            )),
+            Err(e) => Err(format!("{name}: cannot read: {e}")),
+            Ok(_) => Ok(()),
+        }
+    }
+
+    /// The document, or an error naming its source and id when its text is
+    /// over the limit (a JSON lines record or feed item in a larger file).
+    pub fn check_document(&self, doc: Document) -> Result<Document, String> {
+        let len = doc.body.len() as u64;
+        if len > self.max_doc_bytes {
+            return Err(format!(
+                "{}: document {}: too large ({len} bytes of text; the limit is {} bytes, see \
+                 --max-doc-bytes)",
+                doc.source, doc.id, self.max_doc_bytes
+            ));
+        }
+        Ok(doc)
+    }
+
+    /// The document's statements, at most `max_statements` of them: when
+    /// there are more, the first ones in the order the attributions are
+    /// found, and a warning naming the file.
+    pub fn extract(&self, doc: &Document, pack: &Pack) -> (Vec<Statement>, Option<String>) {
+        let opts = ExtractOptions {
+            max_statements: self.max_statements.saturating_add(1),
+        };
+        let mut out = extract_with(doc, pack, &opts);
+        if out.len() <= self.max_statements {
+            return (out, None);
+        }
+        out.truncate(self.max_statements);
+        out.sort_by_key(|s| (s.span[0], s.span[1]));
+        let warning = format!(
+            "{}: document {}: more than {} statements; kept the first {} (see --max-statements)",
+            doc.source, doc.id, self.max_statements, self.max_statements
+        );
+        (out, Some(warning))
+    }
+}
 
 /// Files under the given paths, in a stable order. Directories are walked
 /// recursively; only known article formats are taken from them (a file named
@@ -66,26 +159,26 @@ fn walk(
     }
 }
 
-/// Reads and parses one file: its documents, and an error per failure.
+/// Reads and parses one file with the default [`Limits`]: its documents,
+/// and an error per failure.
 pub fn read_file(path: &Path) -> Vec<Result<Document, String>> {
+    read_file_with(path, &Limits::default())
+}
+
+/// Reads and parses one file: its documents, and an error per failure
+/// (a file or document over the limits is one).
+pub fn read_file_with(path: &Path, limits: &Limits) -> Vec<Result<Document, String>> {
     let name = path.display().to_string();
-    match std::fs::metadata(path) {
-        Ok(m) if m.len() > MAX_FILE_BYTES => {
-            return vec![Err(format!(
-                "{name}: file too large ({} bytes; the limit is {MAX_FILE_BYTES})",
-                m.len()
-            ))];
-        }
-        Err(e) => return vec![Err(format!("{name}: cannot read: {e}"))],
-        _ => {}
+    let format = document::format_for_path(&name).unwrap_or(Format::Text);
+    if let Err(e) = limits.check_file(path, format == Format::JsonLines) {
+        return vec![Err(e)];
     }
     let bytes = match std::fs::read(path) {
         Ok(b) => b,
         Err(e) => return vec![Err(format!("{name}: cannot read: {e}"))],
     };
-    let format = document::format_for_path(&name).unwrap_or(Format::Text);
     document::parse(&name, &bytes, format)
         .into_iter()
-        .map(|r| r.map_err(|e| e.to_string()))
+        .map(|r| r.map_err(|e| e.to_string()).and_then(|d| limits.check_document(d)))
         .collect()
 }

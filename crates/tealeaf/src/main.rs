@@ -34,6 +34,8 @@ enum Command {
         pack: Option<PathBuf>,
         #[arg(long, value_enum, default_value = "jsonl")]
         format: OutputFormat,
+        #[command(flatten)]
+        limits: inputs::Limits,
     },
     /// Run the pipeline on the embedded demo corpus and print the statements.
     Demo {
@@ -89,6 +91,8 @@ enum Command {
         /// A pack TOML file (default: the embedded Iran–US pack).
         #[arg(long)]
         pack: Option<PathBuf>,
+        #[command(flatten)]
+        limits: inputs::Limits,
     },
     /// Re-extract and re-code every stored document with the current pack.
     Recode {
@@ -109,10 +113,41 @@ enum Command {
         #[arg(long)]
         grep: Option<String>,
     },
+    /// Stance over time on an issue, per actor, faction, institution, country or outlet.
+    Timeline(commands::analyses::TimelineArgs),
+    /// Changes of stance or conditions between an actor's consecutive statements.
+    Shifts(commands::analyses::ShiftsArgs),
+    /// The mixed-signals index of a government's voices, per window.
+    Divergence(commands::analyses::DivergenceArgs),
+    /// The conditions ledger: who sets each condition, since when, how the set moves.
+    Conditions(commands::analyses::ConditionsArgs),
+    /// Mediators and messages over time, with the likelihoods voiced.
+    Channels(commands::analyses::ChannelsArgs),
     /// Packs: check a pack file.
     Pack {
         #[command(subcommand)]
         command: PackCommand,
+    },
+    /// The web workbench and JSON API (/api/v1) over a store.
+    Serve {
+        /// The store (SQLite).
+        #[arg(long, default_value = "tealeaf.db")]
+        db: PathBuf,
+        /// Address to listen on (loopback by default).
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        addr: String,
+        /// Serve a temporary store built from the embedded demo corpus.
+        #[arg(long)]
+        demo: bool,
+        /// Accept POST /api/v1/documents from requests bearing the token.
+        #[arg(long)]
+        allow_ingest: bool,
+        /// The ingest token (or set TEALEAF_INGEST_TOKEN).
+        #[arg(long)]
+        token: Option<String>,
+        /// A pack TOML file (default: the embedded Iran–US pack).
+        #[arg(long)]
+        pack: Option<PathBuf>,
     },
 }
 
@@ -142,8 +177,14 @@ fn main() -> ExitCode {
             paths,
             pack,
             format,
-        } => commands::extract::run(&paths, pack.as_deref(), format),
+            limits,
+        } => commands::extract::run(&paths, pack.as_deref(), format, &limits),
         Command::Demo { format, score } => commands::extract::demo(format, score),
+        Command::Timeline(a) => commands::analyses::timeline(&a),
+        Command::Shifts(a) => commands::analyses::shifts(&a),
+        Command::Divergence(a) => commands::analyses::divergence(&a),
+        Command::Conditions(a) => commands::analyses::conditions(&a),
+        Command::Channels(a) => commands::analyses::channels(&a),
         Command::Eval {
             gold,
             docs,
@@ -174,9 +215,12 @@ fn main() -> ExitCode {
             min_overlap,
             json.as_deref(),
         ),
-        Command::Ingest { inputs, db, pack } => {
-            commands::ingest::ingest(&inputs, &db, pack.as_deref())
-        }
+        Command::Ingest {
+            inputs,
+            db,
+            pack,
+            limits,
+        } => commands::ingest::ingest(&inputs, &db, pack.as_deref(), &limits),
         Command::Recode { db, pack } => commands::ingest::recode(&db, pack.as_deref()),
         Command::Explain {
             file,
@@ -196,6 +240,21 @@ fn main() -> ExitCode {
                     name,
                 },
         } => commands::pack::import_tabari(&file, out.as_deref(), id.as_deref(), name.as_deref()),
+        Command::Serve {
+            db,
+            addr,
+            demo,
+            allow_ingest,
+            token,
+            pack,
+        } => commands::serve::run(commands::serve::Options {
+            db: &db,
+            addr: &addr,
+            demo,
+            allow_ingest,
+            token,
+            pack: pack.as_deref(),
+        }),
     };
     match result {
         Ok(code) => code,

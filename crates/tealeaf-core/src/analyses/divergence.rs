@@ -8,7 +8,10 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use super::timeline::round;
-use super::{Bucket, Period, StatementRef, actor_of, clip, date_of, institution_on, on_issue, outlet_of, outlet_voice, period_of, position, signed};
+use super::{
+    Bucket, Period, StatementRef, actor_of, clip, date_of, institution_on, on_issue, outlet_of,
+    outlet_voice, period_of, position, signed,
+};
 use crate::Statement;
 use crate::pack::Pack;
 
@@ -80,7 +83,11 @@ pub struct DivergenceWindow {
 
 /// The voice a statement speaks with, if it is one of `government`'s:
 /// (key, kind, label, affiliation, member).
-fn voice_of(pack: &Pack, s: &Statement, government: &str) -> Option<(String, VoiceKind, String, Option<String>, String)> {
+fn voice_of(
+    pack: &Pack,
+    s: &Statement,
+    government: &str,
+) -> Option<(String, VoiceKind, String, Option<String>, String)> {
     if let Some(a) = actor_of(pack, s) {
         let actor = &pack.actors[a];
         if actor.country.as_deref() != Some(government) {
@@ -88,13 +95,25 @@ fn voice_of(pack: &Pack, s: &Statement, government: &str) -> Option<(String, Voi
         }
         let date = date_of(s).map(|d| d.0);
         return Some(match institution_on(pack, a, date) {
-            Some(inst) => (format!("institution:{inst}"), VoiceKind::Institution, inst, None, actor.name.clone()),
+            Some(inst) => (
+                format!("institution:{inst}"),
+                VoiceKind::Institution,
+                inst,
+                None,
+                actor.name.clone(),
+            ),
             None => {
                 let label = match pack.role_on(a, date) {
                     Some(role) => format!("{} ({role})", actor.name),
                     None => actor.name.clone(),
                 };
-                (format!("actor:{}", actor.id), VoiceKind::Actor, label, None, actor.name.clone())
+                (
+                    format!("actor:{}", actor.id),
+                    VoiceKind::Actor,
+                    label,
+                    None,
+                    actor.name.clone(),
+                )
             }
         });
     }
@@ -105,12 +124,21 @@ fn voice_of(pack: &Pack, s: &Statement, government: &str) -> Option<(String, Voi
     if o.country.as_deref() != Some(government) {
         return None;
     }
-    let affiliation = s.outlet_affiliation.clone().or_else(|| o.affiliation.clone());
+    let affiliation = s
+        .outlet_affiliation
+        .clone()
+        .or_else(|| o.affiliation.clone());
     let label = match &affiliation {
         Some(aff) => format!("{} ({aff})", o.name),
         None => o.name.clone(),
     };
-    Some((format!("outlet:{}", o.id), VoiceKind::Outlet, label, affiliation, o.name.clone()))
+    Some((
+        format!("outlet:{}", o.id),
+        VoiceKind::Outlet,
+        label,
+        affiliation,
+        o.name.clone(),
+    ))
 }
 
 #[derive(Default)]
@@ -126,13 +154,23 @@ struct Acc {
 
 /// The mixed-signals index of `government` (a pack country, "Iran") on
 /// `issue`, per window; windows with at least one voice, in date order.
-pub fn divergence(statements: &[Statement], pack: &Pack, issue: &str, government: &str, window: Bucket) -> Vec<DivergenceWindow> {
+pub fn divergence(
+    statements: &[Statement],
+    pack: &Pack,
+    issue: &str,
+    government: &str,
+    window: Bucket,
+) -> Vec<DivergenceWindow> {
     let mut windows: BTreeMap<Period, BTreeMap<String, Acc>> = BTreeMap::new();
     for i in on_issue(statements, issue) {
         let s = &statements[i];
         let Some(score) = position(s) else { continue };
-        let Some(period) = period_of(s, window) else { continue };
-        let Some((key, kind, label, affiliation, member)) = voice_of(pack, s, government) else { continue };
+        let Some(period) = period_of(s, window) else {
+            continue;
+        };
+        let Some((key, kind, label, affiliation, member)) = voice_of(pack, s, government) else {
+            continue;
+        };
         let acc = windows.entry(period).or_default().entry(key).or_default();
         acc.kind = Some(kind);
         acc.label = label;
@@ -140,7 +178,10 @@ pub fn divergence(statements: &[Statement], pack: &Pack, issue: &str, government
         if !acc.members.contains(&member) {
             acc.members.push(member);
         }
-        let u = acc.utterances.entry((s.doc.clone(), s.attribution)).or_insert((0.0, 0));
+        let u = acc
+            .utterances
+            .entry((s.doc.clone(), s.attribution))
+            .or_insert((0.0, 0));
         u.0 += score;
         u.1 += 1;
         acc.statements.push(i);
@@ -152,7 +193,12 @@ pub fn divergence(statements: &[Statement], pack: &Pack, issue: &str, government
                 .into_iter()
                 .map(|(key, acc)| {
                     let n = acc.utterances.len();
-                    let score = acc.utterances.values().map(|(sum, k)| sum / *k as f64).sum::<f64>() / n as f64;
+                    let score = acc
+                        .utterances
+                        .values()
+                        .map(|(sum, k)| sum / *k as f64)
+                        .sum::<f64>()
+                        / n as f64;
                     Voice {
                         key,
                         kind: acc.kind.unwrap_or(VoiceKind::Actor),
@@ -165,10 +211,22 @@ pub fn divergence(statements: &[Statement], pack: &Pack, issue: &str, government
                     }
                 })
                 .collect();
-            voices.sort_by(|a, b| b.score.total_cmp(&a.score).then_with(|| a.label.cmp(&b.label)));
+            voices.sort_by(|a, b| {
+                b.score
+                    .total_cmp(&a.score)
+                    .then_with(|| a.label.cmp(&b.label))
+            });
             let total: f64 = voices.iter().map(|v| v.utterances as f64).sum();
-            let mean = voices.iter().map(|v| v.score * v.utterances as f64).sum::<f64>() / total;
-            let variance = voices.iter().map(|v| v.utterances as f64 * (v.score - mean).powi(2)).sum::<f64>() / total;
+            let mean = voices
+                .iter()
+                .map(|v| v.score * v.utterances as f64)
+                .sum::<f64>()
+                / total;
+            let variance = voices
+                .iter()
+                .map(|v| v.utterances as f64 * (v.score - mean).powi(2))
+                .sum::<f64>()
+                / total;
             let index = (voices.len() >= 2).then(|| round(variance.sqrt().min(1.0)));
             let mut pairs = Vec::new();
             for (i, open) in voices.iter().enumerate() {
@@ -179,8 +237,15 @@ pub fn divergence(statements: &[Statement], pack: &Pack, issue: &str, government
                     }
                     let best = |v: &Voice, most_open: bool| {
                         let pick = v.statements.iter().copied().reduce(|x, y| {
-                            let (px, py) = (position(&statements[x]).unwrap_or(0.0), position(&statements[y]).unwrap_or(0.0));
-                            if (most_open && py > px) || (!most_open && py < px) { y } else { x }
+                            let (px, py) = (
+                                position(&statements[x]).unwrap_or(0.0),
+                                position(&statements[y]).unwrap_or(0.0),
+                            );
+                            if (most_open && py > px) || (!most_open && py < px) {
+                                y
+                            } else {
+                                x
+                            }
                         });
                         StatementRef::new(statements, pick.unwrap_or(0))
                     };
@@ -195,7 +260,11 @@ pub fn divergence(statements: &[Statement], pack: &Pack, issue: &str, government
                     });
                 }
             }
-            pairs.sort_by(|a, b| b.gap.total_cmp(&a.gap).then_with(|| (&a.open, &a.closed).cmp(&(&b.open, &b.closed))));
+            pairs.sort_by(|a, b| {
+                b.gap
+                    .total_cmp(&a.gap)
+                    .then_with(|| (&a.open, &a.closed).cmp(&(&b.open, &b.closed)))
+            });
             DivergenceWindow {
                 government: government.to_string(),
                 period,
@@ -218,7 +287,9 @@ pub fn render_table(windows: &[DivergenceWindow]) -> String {
             w.period.start,
             w.period.end,
             w.government,
-            w.index.map(|x| format!("{x:.2}")).unwrap_or_else(|| "-".into()),
+            w.index
+                .map(|x| format!("{x:.2}"))
+                .unwrap_or_else(|| "-".into()),
             signed(w.mean),
             w.voices.len()
         ));
@@ -269,7 +340,9 @@ mod tests {
             // The Sunday before: another ISO week.
             st("a", "2019-08-25", "zarif", "support").at(0, 0),
             st("b", "2019-08-26", "rouhani", "support").at(0, 0),
-            st("b", "2019-08-27", "rouhani", "conditional").at(50, 1).conditions(&["sanctions-relief"]),
+            st("b", "2019-08-27", "rouhani", "conditional")
+                .at(50, 1)
+                .conditions(&["sanctions-relief"]),
             st("c", "2019-08-27", "zarif", "conditional").at(0, 0),
             st("c", "2019-08-27", "mousavi", "oppose").at(30, 1),
             // One quotation in two parts: one utterance; the neutral part is left out.
@@ -280,7 +353,9 @@ mod tests {
             // Not voices of Iran.
             st("e", "2019-08-27", "trump", "support").at(60, 2),
             st("e", "2019-08-27", "Some Analyst", "oppose").at(80, 3),
-            st("e", "2019-08-27", "x", "oppose").at(90, 4).editorial("reuters", "Reuters"),
+            st("e", "2019-08-27", "x", "oppose")
+                .at(90, 4)
+                .editorial("reuters", "Reuters"),
             // Neutral: no position, not counted (though carried by Javan, it is not Javan's voice).
             st("f", "2019-08-30", "rouhani", "neutral").via("javan", "Javan"),
         ]
@@ -297,23 +372,42 @@ mod tests {
         assert_eq!(w[0].index, None);
         let w = &w[1];
         assert_eq!(w.period.label, "2019-W35");
-        let voices: Vec<(&str, VoiceKind, f64, usize)> = w.voices.iter().map(|v| (v.label.as_str(), v.kind, v.score, v.utterances)).collect();
+        let voices: Vec<(&str, VoiceKind, f64, usize)> = w
+            .voices
+            .iter()
+            .map(|v| (v.label.as_str(), v.kind, v.score, v.utterances))
+            .collect();
         assert_eq!(
             voices,
             vec![
                 ("Presidency", VoiceKind::Institution, 0.75, 2),
-                ("Ministry of Foreign Affairs", VoiceKind::Institution, -0.25, 2),
+                (
+                    "Ministry of Foreign Affairs",
+                    VoiceKind::Institution,
+                    -0.25,
+                    2
+                ),
                 ("Javan (IRGC-affiliated)", VoiceKind::Outlet, -1.0, 1),
                 ("Office of the Leader", VoiceKind::Institution, -1.0, 2),
             ]
         );
-        assert_eq!(w.voices[3].members, vec!["Office of the Leader", "Ali Khamenei"]);
-        assert_eq!(w.voices[1].members, vec!["Mohammad Javad Zarif", "Abbas Mousavi"]);
+        assert_eq!(
+            w.voices[3].members,
+            vec!["Office of the Leader", "Ali Khamenei"]
+        );
+        assert_eq!(
+            w.voices[1].members,
+            vec!["Mohammad Javad Zarif", "Abbas Mousavi"]
+        );
         // M = (2·0.75 + 2·(−0.25) + 1·(−1) + 2·(−1)) / 7 = −2/7;
         // D = sqrt((2·1.0357² + 2·0.0357² + 0.7143² + 2·0.7143²) / 7) = 0.7249.
         assert_eq!(w.mean, -0.286);
         assert_eq!(w.index, Some(0.725));
-        let pairs: Vec<(&str, &str, f64)> = w.pairs.iter().map(|p| (p.open.as_str(), p.closed.as_str(), p.gap)).collect();
+        let pairs: Vec<(&str, &str, f64)> = w
+            .pairs
+            .iter()
+            .map(|p| (p.open.as_str(), p.closed.as_str(), p.gap))
+            .collect();
         assert_eq!(
             pairs,
             vec![
@@ -324,7 +418,10 @@ mod tests {
         );
         // Evidence: the most open statement of one side, the most closed of the other.
         assert_eq!(w.pairs[0].open_statement.index, 1);
-        assert_eq!(w.pairs[0].open_statement.date.as_deref(), Some("2019-08-26"));
+        assert_eq!(
+            w.pairs[0].open_statement.date.as_deref(),
+            Some("2019-08-26")
+        );
         assert_eq!(w.pairs[0].closed_statement.index, 8);
         assert_eq!(w.pairs[2].closed_statement.index, 4);
     }
@@ -332,11 +429,17 @@ mod tests {
     #[test]
     fn unanimous_voices_score_zero_and_polar_ones_one() {
         let pack = pack();
-        let agree = vec![st("a", "2019-08-26", "rouhani", "oppose"), st("b", "2019-08-26", "zarif", "oppose")];
+        let agree = vec![
+            st("a", "2019-08-26", "rouhani", "oppose"),
+            st("b", "2019-08-26", "zarif", "oppose"),
+        ];
         let w = divergence(&agree, &pack, "us-talks", "Iran", Bucket::Day);
         assert_eq!(w[0].index, Some(0.0));
         assert!(w[0].pairs.is_empty());
-        let polar = vec![st("a", "2019-08-26", "rouhani", "support"), st("b", "2019-08-26", "zarif", "oppose")];
+        let polar = vec![
+            st("a", "2019-08-26", "rouhani", "support"),
+            st("b", "2019-08-26", "zarif", "oppose"),
+        ];
         let w = divergence(&polar, &pack, "us-talks", "Iran", Bucket::Month);
         assert_eq!(w[0].index, Some(1.0));
         assert_eq!(w[0].pairs.len(), 1);
@@ -353,7 +456,10 @@ mod tests {
         let t = render_table(&w);
         assert!(t.contains("2019-08"), "{t}");
         assert!(t.contains("mixed-signals index"));
-        assert!(t.contains("contradicts (gap 1.75): Presidency +0.75 vs Javan (IRGC-affiliated) -1.00"), "{t}");
+        assert!(
+            t.contains("contradicts (gap 1.75): Presidency +0.75 vs Javan (IRGC-affiliated) -1.00"),
+            "{t}"
+        );
         assert!(render_table(&[]).contains("no voices"));
     }
 }

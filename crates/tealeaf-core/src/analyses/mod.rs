@@ -99,7 +99,9 @@ use crate::pack::{ActorIdx, ActorKind, Pack, role_active};
 
 pub use channels::{ChannelEntry, ChannelMessage, StanceCounts, VoicedProbability, channels};
 pub use conditions::{Ledger, LedgerEntry, LedgerPeriod, conditions_ledger};
-pub use divergence::{ContradictingPair, DivergenceWindow, Voice, VoiceKind, divergence};
+pub use divergence::{
+    CONTRADICTION_GAP, ContradictingPair, DivergenceWindow, Voice, VoiceKind, divergence,
+};
 pub use json::statement_from_json;
 pub use shifts::{Direction, Shift, shifts};
 pub use timeline::{GroupBy, TimelinePoint, timeline};
@@ -294,11 +296,16 @@ pub struct SpeakerCount {
 
 /// Counts statements per speaker (pack id, else name): most first, then
 /// by name.
-pub(crate) fn count_speakers<'a>(statements: impl IntoIterator<Item = &'a Statement>) -> Vec<SpeakerCount> {
+pub(crate) fn count_speakers<'a>(
+    statements: impl IntoIterator<Item = &'a Statement>,
+) -> Vec<SpeakerCount> {
     let mut out: Vec<SpeakerCount> = Vec::new();
     for s in statements {
         let Some(key) = actor_key(s) else { continue };
-        match out.iter_mut().find(|c| c.speaker_id.as_deref().unwrap_or(&c.speaker) == key) {
+        match out
+            .iter_mut()
+            .find(|c| c.speaker_id.as_deref().unwrap_or(&c.speaker) == key)
+        {
             Some(c) => c.count += 1,
             None => out.push(SpeakerCount {
                 speaker: s.speaker.clone().unwrap_or_else(|| key.clone()),
@@ -307,7 +314,11 @@ pub(crate) fn count_speakers<'a>(statements: impl IntoIterator<Item = &'a Statem
             }),
         }
     }
-    out.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.speaker.cmp(&b.speaker)));
+    out.sort_by(|a, b| {
+        b.count
+            .cmp(&a.count)
+            .then_with(|| a.speaker.cmp(&b.speaker))
+    });
     out
 }
 
@@ -324,7 +335,9 @@ pub(crate) fn actor_key(s: &Statement) -> Option<String> {
 pub(crate) fn outlet_voice(s: &Statement) -> bool {
     s.speaker_id.is_none()
         && s.outlet.is_some()
-        && (s.speaker == s.outlet || s.rule.contains("speaker:outlet") || s.rule.contains("speaker:document-outlet"))
+        && (s.speaker == s.outlet
+            || s.rule.contains("speaker:outlet")
+            || s.rule.contains("speaker:document-outlet"))
 }
 
 /// The pack actor who made a statement.
@@ -379,7 +392,10 @@ pub(crate) fn outlet_of(pack: &Pack, s: &Statement) -> Option<usize> {
 }
 
 /// Indices of the statements coded on `issue`.
-pub(crate) fn on_issue<'a>(statements: &'a [Statement], issue: &'a str) -> impl Iterator<Item = usize> + 'a {
+pub(crate) fn on_issue<'a>(
+    statements: &'a [Statement],
+    issue: &'a str,
+) -> impl Iterator<Item = usize> + 'a {
     (0..statements.len()).filter(move |&i| statements[i].coding.topic.as_deref() == Some(issue))
 }
 
@@ -407,9 +423,18 @@ mod tests {
     #[test]
     fn dates_parse_with_their_precision() {
         let d = |y, m, dd| NaiveDate::from_ymd_opt(y, m, dd).unwrap();
-        assert_eq!(parse_date("2025-02-07"), Some((d(2025, 2, 7), DatePrecision::Day)));
-        assert_eq!(parse_date("2018-05"), Some((d(2018, 5, 1), DatePrecision::Month)));
-        assert_eq!(parse_date("2019"), Some((d(2019, 1, 1), DatePrecision::Year)));
+        assert_eq!(
+            parse_date("2025-02-07"),
+            Some((d(2025, 2, 7), DatePrecision::Day))
+        );
+        assert_eq!(
+            parse_date("2018-05"),
+            Some((d(2018, 5, 1), DatePrecision::Month))
+        );
+        assert_eq!(
+            parse_date("2019"),
+            Some((d(2019, 1, 1), DatePrecision::Year))
+        );
         assert_eq!(parse_date("2019-13-01"), None);
         assert_eq!(parse_date("soon"), None);
     }
@@ -418,9 +443,15 @@ mod tests {
     fn buckets_give_calendar_periods() {
         let d = |y, m, dd| NaiveDate::from_ymd_opt(y, m, dd).unwrap();
         let w = Bucket::Week.period(d(2025, 2, 7));
-        assert_eq!((w.start, w.end, w.label.as_str()), (d(2025, 2, 3), d(2025, 2, 9), "2025-W06"));
+        assert_eq!(
+            (w.start, w.end, w.label.as_str()),
+            (d(2025, 2, 3), d(2025, 2, 9), "2025-W06")
+        );
         let m = Bucket::Month.period(d(2024, 12, 31));
-        assert_eq!((m.start, m.end, m.label.as_str()), (d(2024, 12, 1), d(2024, 12, 31), "2024-12"));
+        assert_eq!(
+            (m.start, m.end, m.label.as_str()),
+            (d(2024, 12, 1), d(2024, 12, 31), "2024-12")
+        );
         let feb = Bucket::Month.period(d(2024, 2, 10));
         assert_eq!(feb.end, d(2024, 2, 29));
         assert_eq!(Bucket::Day.period(d(2019, 8, 26)).label, "2019-08-26");
@@ -446,11 +477,17 @@ mod tests {
         let pack = testutil::pack();
         let d = |y, m, dd| Some(NaiveDate::from_ymd_opt(y, m, dd).unwrap());
         let rouhani = pack.actor_index("rouhani").unwrap();
-        assert_eq!(institution_on(&pack, rouhani, d(2019, 8, 26)).as_deref(), Some("Presidency"));
+        assert_eq!(
+            institution_on(&pack, rouhani, d(2019, 8, 26)).as_deref(),
+            Some("Presidency")
+        );
         // Out of office: no institution.
         assert_eq!(institution_on(&pack, rouhani, d(2025, 2, 26)), None);
         // An organisation speaks for itself.
         let office = pack.actor_index("leader-office").unwrap();
-        assert_eq!(institution_on(&pack, office, d(2019, 8, 29)).as_deref(), Some("Office of the Leader"));
+        assert_eq!(
+            institution_on(&pack, office, d(2019, 8, 29)).as_deref(),
+            Some("Office of the Leader")
+        );
     }
 }

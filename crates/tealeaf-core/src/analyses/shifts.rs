@@ -81,15 +81,32 @@ pub fn shifts(statements: &[Statement], issue: &str) -> Vec<Shift> {
     for (actor, mut idx) in by_actor {
         idx.sort_by_key(|&i| {
             let s = &statements[i];
-            (date_of(s).map(|d| d.0), doc_rank[s.doc.as_str()], s.span[0], i)
+            (
+                date_of(s).map(|d| d.0),
+                doc_rank[s.doc.as_str()],
+                s.span[0],
+                i,
+            )
         });
         for w in idx.windows(2) {
             let (a, b) = (&statements[w[0]], &statements[w[1]]);
             if a.doc == b.doc && a.attribution == b.attribution {
                 continue;
             }
-            let added: Vec<String> = b.coding.conditions.iter().filter(|c| !a.coding.conditions.contains(c)).cloned().collect();
-            let dropped: Vec<String> = a.coding.conditions.iter().filter(|c| !b.coding.conditions.contains(c)).cloned().collect();
+            let added: Vec<String> = b
+                .coding
+                .conditions
+                .iter()
+                .filter(|c| !a.coding.conditions.contains(c))
+                .cloned()
+                .collect();
+            let dropped: Vec<String> = a
+                .coding
+                .conditions
+                .iter()
+                .filter(|c| !b.coding.conditions.contains(c))
+                .cloned()
+                .collect();
             let stance_changed = a.coding.stance != b.coding.stance;
             if !stance_changed && added.is_empty() && dropped.is_empty() {
                 continue;
@@ -112,7 +129,11 @@ pub fn shifts(statements: &[Statement], issue: &str) -> Vec<Shift> {
             };
             out.push(Shift {
                 actor: actor.clone(),
-                speaker: b.speaker.clone().or_else(|| a.speaker.clone()).unwrap_or_else(|| actor.clone()),
+                speaker: b
+                    .speaker
+                    .clone()
+                    .or_else(|| a.speaker.clone())
+                    .unwrap_or_else(|| actor.clone()),
                 from: StatementRef::new(statements, w[0]),
                 to: StatementRef::new(statements, w[1]),
                 from_score: x,
@@ -165,8 +186,20 @@ pub fn render_table(shifts: &[Shift]) -> String {
             change,
             conds.join(" ")
         ));
-        out.push_str(&format!("    before: “{}” ({} {}–{})\n", clip(&s.from.text, 90), s.from.doc, s.from.span[0], s.from.span[1]));
-        out.push_str(&format!("    after:  “{}” ({} {}–{})\n", clip(&s.to.text, 90), s.to.doc, s.to.span[0], s.to.span[1]));
+        out.push_str(&format!(
+            "    before: “{}” ({} {}–{})\n",
+            clip(&s.from.text, 90),
+            s.from.doc,
+            s.from.span[0],
+            s.from.span[1]
+        ));
+        out.push_str(&format!(
+            "    after:  “{}” ({} {}–{})\n",
+            clip(&s.to.text, 90),
+            s.to.doc,
+            s.to.span[0],
+            s.to.span[1]
+        ));
     }
     if shifts.is_empty() {
         out.push_str("(no shifts)\n");
@@ -208,34 +241,89 @@ mod tests {
             // Neutral: no position, skipped.
             st("a", "2019-08-26", "rouhani", "neutral").at(10, 1),
             // Same day, text order: raises a condition.
-            st("b", "2019-08-27", "rouhani", "conditional").at(0, 0).conditions(&["sanctions-relief"]),
+            st("b", "2019-08-27", "rouhani", "conditional")
+                .at(0, 0)
+                .conditions(&["sanctions-relief"]),
             // Same utterance: a part of the same quotation is not a shift.
             st("b", "2019-08-27", "rouhani", "oppose").at(20, 0),
             // Another utterance, same stance and conditions as the last part.
             st("b", "2019-08-27", "rouhani", "oppose").at(40, 1),
-            st("c", "2019-08-28", "rouhani", "oppose").at(0, 0).conditions(&["us-returns-to-jcpoa"]),
-            st("d", "2019-08-29", "rouhani", "conditional").at(0, 0).conditions(&["sanctions-relief", "us-returns-to-jcpoa"]),
-            st("d", "2019-08-30", "rouhani", "conditional").at(20, 1).conditions(&["sanctions-relief"]),
-            st("d", "2019-08-31", "rouhani", "conditional").at(40, 2).conditions(&["guarantees"]),
+            st("c", "2019-08-28", "rouhani", "oppose")
+                .at(0, 0)
+                .conditions(&["us-returns-to-jcpoa"]),
+            st("d", "2019-08-29", "rouhani", "conditional")
+                .at(0, 0)
+                .conditions(&["sanctions-relief", "us-returns-to-jcpoa"]),
+            st("d", "2019-08-30", "rouhani", "conditional")
+                .at(20, 1)
+                .conditions(&["sanctions-relief"]),
+            st("d", "2019-08-31", "rouhani", "conditional")
+                .at(40, 2)
+                .conditions(&["guarantees"]),
             // Undated and other issues: skipped.
             st("e", "", "rouhani", "support"),
             st("e", "2019-09-01", "rouhani", "support").topic("other"),
         ];
         let out = shifts(&s, "us-talks");
-        let summary: Vec<(&str, &str, bool, Direction, Vec<String>, Vec<String>)> = out
+        type Row<'a> = (&'a str, &'a str, bool, Direction, Vec<String>, Vec<String>);
+        let summary: Vec<Row> = out
             .iter()
-            .map(|x| (x.from.date.as_deref().unwrap(), x.to.date.as_deref().unwrap(), x.reversal, x.direction, x.conditions_added.clone(), x.conditions_dropped.clone()))
+            .map(|x| {
+                (
+                    x.from.date.as_deref().unwrap(),
+                    x.to.date.as_deref().unwrap(),
+                    x.reversal,
+                    x.direction,
+                    x.conditions_added.clone(),
+                    x.conditions_dropped.clone(),
+                )
+            })
             .collect();
         let v = |x: &[&str]| x.iter().map(|s| s.to_string()).collect::<Vec<_>>();
         assert_eq!(
             summary,
             vec![
-                ("2019-08-26", "2019-08-27", false, Direction::Harder, v(&["sanctions-relief"]), v(&[])),
+                (
+                    "2019-08-26",
+                    "2019-08-27",
+                    false,
+                    Direction::Harder,
+                    v(&["sanctions-relief"]),
+                    v(&[])
+                ),
                 // oppose gains terms: softer.
-                ("2019-08-27", "2019-08-28", false, Direction::Softer, v(&["us-returns-to-jcpoa"]), v(&[])),
-                ("2019-08-28", "2019-08-29", true, Direction::Softer, v(&["sanctions-relief"]), v(&[])),
-                ("2019-08-29", "2019-08-30", false, Direction::Softer, v(&[]), v(&["us-returns-to-jcpoa"])),
-                ("2019-08-30", "2019-08-31", false, Direction::Sideways, v(&["guarantees"]), v(&["sanctions-relief"])),
+                (
+                    "2019-08-27",
+                    "2019-08-28",
+                    false,
+                    Direction::Softer,
+                    v(&["us-returns-to-jcpoa"]),
+                    v(&[])
+                ),
+                (
+                    "2019-08-28",
+                    "2019-08-29",
+                    true,
+                    Direction::Softer,
+                    v(&["sanctions-relief"]),
+                    v(&[])
+                ),
+                (
+                    "2019-08-29",
+                    "2019-08-30",
+                    false,
+                    Direction::Softer,
+                    v(&[]),
+                    v(&["us-returns-to-jcpoa"])
+                ),
+                (
+                    "2019-08-30",
+                    "2019-08-31",
+                    false,
+                    Direction::Sideways,
+                    v(&["guarantees"]),
+                    v(&["sanctions-relief"])
+                ),
             ]
         );
         assert_eq!(out[0].days, 1);

@@ -9,6 +9,10 @@ use crate::statements::Kind;
 /// space, else a name as written), on `date`, with `stance`.
 pub fn st(doc: &str, date: &str, speaker: &str, stance: &str) -> Statement {
     let is_id = !speaker.contains(' ');
+    let name = NAMES
+        .iter()
+        .find(|(id, _)| *id == speaker)
+        .map_or(speaker, |(_, n)| n);
     Statement {
         doc: doc.to_string(),
         span: [0, 10],
@@ -17,7 +21,7 @@ pub fn st(doc: &str, date: &str, speaker: &str, stance: &str) -> Statement {
         attribution: 0,
         kind: Kind::Indirect,
         direct: false,
-        speaker: Some(speaker.to_string()),
+        speaker: Some(name.to_string()),
         speaker_mention: None,
         speaker_span: None,
         speaker_role: None,
@@ -91,6 +95,16 @@ impl With for Statement {
         self.via(outlet_id, outlet)
     }
 }
+
+/// The names of the test pack's actors, as extraction would give them.
+const NAMES: &[(&str, &str)] = &[
+    ("rouhani", "Hassan Rouhani"),
+    ("zarif", "Mohammad Javad Zarif"),
+    ("mousavi", "Abbas Mousavi"),
+    ("khamenei", "Ali Khamenei"),
+    ("leader-office", "Office of the Leader"),
+    ("trump", "Donald Trump"),
+];
 
 const PACK: &str = r#"
 [pack]

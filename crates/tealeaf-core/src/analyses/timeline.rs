@@ -15,7 +15,10 @@ use std::str::FromStr;
 
 use serde::Serialize;
 
-use super::{Bucket, Period, actor_of, clip, country_of, date_of, institution_on, on_issue, outlet_voice, period_of, signed, stance_score};
+use super::{
+    Bucket, Period, actor_of, clip, country_of, date_of, institution_on, on_issue, outlet_voice,
+    period_of, signed, stance_score,
+};
 use crate::Statement;
 use crate::pack::Pack;
 
@@ -116,24 +119,36 @@ fn group_of(pack: &Pack, s: &Statement, by: GroupBy) -> Option<(String, String)>
 
 /// Stance over time on `issue`, per group and period; sorted by group
 /// label, then period.
-pub fn timeline(statements: &[Statement], pack: &Pack, issue: &str, group_by: GroupBy, bucket: Bucket) -> Vec<TimelinePoint> {
+pub fn timeline(
+    statements: &[Statement],
+    pack: &Pack,
+    issue: &str,
+    group_by: GroupBy,
+    bucket: Bucket,
+) -> Vec<TimelinePoint> {
     let mut points: BTreeMap<(String, Period), TimelinePoint> = BTreeMap::new();
     for i in on_issue(statements, issue) {
         let s = &statements[i];
-        let Some(period) = period_of(s, bucket) else { continue };
-        let Some((group, label)) = group_of(pack, s, group_by) else { continue };
-        let p = points.entry((label.to_lowercase() + "\u{0}" + &group, period.clone())).or_insert_with(|| TimelinePoint {
-            group,
-            label,
-            period,
-            support: 0,
-            conditional: 0,
-            neutral: 0,
-            oppose: 0,
-            total: 0,
-            net: 0.0,
-            statements: Vec::new(),
-        });
+        let Some(period) = period_of(s, bucket) else {
+            continue;
+        };
+        let Some((group, label)) = group_of(pack, s, group_by) else {
+            continue;
+        };
+        let p = points
+            .entry((label.to_lowercase() + "\u{0}" + &group, period.clone()))
+            .or_insert_with(|| TimelinePoint {
+                group,
+                label,
+                period,
+                support: 0,
+                conditional: 0,
+                neutral: 0,
+                oppose: 0,
+                total: 0,
+                net: 0.0,
+                statements: Vec::new(),
+            });
         match s.coding.stance.as_deref() {
             Some("support") => p.support += 1,
             Some("conditional") => p.conditional += 1,
@@ -212,8 +227,14 @@ mod tests {
         let t = timeline(&s, &pack, "us-talks", GroupBy::Actor, Bucket::Week);
         assert_eq!(t.len(), 2, "{t:#?}");
         let w = &t[0];
-        assert_eq!((w.group.as_str(), w.label.as_str(), w.period.label.as_str()), ("rouhani", "Hassan Rouhani", "2019-W35"));
-        assert_eq!((w.support, w.conditional, w.neutral, w.oppose, w.total), (1, 1, 1, 1, 4));
+        assert_eq!(
+            (w.group.as_str(), w.label.as_str(), w.period.label.as_str()),
+            ("rouhani", "Hassan Rouhani", "2019-W35")
+        );
+        assert_eq!(
+            (w.support, w.conditional, w.neutral, w.oppose, w.total),
+            (1, 1, 1, 1, 4)
+        );
         // (1 + 0.5 + 0 − 1) / 4
         assert_eq!(w.net, 0.125);
         assert_eq!(w.statements, vec![0, 1, 2, 3]);
@@ -227,7 +248,9 @@ mod tests {
     fn groups_by_institution_country_faction_and_outlet() {
         let pack = pack();
         let s = vec![
-            st("a", "2019-08-25", "zarif", "support").faction("moderate").via("reuters", "Reuters"),
+            st("a", "2019-08-25", "zarif", "support")
+                .faction("moderate")
+                .via("reuters", "Reuters"),
             st("a", "2019-08-25", "mousavi", "oppose").faction("moderate"),
             st("b", "2019-08-29", "khamenei", "oppose").faction("principlist"),
             st("b", "2019-08-29", "leader-office", "oppose"),
@@ -237,19 +260,36 @@ mod tests {
         ];
         let by = |g| timeline(&s, &pack, "us-talks", g, Bucket::Month);
         let inst = by(GroupBy::Institution);
-        let labels: Vec<(&str, usize, f64)> = inst.iter().map(|p| (p.label.as_str(), p.total, p.net)).collect();
+        let labels: Vec<(&str, usize, f64)> = inst
+            .iter()
+            .map(|p| (p.label.as_str(), p.total, p.net))
+            .collect();
         assert_eq!(
             labels,
-            vec![("Javan", 1, -1.0), ("Ministry of Foreign Affairs", 2, 0.0), ("Office of the Leader", 2, -1.0), ("White House", 1, 1.0)]
+            vec![
+                ("Javan", 1, -1.0),
+                ("Ministry of Foreign Affairs", 2, 0.0),
+                ("Office of the Leader", 2, -1.0),
+                ("White House", 1, 1.0)
+            ]
         );
         let country = by(GroupBy::Country);
-        let labels: Vec<(&str, usize)> = country.iter().map(|p| (p.label.as_str(), p.total)).collect();
+        let labels: Vec<(&str, usize)> = country
+            .iter()
+            .map(|p| (p.label.as_str(), p.total))
+            .collect();
         assert_eq!(labels, vec![("Iran", 5), ("United States", 1)]);
         let faction = by(GroupBy::Faction);
-        let labels: Vec<(&str, usize)> = faction.iter().map(|p| (p.label.as_str(), p.total)).collect();
+        let labels: Vec<(&str, usize)> = faction
+            .iter()
+            .map(|p| (p.label.as_str(), p.total))
+            .collect();
         assert_eq!(labels, vec![("moderate", 2), ("principlist", 1)]);
         let outlet = by(GroupBy::Outlet);
-        let labels: Vec<(&str, &str)> = outlet.iter().map(|p| (p.group.as_str(), p.label.as_str())).collect();
+        let labels: Vec<(&str, &str)> = outlet
+            .iter()
+            .map(|p| (p.group.as_str(), p.label.as_str()))
+            .collect();
         assert_eq!(labels, vec![("javan", "Javan"), ("reuters", "Reuters")]);
         let actors = by(GroupBy::Actor);
         assert_eq!(actors.len(), 7);
@@ -260,7 +300,13 @@ mod tests {
     fn renders_a_table() {
         let pack = pack();
         let s = vec![st("a", "2019-08-26", "rouhani", "oppose")];
-        let table = render_table(&timeline(&s, &pack, "us-talks", GroupBy::Actor, Bucket::Day));
+        let table = render_table(&timeline(
+            &s,
+            &pack,
+            "us-talks",
+            GroupBy::Actor,
+            Bucket::Day,
+        ));
         assert!(table.starts_with("group"));
         assert!(table.contains("Hassan Rouhani"));
         assert!(table.contains("2019-08-26"));

@@ -162,7 +162,13 @@ pub fn code(pack: &Pack, input: &CodingInput) -> Coding {
     // Stance signals, negation-aware.
     let (mut support, mut oppose, mut conditional, mut neutral): (Vec<&CueHit>, Vec<&CueHit>, Vec<&CueHit>, Vec<&CueHit>) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     for h in &own {
-        let neg = negated(text, h.start);
+        // A cue that carries its own negation ("not feasible", "neither wise",
+        // "nor honourable") is not flipped by the words before it.
+        let self_negating = h
+            .phrase
+            .split(|c: char| !c.is_alphanumeric() && c != '\'' && c != '’')
+            .any(|w| NEGATORS.contains(&w.to_lowercase().replace('’', "'").as_str()));
+        let neg = !self_negating && negated(text, h.start);
         match (h.class, neg) {
             (CueClass::Support, false) | (CueClass::Oppose, true) => support.push(h),
             (CueClass::Oppose, false) | (CueClass::Support, true) => oppose.push(h),
@@ -445,7 +451,7 @@ static PERCENT: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)\b(below|under|less than|lower than|fewer than|above|over|more than|higher than|about|around|roughly|nearly|almost|some|at)?\s*(\d{1,3}(?:\.\d+)?)\s*(?:%|per ?cent\b)").expect("valid regex")
 });
 static LIKELIHOOD: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(likelihood|likely|chances?|probability|probable|odds|prospects?)\b").expect("valid regex")
+    Regex::new(r"(?i)\b(likelihood|likely|chances?|probability|probable|odds|prospects?|puts? it at|put the (?:chances?|odds) at|estimates? it at)\b").expect("valid regex")
 });
 static FIFTY: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?i)\bfifty[- ]fifty\b|\beven odds\b").expect("valid regex"));
 

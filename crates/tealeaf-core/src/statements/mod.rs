@@ -275,8 +275,9 @@ pub fn extract_with(doc: &Document, pack: &Pack, opts: &ExtractOptions) -> Vec<S
 }
 
 /// What the coder sees: the statement, its cue (for reported speech), its
-/// sentence with the one before and the reporting clause, and one sentence
-/// either side inside the same quotation.
+/// sentence with the one before and the reporting clause, one sentence
+/// either side inside the same quotation, and for naming the parties the
+/// paragraph before, the next three and the lead.
 #[allow(clippy::too_many_arguments)]
 fn coding_input<'a>(
     text: &'a str,
@@ -302,7 +303,9 @@ fn coding_input<'a>(
         .map(|s| Span::new(s.start.max(a.outer.start), s.end.min(a.outer.end)))
         .collect();
     let para = seg.paragraph_at(part.start).unwrap_or(0);
-    let mut document: Vec<Span> = (para.saturating_sub(1)..=para).filter_map(|p| seg.paragraphs.get(p).map(|p| p.span)).collect();
+let mut document: Vec<Span> = (para.saturating_sub(1)..=para + 3)
+        .filter_map(|p| seg.paragraphs.get(p).map(|p| p.span))
+        .collect();
     if let Some(lead) = seg.paragraphs.first() {
         document.push(lead.span);
     }

@@ -8,7 +8,7 @@ use std::process::ExitCode;
 use rayon::prelude::*;
 use tealeaf_core::{Pack, Statement, extract};
 
-use crate::inputs::{collect_files, read_file};
+use crate::inputs::{Limits, collect_files, read_file_with};
 use crate::output::{OutputFormat, table_header, write_statements};
 
 /// Files handled per parallel batch: bounds memory while keeping order.
@@ -18,6 +18,7 @@ pub fn run(
     paths: &[PathBuf],
     pack: Option<&Path>,
     format: OutputFormat,
+    limits: &Limits,
 ) -> anyhow::Result<ExitCode> {
     let pack = super::load_pack(pack)?;
     let mut errors = Vec::new();
@@ -34,19 +35,24 @@ pub fn run(
     let mut docs = 0usize;
     let mut statements = 0usize;
     for batch in files.chunks(BATCH) {
-        let results: Vec<Vec<Result<Vec<Statement>, String>>> = batch
+        type Extracted = Result<(Vec<Statement>, Option<String>), String>;
+        let results: Vec<Vec<Extracted>> = batch
             .par_iter()
             .map(|f| {
-                read_file(f)
+                read_file_with(f, limits)
                     .into_iter()
-                    .map(|d| d.map(|doc| extract(&doc, &pack)))
+                    .map(|d| d.map(|doc| limits.extract(&doc, &pack)))
                     .collect()
             })
             .collect();
         for per_file in results {
             for r in per_file {
                 match r {
-                    Ok(st) => {
+                    Ok((st, warning)) => {
+                        if let Some(w) = warning {
+                            out.flush()?;
+                            eprintln!("tealeaf: warning: {w}");
+                        }
                         docs += 1;
                         statements += st.len();
                         write_statements(&mut out, &st, format)?;

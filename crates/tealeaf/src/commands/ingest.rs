@@ -22,7 +22,7 @@ use tealeaf_core::document::{self, Document, Format, Meta};
 use tealeaf_core::{Pack, Statement, extract};
 use tealeaf_store::{ContentHash, IngestOutcome, RunCounts, RunKind, Store};
 
-use crate::inputs::{MAX_FILE_BYTES, collect_files_where, read_file};
+use crate::inputs::{Limits, MAX_FILE_BYTES, collect_files_where, read_file_with};
 
 /// Messages in flight between the extractors and the writer.
 const CHANNEL_CAPACITY: usize = 256;
@@ -61,7 +61,12 @@ fn is_url(s: &str) -> bool {
 }
 
 /// `tealeaf ingest PATH-or-URL... [--db FILE] [--pack FILE]`.
-pub fn ingest(args: &[String], db: &Path, pack: Option<&Path>) -> anyhow::Result<ExitCode> {
+pub fn ingest(
+    args: &[String],
+    db: &Path,
+    pack: Option<&Path>,
+    limits: &Limits,
+) -> anyhow::Result<ExitCode> {
     let started = Instant::now();
     let pack = super::load_pack(pack)?;
     let mut store = Store::open(db)?;
@@ -97,7 +102,7 @@ pub fn ingest(args: &[String], db: &Path, pack: Option<&Path>) -> anyhow::Result
             .par_iter()
             .enumerate()
             .try_for_each_with(tx, |tx, (i, input)| {
-                produce(i, input, pack, known, tx)?;
+                produce(i, input, pack, known, limits, tx)?;
                 tx.send(Msg::InputDone).map_err(|_| ())
             });
         writer.join().expect("the writer thread panicked")
@@ -137,18 +142,22 @@ fn produce(
     input: &Input,
     pack: &Pack,
     known: &HashSet<ContentHash>,
+    limits: &Limits,
     tx: &SyncSender<Msg>,
 ) -> Result<(), ()> {
     let docs = match input {
-        Input::File(p) => read_input_file(p),
+        Input::File(p) => read_input_file(p, limits),
         Input::Url(u) => read_url(u),
     };
     docs.into_par_iter()
         .try_for_each_with(tx.clone(), |tx, d| {
-            let msg = match d {
+            let msg = match d.and_then(|doc| limits.check_document(doc)) {
                 Ok(doc) if known.contains(&ContentHash::of(&doc)) => Msg::Known,
                 Ok(doc) => {
-                    let statements = extract(&doc, pack);
+                    let (statements, warning) = limits.extract(&doc, pack);
+                    if let Some(w) = warning {
+                        eprintln!("tealeaf: warning: {w}");
+                    }
                     Msg::Doc {
                         doc: Box::new(doc),
                         statements,
@@ -293,23 +302,16 @@ pub fn sniff_feed(bytes: &[u8]) -> bool {
 }
 
 /// A file's documents: a feed's items, or what `read_file` makes of it.
-fn read_input_file(p: &Path) -> Vec<Result<Document, String>> {
+fn read_input_file(p: &Path, limits: &Limits) -> Vec<Result<Document, String>> {
     let name = p.display().to_string();
     let known_format = document::format_for_path(&name).is_some();
     let feed =
         has_feed_extension(p) || (!known_format && read_head(p).is_some_and(|h| sniff_feed(&h)));
     if !feed {
-        return read_file(p);
+        return read_file_with(p, limits);
     }
-    match std::fs::metadata(p) {
-        Ok(m) if m.len() > MAX_FILE_BYTES => {
-            return vec![Err(format!(
-                "{name}: file too large ({} bytes; the limit is {MAX_FILE_BYTES})",
-                m.len()
-            ))];
-        }
-        Err(e) => return vec![Err(format!("{name}: cannot read: {e}"))],
-        _ => {}
+    if let Err(e) = limits.check_file(p, true) {
+        return vec![Err(e)];
     }
     match std::fs::read(p) {
         Ok(bytes) => parse_feed(&name, &bytes),

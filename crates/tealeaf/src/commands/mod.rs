@@ -1,10 +1,12 @@
 //! One module per subcommand.
 
+pub mod analyses;
 pub mod eval;
 pub mod explain;
 pub mod extract;
 pub mod ingest;
 pub mod pack;
+pub mod serve;
 
 use std::path::Path;
 

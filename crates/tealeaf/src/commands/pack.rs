@@ -56,9 +56,11 @@ pub fn import_tabari(
         name: name.map(str::to_string),
     };
     let result = import(&name_shown, &text, &options)?;
+    let imported = started.elapsed();
     // The importer's output must load; if it does not, that is a bug to report.
     tealeaf_core::Pack::from_toml("imported pack", &result.toml)
         .context("the generated pack does not load (please report this)")?;
+    let loaded = started.elapsed() - imported;
 
     match out {
         Some(path) => std::fs::write(path, &result.toml)
@@ -75,13 +77,15 @@ pub fn import_tabari(
     }
     writeln!(
         err,
-        "{name_shown}: {} actors, {} aliases, {} roles ({} dated); {} line(s) skipped; {:.1} ms{}",
+        "{name_shown}: {} actors, {} aliases, {} roles ({} dated); {} line(s) skipped; \
+         imported in {:.1} ms, pack loads in {:.1} ms{}",
         result.actors,
         result.aliases,
         result.roles,
         result.dated_roles,
         result.skipped.len(),
-        started.elapsed().as_secs_f64() * 1000.0,
+        imported.as_secs_f64() * 1000.0,
+        loaded.as_secs_f64() * 1000.0,
         out.map(|p| format!(" → {}", p.display()))
             .unwrap_or_default()
     )?;
