@@ -107,38 +107,38 @@ const MONTHS: &str = "January|February|March|April|May|June|July|August|Septembe
 
 static MONTH_DAY: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
-        r"\b({MONTHS})\s+(\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(\d{{4}})\b)?"
+        r"(?-u:\b)({MONTHS})\s+(\d{{1,2}})(?:st|nd|rd|th)?(?-u:\b)(?:,?\s+(\d{{4}})(?-u:\b))?"
     ))
     .expect("valid regex")
 });
 static DAY_MONTH: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
-        r"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?({MONTHS})(?:,?\s+(\d{{4}})\b)?"
+        r"(?-u:\b)(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?({MONTHS})(?:,?\s+(\d{{4}})(?-u:\b))?"
     ))
     .expect("valid regex")
 });
 static MONTH_YEAR: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
-        r"\b(?:(?:[Ii]n|[Ss]ince|[Bb]y|[Ee]arly|[Ll]ate|[Mm]id-?)\s*)?({MONTHS})(?:\s+(\d{{4}}))?\b"
+        r"(?-u:\b)(?:(?:[Ii]n|[Ss]ince|[Bb]y|[Ee]arly|[Ll]ate|[Mm]id-?)\s*)?({MONTHS})(?:\s+(\d{{4}}))?(?-u:\b)"
     ))
     .expect("valid regex")
 });
 static ISO: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"\b((?:19|20)\d{2})-(\d{2})-(\d{2})\b").expect("valid regex"));
+    LazyLock::new(|| Regex::new(r"(?-u:\b)((?:19|20)\d{2})-(\d{2})-(\d{2})(?-u:\b)").expect("valid regex"));
 static YEAR: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\b(?:[Ii]n|[Ss]ince|[Dd]uring|[Ee]arly|[Ll]ate|[Ii]n early|[Ii]n late)\s+((?:19|20)\d{2})\b")
+    Regex::new(r"(?-u:\b)(?:[Ii]n|[Ss]ince|[Dd]uring|[Ee]arly|[Ll]ate|[Ii]n early|[Ii]n late)\s+((?:19|20)\d{2})(?-u:\b)")
         .expect("valid regex")
 });
 static WEEKDAY: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\b(?:(?:[Oo]n|[Ll]ast|[Tt]his|[Ll]ate|[Ee]arly)\s+)?(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b")
+    Regex::new(r"(?-u:\b)(?:(?:[Oo]n|[Ll]ast|[Tt]his|[Ll]ate|[Ee]arly)\s+)?(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)(?-u:\b)")
         .expect("valid regex")
 });
 static FROM_NOW: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(yesterday|today|tonight|tomorrow|earlier this week|this week|last week|earlier this month|this month|last month|earlier this year|this year|last year)\b")
+    Regex::new(r"(?i)(?-u:\b)(yesterday|today|tonight|tomorrow|earlier this week|this week|last week|earlier this month|this month|last month|earlier this year|this year|last year)(?-u:\b)")
         .expect("valid regex")
 });
 static FROM_PREVIOUS: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?:(a|one|two|three|four|five|six|seven|\d{1,2})\s+(days?|weeks?)\s+(later|after|afterwards|earlier|before)|the\s+(next|following|previous)\s+(day|morning|evening|week)|the\s+day\s+(before|after)|(?:less\s+than\s+|more\s+than\s+|within\s+|nearly\s+|about\s+|some\s+)?(twenty-four|24|forty-eight|48|a\s+few|several|\d{1,2})\s+hours\s+(later|after))\b")
+    Regex::new(r"(?i)(?-u:\b)(?:(a|one|two|three|four|five|six|seven|\d{1,2})\s+(days?|weeks?)\s+(later|after|afterwards|earlier|before)|the\s+(next|following|previous)\s+(day|morning|evening|week)|the\s+day\s+(before|after)|(?:less\s+than\s+|more\s+than\s+|within\s+|nearly\s+|about\s+|some\s+)?(twenty-four|24|forty-eight|48|a\s+few|several|\d{1,2})\s+hours\s+(later|after))(?-u:\b)")
         .expect("valid regex")
 });
 

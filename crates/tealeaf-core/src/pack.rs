@@ -164,11 +164,11 @@ impl Pack {
 
     /// Parses and validates a pack; `file` names it in errors.
     pub fn from_toml(file: &str, source: &str) -> Result<Pack, PackError> {
-        let errors = check(file, source);
-        if let Some(first) = errors.into_iter().next() {
+        // Parsed once: checked, then built.
+        let parsed: PackFile = toml::from_str(source).map_err(|e| toml_error(file, source, &e))?;
+        if let Some(first) = check_parsed(file, source, &parsed).into_iter().next() {
             return Err(first);
         }
-        let parsed: PackFile = toml::from_str(source).map_err(|e| toml_error(file, source, &e))?;
         Ok(Pack::build(parsed))
     }
 
@@ -275,10 +275,13 @@ pub fn role_active(role: &Role, date: NaiveDate) -> bool {
 
 /// Every problem in a pack, each with its line. Empty when the pack is good.
 pub fn check(file: &str, source: &str) -> Vec<PackError> {
-    let parsed: PackFile = match toml::from_str(source) {
-        Ok(p) => p,
-        Err(e) => return vec![toml_error(file, source, &e)],
-    };
+    match toml::from_str::<PackFile>(source) {
+        Ok(parsed) => check_parsed(file, source, &parsed),
+        Err(e) => vec![toml_error(file, source, &e)],
+    }
+}
+
+fn check_parsed(file: &str, source: &str, parsed: &PackFile) -> Vec<PackError> {
     let mut errors = Vec::new();
     let mut err = |needle: &str, message: String| {
         errors.push(PackError {

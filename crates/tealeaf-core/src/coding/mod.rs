@@ -448,12 +448,12 @@ fn about(c: &mut Coding, pack: &Pack, input: &CodingInput, has_stance: bool) {
 }
 
 static PERCENT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(below|under|less than|lower than|fewer than|above|over|more than|higher than|about|around|roughly|nearly|almost|some|at)?\s*(\d{1,3}(?:\.\d+)?)\s*(?:%|per ?cent\b)").expect("valid regex")
+    Regex::new(r"(?i)(?-u:\b)(below|under|less than|lower than|fewer than|above|over|more than|higher than|about|around|roughly|nearly|almost|some|at)?\s*(\d{1,3}(?:\.\d+)?)\s*(?:%|per ?cent(?-u:\b))").expect("valid regex")
 });
 static LIKELIHOOD: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(likelihood|likely|chances?|probability|probable|odds|prospects?|puts? it at|put the (?:chances?|odds) at|estimates? it at)\b").expect("valid regex")
+    Regex::new(r"(?i)(?-u:\b)(likelihood|likely|chances?|probability|probable|odds|prospects?|puts? it at|put the (?:chances?|odds) at|estimates? it at)(?-u:\b)").expect("valid regex")
 });
-static FIFTY: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?i)\bfifty[- ]fifty\b|\beven odds\b").expect("valid regex"));
+static FIFTY: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?i)(?-u:\b)fifty[- ]fifty(?-u:\b)|(?-u:\b)even odds(?-u:\b)").expect("valid regex"));
 
 /// "The likelihood is below 5%" → 0.05; "puts the chance at 10 percent" → 0.1.
 fn probability(c: &mut Coding, input: &CodingInput) {
@@ -486,7 +486,7 @@ fn probability(c: &mut Coding, input: &CodingInput) {
 }
 
 static WITHIN: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?:within|in the next|in|by the end of|before the end of)\s+(?:a|one|two|three|four|five|six|\d{1,2}|the next)\s+(?:more\s+)?(?:days?|weeks?|months?)\b|\b(?:\w+\s+)?(?:more\s+)?months? to\b").expect("valid regex")
+    Regex::new(r"(?i)(?-u:\b)(?:within|in the next|in|by the end of|before the end of)\s+(?:a|one|two|three|four|five|six|\d{1,2}|the next)\s+(?:more\s+)?(?:days?|weeks?|months?)(?-u:\b)|(?-u:\b)(?:\w+\s+)?(?:more\s+)?months? to(?-u:\b)").expect("valid regex")
 });
 
 /// A deadline: a date after the statement's in its sentence, or "within two months".

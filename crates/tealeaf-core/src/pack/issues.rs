@@ -134,6 +134,8 @@ pub struct Issue {
 impl Issue {
     pub fn compile(def: IssueDef, actor_names_by_mediator: &[Vec<String>]) -> Issue {
         let mut texts: Vec<String> = Vec::new();
+        // Lower-cased pattern → its index: one lookup per variant.
+        let mut index: std::collections::HashMap<String, usize> = Default::default();
         let mut patterns: Vec<(Vec<CueClass>, String, bool)> = Vec::new();
         let mut add = |phrase: &str, class: CueClass| {
             let phrase = phrase.trim();
@@ -146,7 +148,7 @@ impl Issue {
             };
             for variant in [body.to_string(), body.replace('\'', "\u{2019}"), body.replace("U.S.", "US")] {
                 let key = variant.to_lowercase();
-                match texts.iter().position(|t| t.to_lowercase() == key) {
+                match index.get(&key).copied() {
                     Some(i) => {
                         if !patterns[i].0.contains(&class) {
                             patterns[i].0.push(class);
@@ -154,6 +156,7 @@ impl Issue {
                         patterns[i].2 |= prefix;
                     }
                     None => {
+                        index.insert(key, texts.len());
                         texts.push(variant);
                         patterns.push((vec![class], phrase.to_string(), prefix));
                     }

@@ -301,7 +301,10 @@ impl StatementRow {
 
 /// Rows of statements.
 pub fn rows(statements: &[Statement]) -> Vec<StatementRow> {
-    statements.iter().map(StatementRow::from_statement).collect()
+    statements
+        .iter()
+        .map(StatementRow::from_statement)
+        .collect()
 }
 
 /// Writes rows as CSV (RFC 4180, a header line of [`COLUMNS`]).

@@ -114,7 +114,11 @@ pub fn to_html(b: &Brief) -> String {
 
     out.push_str("<h2>Entries</h2>\n");
     for day in &b.days {
-        let _ = writeln!(out, "<h3>{}</h3>\n<ul class=\"entries\">", escape(&day.label));
+        let _ = writeln!(
+            out,
+            "<h3>{}</h3>\n<ul class=\"entries\">",
+            escape(&day.label)
+        );
         for e in &day.entries {
             let published = if e.date_precision.as_deref() == Some("published") {
                 " <span class=\"tags\">(publication date)</span>"
@@ -209,7 +213,11 @@ fn clip(s: &str, n: usize) -> String {
 /// The timeline as an SVG element: one row per actor, dots coloured by
 /// stance at their date; the x axis runs over `[from, to]` when given,
 /// else over the dates of the dots.
-pub fn timeline_svg(rows: &[TimelineRow], from: Option<NaiveDate>, to: Option<NaiveDate>) -> String {
+pub fn timeline_svg(
+    rows: &[TimelineRow],
+    from: Option<NaiveDate>,
+    to: Option<NaiveDate>,
+) -> String {
     let dates = rows.iter().flat_map(|r| r.dots.iter().map(|d| d.date));
     let (lo, hi) = (dates.clone().min(), dates.max());
     let fallback = NaiveDate::from_ymd_opt(2000, 1, 1).expect("a valid date");

@@ -60,7 +60,10 @@ pub(crate) fn entry_head(e: &Entry) -> String {
         let voice = match (&e.outlet, &e.publication) {
             (Some(o), _) => with_affiliation(o, e.outlet_affiliation.as_deref()),
             (None, Some(_)) => publication.clone().unwrap_or_default(),
-            (None, None) => e.speaker.clone().unwrap_or_else(|| "The outlet".to_string()),
+            (None, None) => e
+                .speaker
+                .clone()
+                .unwrap_or_else(|| "The outlet".to_string()),
         };
         return match (&e.outlet, publication) {
             (Some(_), Some(p)) => format!("{p} — {voice}, in its own voice, {verb}"),
@@ -112,7 +115,11 @@ pub(crate) fn tags(l: &Line) -> Vec<String> {
 /// The quotation as shown: direct words in quotation marks.
 pub(crate) fn quoted(text: &str, direct: bool) -> String {
     let t = text.trim();
-    if direct { format!("“{t}”") } else { t.to_string() }
+    if direct {
+        format!("“{t}”")
+    } else {
+        t.to_string()
+    }
 }
 
 /// The brief as Markdown.

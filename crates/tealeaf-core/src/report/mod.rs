@@ -421,12 +421,9 @@ fn entries(
         });
         let (publication, publication_affiliation, outlet, outlet_affiliation) =
             match (publication, distinct_outlet) {
-                (Some((p, pa)), Some(o)) => (
-                    Some(p),
-                    pa,
-                    Some(o.clone()),
-                    s.outlet_affiliation.clone(),
-                ),
+                (Some((p, pa)), Some(o)) => {
+                    (Some(p), pa, Some(o.clone()), s.outlet_affiliation.clone())
+                }
                 (Some((p, pa)), None) => {
                     // The statement's outlet is the publication: its
                     // affiliation as the text gives it wins.
@@ -437,12 +434,7 @@ fn entries(
                     };
                     (Some(p), aff, None, None)
                 }
-                (None, _) => (
-                    s.outlet.clone(),
-                    s.outlet_affiliation.clone(),
-                    None,
-                    None,
-                ),
+                (None, _) => (s.outlet.clone(), s.outlet_affiliation.clone(), None, None),
             };
         day.entries.push(Entry {
             date_label: if date.is_empty() {
@@ -505,9 +497,7 @@ fn timeline_rows(sel: &[Statement], ids: &[String], issue: &str) -> Vec<Timeline
     }
     rows.sort_by(|a, b| {
         let first = |r: &TimelineRow| r.dots.iter().map(|d| d.date).min();
-        first(a)
-            .cmp(&first(b))
-            .then_with(|| a.label.cmp(&b.label))
+        first(a).cmp(&first(b)).then_with(|| a.label.cmp(&b.label))
     });
     rows
 }

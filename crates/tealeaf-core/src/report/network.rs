@@ -281,7 +281,10 @@ pub fn build_network(statements: &[Statement], pack: &Pack, opts: &NetworkOption
                     statements: refs(&all),
                 });
             }
-            nodes = actors.into_values().chain(concept_nodes.into_values()).collect();
+            nodes = actors
+                .into_values()
+                .chain(concept_nodes.into_values())
+                .collect();
         }
         NetworkKind::Congruence | NetworkKind::Conflict => {
             // concept → actor → link
@@ -465,9 +468,15 @@ pub fn xml_escape(s: &str) -> String {
 
 fn description(n: &Network) -> &'static str {
     match n.kind {
-        NetworkKind::TwoMode => "tealeaf two-mode network: actors x concepts (issues, conditions); agreement = stance",
-        NetworkKind::Congruence => "tealeaf congruence network: actors sharing a concept with the same stance; weight = shared concepts",
-        NetworkKind::Conflict => "tealeaf conflict network: actors holding opposite stances on a concept; weight = such concepts",
+        NetworkKind::TwoMode => {
+            "tealeaf two-mode network: actors x concepts (issues, conditions); agreement = stance"
+        }
+        NetworkKind::Congruence => {
+            "tealeaf congruence network: actors sharing a concept with the same stance; weight = shared concepts"
+        }
+        NetworkKind::Conflict => {
+            "tealeaf conflict network: actors holding opposite stances on a concept; weight = such concepts"
+        }
     }
 }
 

@@ -5,13 +5,13 @@
 //!
 //! * **Reversals**: an actor's position per day — the mean stance score of
 //!   the day's utterances (parts of one quotation count once) on the
-//!   analyses' scale, neutral statements left out — changes side between
-//!   two consecutive days with a position: open (support, conditional) to
-//!   closed (oppose) or back. Comparing days rather than single statements
-//!   keeps a quotation that hedges within one speech from reading as a
-//!   reversal; `tealeaf shifts` lists every statement-to-statement change.
-//!   Cited: the most open statement of the open day, the most closed of the
-//!   closed day.
+//!   analyses' scale, neutral statements left out; a day within ±0.25 of 0
+//!   is mixed and takes no side — changes side between two consecutive
+//!   days with a side: open (support, conditional) to closed (oppose) or
+//!   back. Consecutive changes make one sentence. Cited: the most open
+//!   statement of an open day, the most closed of a closed day. Then the
+//!   reversals of [`shifts`] (statement to statement) that no day-level
+//!   sentence already ends on: those within one day, or across a mixed day.
 //! * **Divergence**: [`divergence`] per calendar month for every government
 //!   with a voice in the brief; each window with contradicting pairs gives
 //!   a sentence with its mixed-signals index and up to four pairs, each
@@ -31,10 +31,13 @@ use super::{DateStyle, Finding, Part, Sentence, human_date};
 use crate::Statement;
 use crate::analyses::{
     Bucket, SpeakerCount, StatementRef, actor_key, channels, conditions_ledger, country_of,
-    divergence, parse_date, stance_score,
+    divergence, parse_date, shifts, stance_score,
 };
 use crate::pack::Pack;
 
+/// A day whose mean stance score is within this of 0 is mixed: it takes
+/// no side.
+const MIXED: f64 = 0.25;
 /// Most pairs cited per divergence window.
 const MAX_PAIRS: usize = 4;
 /// Most statements cited for a channel.
@@ -192,21 +195,25 @@ fn reversals(
             .push(i);
     }
     let mut found: Vec<(NaiveDate, Sentence)> = Vec::new();
+    // (actor, day) where a day-level reversal ends.
+    let mut covered: Vec<(String, NaiveDate)> = Vec::new();
     let mut b = Builder::new(ids);
-    for (_, days) in &actors {
+    for (actor, days) in &actors {
         let scored: Vec<(f64, Vec<usize>)> = days
             .values()
             .map(|utterances| {
                 let means: Vec<f64> = utterances
                     .values()
                     .map(|idx| {
-                        idx.iter().filter_map(|&i| position(&sel[i])).sum::<f64>() / idx.len() as f64
+                        idx.iter().filter_map(|&i| position(&sel[i])).sum::<f64>()
+                            / idx.len() as f64
                     })
                     .collect();
                 let mean = means.iter().sum::<f64>() / means.len() as f64;
                 (mean, utterances.values().flatten().copied().collect())
             })
-            .filter(|(m, _)| m.abs() > 1e-9)
+            // Mixed days (mean near 0) take no side.
+            .filter(|(m, _)| m.abs() >= MIXED)
             .collect();
         // The statement showing each day's side best: the most open of an
         // open day, the most closed of a closed one.
@@ -265,9 +272,46 @@ fn reversals(
             let day = parse_date(last.date.as_deref().unwrap_or(""))
                 .map(|d| d.0)
                 .unwrap_or(NaiveDate::MIN);
+            for &i in &run[1..] {
+                if let Some((d, _)) = sel[i].date.as_deref().and_then(parse_date) {
+                    covered.push((actor.clone(), d));
+                }
+            }
             found.push((day, b.done(Finding::Reversal)));
             k = end;
         }
+    }
+    // Statement-to-statement reversals (`analyses::shifts`) the days do not
+    // show: within one day, or across a mixed day.
+    for sh in shifts(sel, issue).iter().filter(|s| s.reversal) {
+        let Some((day, _)) = sh.to.date.as_deref().and_then(parse_date) else {
+            continue;
+        };
+        if covered.iter().any(|(a, d)| *a == sh.actor && *d == day) {
+            continue;
+        }
+        let last = &sel[sh.to.index];
+        b.t(match &last.speaker_role {
+            Some(role) => format!("{} ({role}) went from ", sh.speaker),
+            None => format!("{} went from ", sh.speaker),
+        });
+        let (p1, p2) = (
+            stance_phrase(sh.from.stance.as_deref()),
+            stance_phrase(sh.to.stance.as_deref()),
+        );
+        if sh.days == 0 {
+            b.t(p1)
+                .r(sh.from.index)
+                .t(format!(" to {p2} on {}", date_of(&sh.to, style)))
+                .r(sh.to.index);
+        } else {
+            b.t(format!("{p1} on {}", date_of(&sh.from, style)))
+                .r(sh.from.index)
+                .t(format!(" to {p2} on {}", date_of(&sh.to, style)))
+                .r(sh.to.index);
+        }
+        b.t(".");
+        found.push((day, b.done(Finding::Reversal)));
     }
     found.sort_by_key(|(d, _)| *d);
     out.extend(found.into_iter().map(|(_, s)| s));
@@ -457,10 +501,13 @@ fn channel_sentences(sel: &[Statement], ids: &[String], style: DateStyle, out: &
                     .iter()
                     .max_by(|a, b| a.value.total_cmp(&b.value))
                     .expect("not empty");
-                b.t(format!("; likelihoods voiced ranged from {}", percent(lo.value)))
-                    .r(lo.statement.index)
-                    .t(format!(" to {}", percent(hi.value)))
-                    .r(hi.statement.index);
+                b.t(format!(
+                    "; likelihoods voiced ranged from {}",
+                    percent(lo.value)
+                ))
+                .r(lo.statement.index)
+                .t(format!(" to {}", percent(hi.value)))
+                .r(hi.statement.index);
             }
         }
         b.t(".");

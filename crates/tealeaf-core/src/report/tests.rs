@@ -94,32 +94,113 @@ impl Tweak for Statement {
 /// The 2025 episode in miniature.
 fn corpus() -> (Vec<Statement>, Vec<DocInfo>) {
     let statements = vec![
-        st("a.txt", 10, "2025-01-28", "ali-khamenei", "conditional", "There is no obstacle as long as we know whom we face."),
-        st("b.txt", 5, "2025-02-07", "ali-khamenei", "oppose", "Talks with America do not solve any of the country's problems."),
-        st("c.txt", 40, "2025-02-25", "abbas-araghchi", "conditional", "Talks are not feasible as long as the maximum pressure campaign remains in effect.")
-            .conditions(&["end-maximum-pressure"])
-            .via("Islamic Republic News Agency", "official"),
-        st("d.txt", 7, "2025-02-27", "Kayhan", "oppose", "The argument over negotiations has been settled.")
-            .editorial("kayhan", "Kayhan"),
-        st("c.txt", 300, "2025-02-26", "Hassan Beheshtipour", "neutral", "The likelihood of Russian mediation is below 5%.")
-            .topic("mediation")
-            .channel("Russia", Some(0.05)),
+        st(
+            "a.txt",
+            10,
+            "2025-01-28",
+            "ali-khamenei",
+            "conditional",
+            "There is no obstacle as long as we know whom we face.",
+        ),
+        st(
+            "b.txt",
+            5,
+            "2025-02-07",
+            "ali-khamenei",
+            "oppose",
+            "Talks with America do not solve any of the country's problems.",
+        ),
+        st(
+            "c.txt",
+            40,
+            "2025-02-25",
+            "abbas-araghchi",
+            "conditional",
+            "Talks are not feasible as long as the maximum pressure campaign remains in effect.",
+        )
+        .conditions(&["end-maximum-pressure"])
+        .via("Islamic Republic News Agency", "official"),
+        st(
+            "d.txt",
+            7,
+            "2025-02-27",
+            "Kayhan",
+            "oppose",
+            "The argument over negotiations has been settled.",
+        )
+        .editorial("kayhan", "Kayhan"),
+        st(
+            "c.txt",
+            300,
+            "2025-02-26",
+            "Hassan Beheshtipour",
+            "neutral",
+            "The likelihood of Russian mediation is below 5%.",
+        )
+        .topic("mediation")
+        .channel("Russia", Some(0.05)),
         // Outside the window, and off the issue.
-        st("e.txt", 1, "2024-12-01", "ali-khamenei", "support", "Out of the window."),
-        st("c.txt", 500, "2025-02-25", "abbas-araghchi", "neutral", "We discussed Syria.").topic("other"),
+        st(
+            "e.txt",
+            1,
+            "2024-12-01",
+            "ali-khamenei",
+            "support",
+            "Out of the window.",
+        ),
+        st(
+            "c.txt",
+            500,
+            "2025-02-25",
+            "abbas-araghchi",
+            "neutral",
+            "We discussed Syria.",
+        )
+        .topic("other"),
     ];
     let docs = vec![
-        DocInfo { id: "a.txt".into(), title: Some("Leader on talks".into()), outlet: Some("Khamenei.ir".into()), published: Some(day("2025-01-28")), url: Some("https://example.org/a".into()) },
-        DocInfo { id: "b.txt".into(), title: Some("Not wise".into()), outlet: Some("Reuters".into()), published: Some(day("2025-02-07")), url: Some("javascript:alert(1)".into()) },
-        DocInfo { id: "c.txt".into(), title: Some("Lavrov in Tehran".into()), outlet: Some("IRNA".into()), published: Some(day("2025-02-26")), url: None },
-        DocInfo { id: "d.txt".into(), title: None, outlet: Some("Kayhan".into()), published: None, url: None },
+        DocInfo {
+            id: "a.txt".into(),
+            title: Some("Leader on talks".into()),
+            outlet: Some("Khamenei.ir".into()),
+            published: Some(day("2025-01-28")),
+            url: Some("https://example.org/a".into()),
+        },
+        DocInfo {
+            id: "b.txt".into(),
+            title: Some("Not wise".into()),
+            outlet: Some("Reuters".into()),
+            published: Some(day("2025-02-07")),
+            url: Some("javascript:alert(1)".into()),
+        },
+        DocInfo {
+            id: "c.txt".into(),
+            title: Some("Lavrov in Tehran".into()),
+            outlet: Some("IRNA".into()),
+            published: Some(day("2025-02-26")),
+            url: None,
+        },
+        DocInfo {
+            id: "d.txt".into(),
+            title: None,
+            outlet: Some("Kayhan".into()),
+            published: None,
+            url: None,
+        },
     ];
     (statements, docs)
 }
 
 fn brief_2025() -> Brief {
     let (s, d) = corpus();
-    brief(&s, &d, &PACK, "us-talks", Some(day("2025-01-20")), Some(day("2025-03-31")))
+    brief(
+        &s,
+        &d,
+        &PACK,
+        "us-talks",
+        Some(day("2025-01-20")),
+        Some(day("2025-03-31")),
+    )
 }
 
 fn line_ids(b: &Brief) -> Vec<String> {
@@ -138,10 +219,24 @@ fn brief_keeps_the_window_and_the_issue_and_numbers_by_date() {
     assert_eq!(b.statements, 5);
     assert_eq!(line_ids(&b), ["S1", "S2", "S3", "S4", "S5"]);
     let dates: Vec<&str> = b.days.iter().map(|d| d.date.as_str()).collect();
-    assert_eq!(dates, ["2025-01-28", "2025-02-07", "2025-02-25", "2025-02-26", "2025-02-27"]);
+    assert_eq!(
+        dates,
+        [
+            "2025-01-28",
+            "2025-02-07",
+            "2025-02-25",
+            "2025-02-26",
+            "2025-02-27"
+        ]
+    );
     assert_eq!(b.days[0].label, "January 28, 2025");
     assert_eq!(b.days[0].entries[0].date_label, "January 28");
-    assert!(!b.days.iter().flat_map(|d| &d.entries).any(|e| e.lines[0].text.contains("Syria")));
+    assert!(
+        !b.days
+            .iter()
+            .flat_map(|d| &d.entries)
+            .any(|e| e.lines[0].text.contains("Syria"))
+    );
     assert_eq!(b.documents, 4);
 }
 
@@ -151,7 +246,11 @@ fn every_summary_reference_is_an_entry() {
     let ids = line_ids(&b);
     assert!(!b.summary.is_empty());
     for s in &b.summary {
-        assert!(!s.refs().is_empty(), "a sentence without evidence: {}", s.plain());
+        assert!(
+            !s.refs().is_empty(),
+            "a sentence without evidence: {}",
+            s.plain()
+        );
         for r in s.refs() {
             assert!(ids.iter().any(|i| i == r), "{r} is not an entry");
         }
@@ -170,8 +269,14 @@ fn summary_reports_reversal_divergence_conditions_and_channels() {
             .unwrap_or_else(|| panic!("no {f:?} in {text:#?}"))
     };
     let rev = find(Finding::Reversal);
-    assert!(rev.starts_with("Ali Khamenei (Supreme Leader) reversed"), "{rev}");
-    assert!(rev.contains("conditional support on January 28 [S1]"), "{rev}");
+    assert!(
+        rev.starts_with("Ali Khamenei (Supreme Leader) reversed"),
+        "{rev}"
+    );
+    assert!(
+        rev.contains("conditional support on January 28 [S1]"),
+        "{rev}"
+    );
     assert!(rev.contains("opposition on February 7 [S2]"), "{rev}");
     let div = find(Finding::Divergence);
     assert!(div.contains("February 2025"), "{div}");
@@ -208,14 +313,25 @@ fn entries_name_outlet_affiliation_speaker_and_role() {
         md.contains("- **February 25**: Islamic Republic News Agency (official) — Abbas Araghchi, Foreign Minister, said:"),
         "{md}"
     );
-    assert!(md.contains("Kayhan (hardline), in its own voice, said:"), "{md}");
-    assert!(md.contains("<a id=\"S3\"></a>[S3] “Talks are not feasible"), "{md}");
-    assert!(md.contains("*conditional · conditions: end-maximum-pressure*"), "{md}");
+    assert!(
+        md.contains("Kayhan (hardline), in its own voice, said:"),
+        "{md}"
+    );
+    assert!(
+        md.contains("<a id=\"S3\"></a>[S3] “Talks are not feasible"),
+        "{md}"
+    );
+    assert!(
+        md.contains("*conditional · conditions: end-maximum-pressure*"),
+        "{md}"
+    );
     assert!(md.contains("source: `c.txt` chars 40–"), "{md}");
     assert!(md.contains("[S1](#S1)"), "{md}");
     // A Reuters article quoting the Leader: the publication is named.
     assert!(
-        md.contains("- **February 7**: Reuters (international wire) — Ali Khamenei, Supreme Leader, said:"),
+        md.contains(
+            "- **February 7**: Reuters (international wire) — Ali Khamenei, Supreme Leader, said:"
+        ),
         "{md}"
     );
     // Only http(s) links.
@@ -240,7 +356,14 @@ fn with_script() -> Brief {
     let (mut s, d) = corpus();
     s[2].text = "<script>alert('x')</script> & \"quoted\"".to_string();
     s[2].speaker_role = Some("<b>Minister</b>".to_string());
-    brief(&s, &d, &PACK, "us-talks", Some(day("2025-01-20")), Some(day("2025-03-31")))
+    brief(
+        &s,
+        &d,
+        &PACK,
+        "us-talks",
+        Some(day("2025-01-20")),
+        Some(day("2025-03-31")),
+    )
 }
 
 #[test]
@@ -248,7 +371,9 @@ fn html_is_self_contained_and_escapes_everything() {
     let html = to_html(&with_script());
     assert!(html.starts_with("<!DOCTYPE html>"));
     assert!(!html.contains("<script"), "a script tag got through");
-    assert!(html.contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;quoted&quot;"));
+    assert!(
+        html.contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;quoted&quot;")
+    );
     assert!(html.contains("&lt;b&gt;Minister&lt;/b&gt;"));
     assert!(!html.contains("<b>"));
     // No external assets: no stylesheet links, images, scripts or fonts.
@@ -269,7 +394,10 @@ fn markdown_escapes_markup_in_quotes() {
     let md = to_markdown(&with_script());
     // Every `<` is backslash-escaped: CommonMark shows it as text.
     assert!(!md.replace("\\<", "").contains("<script"), "{md}");
-    assert!(md.contains("\\<script\\>alert('x')\\</script\\> \\& \"quoted\""), "{md}");
+    assert!(
+        md.contains("\\<script\\>alert('x')\\</script\\> \\& \"quoted\""),
+        "{md}"
+    );
 }
 
 #[test]
@@ -328,15 +456,27 @@ fn jsonl_round_trips_statements() {
     assert_eq!(back, s);
     // Rows from JSON and from statements agree.
     let v: serde_json::Value = serde_json::from_str(text.lines().nth(2).unwrap()).unwrap();
-    assert_eq!(StatementRow::from_json(&v), StatementRow::from_statement(&s[2]));
+    assert_eq!(
+        StatementRow::from_json(&v),
+        StatementRow::from_statement(&s[2])
+    );
 }
 
 // ---------------------------------------------------------------- networks
 
 fn net_corpus() -> Vec<Statement> {
     vec![
-        st("n1", 0, "2025-02-01", "abbas-araghchi", "conditional", "a").conditions(&["end-maximum-pressure"]),
-        st("n1", 20, "2025-02-02", "masoud-pezeshkian", "conditional", "b").conditions(&["end-maximum-pressure"]),
+        st("n1", 0, "2025-02-01", "abbas-araghchi", "conditional", "a")
+            .conditions(&["end-maximum-pressure"]),
+        st(
+            "n1",
+            20,
+            "2025-02-02",
+            "masoud-pezeshkian",
+            "conditional",
+            "b",
+        )
+        .conditions(&["end-maximum-pressure"]),
         st("n1", 40, "2025-02-03", "ali-khamenei", "oppose", "c"),
         st("n1", 60, "2025-02-04", "abbas-araghchi", "support", "d"),
         st("n2", 0, "2025-02-05", "Kayhan", "oppose", "e & <f>").editorial("kayhan", "Kayhan"),
@@ -346,7 +486,12 @@ fn net_corpus() -> Vec<Statement> {
 }
 
 fn opts(kind: NetworkKind) -> NetworkOptions {
-    NetworkOptions { kind, issue: Some("us-talks".into()), from: None, to: None }
+    NetworkOptions {
+        kind,
+        issue: Some("us-talks".into()),
+        from: None,
+        to: None,
+    }
 }
 
 fn edge<'a>(n: &'a Network, a: &str, b: &str) -> Option<&'a network::Edge> {
@@ -366,7 +511,13 @@ fn two_mode_links_actors_to_concepts_with_agreement() {
         .map(|x| x.id.as_str())
         .collect();
     assert_eq!(actors, 4);
-    assert_eq!(concepts, ["concept:condition:end-maximum-pressure", "concept:issue:us-talks"]);
+    assert_eq!(
+        concepts,
+        [
+            "concept:condition:end-maximum-pressure",
+            "concept:issue:us-talks"
+        ]
+    );
     let a = edge(&n, "actor:abbas-araghchi", "concept:issue:us-talks").unwrap();
     assert_eq!(a.weight, 2.0);
     assert_eq!(a.agreement.as_deref(), Some("mixed"));
@@ -377,8 +528,16 @@ fn two_mode_links_actors_to_concepts_with_agreement() {
     let k = edge(&n, "actor:Kayhan", "concept:issue:us-talks").unwrap();
     assert_eq!(k.agreement.as_deref(), Some("oppose"));
     let kayhan = n.nodes.iter().find(|x| x.id == "actor:Kayhan").unwrap();
-    assert_eq!((kayhan.kind.as_str(), kayhan.country.as_deref()), ("outlet", Some("Iran")));
-    let cond = edge(&n, "actor:masoud-pezeshkian", "concept:condition:end-maximum-pressure").unwrap();
+    assert_eq!(
+        (kayhan.kind.as_str(), kayhan.country.as_deref()),
+        ("outlet", Some("Iran"))
+    );
+    let cond = edge(
+        &n,
+        "actor:masoud-pezeshkian",
+        "concept:condition:end-maximum-pressure",
+    )
+    .unwrap();
     assert_eq!(cond.agreement.as_deref(), Some("conditional"));
 }
 
@@ -388,9 +547,19 @@ fn congruence_and_conflict_count_shared_concepts() {
     // Araghchi and Pezeshkian: us-talks=conditional and the condition.
     let e = edge(&c, "actor:abbas-araghchi", "actor:masoud-pezeshkian").unwrap();
     assert_eq!(e.weight, 2.0);
-    assert!(e.concepts.as_deref().unwrap().contains("concept:issue:us-talks=conditional"));
+    assert!(
+        e.concepts
+            .as_deref()
+            .unwrap()
+            .contains("concept:issue:us-talks=conditional")
+    );
     // Khamenei, Kayhan and Pezeshkian (March) oppose.
-    assert_eq!(edge(&c, "actor:Kayhan", "actor:ali-khamenei").unwrap().weight, 1.0);
+    assert_eq!(
+        edge(&c, "actor:Kayhan", "actor:ali-khamenei")
+            .unwrap()
+            .weight,
+        1.0
+    );
     assert!(edge(&c, "actor:abbas-araghchi", "actor:ali-khamenei").is_none());
 
     let x = build_network(&net_corpus(), &PACK, &opts(NetworkKind::Conflict));
@@ -430,7 +599,10 @@ impl El {
         out
     }
     fn child(&self, name: &str) -> &El {
-        self.children.iter().find(|c| c.name == name).unwrap_or_else(|| panic!("no <{name}>"))
+        self.children
+            .iter()
+            .find(|c| c.name == name)
+            .unwrap_or_else(|| panic!("no <{name}>"))
     }
 }
 
@@ -441,7 +613,9 @@ fn element(e: &BytesStart) -> El {
         let raw: &str = &a.value;
         attrs.insert(
             a.key.as_ref().to_string(),
-            quick_xml::escape::unescape(raw).expect("valid escapes").into_owned(),
+            quick_xml::escape::unescape(raw)
+                .expect("valid escapes")
+                .into_owned(),
         );
     }
     El {
@@ -455,7 +629,12 @@ fn element(e: &BytesStart) -> El {
 /// Parses XML into a tree, failing on anything not well-formed.
 fn parse_xml(s: &str) -> El {
     let mut r = Reader::from_str(s);
-    let mut stack = vec![El { name: "#document".into(), attrs: BTreeMap::new(), children: Vec::new(), text: String::new() }];
+    let mut stack = vec![El {
+        name: "#document".into(),
+        attrs: BTreeMap::new(),
+        children: Vec::new(),
+        text: String::new(),
+    }];
     loop {
         match r.read_event().expect("well-formed XML") {
             Event::Start(e) => stack.push(element(&e)),
@@ -465,7 +644,9 @@ fn parse_xml(s: &str) -> El {
             }
             Event::End(_) => {
                 let mut x = stack.pop().unwrap();
-                x.text = quick_xml::escape::unescape(&x.text).expect("valid escapes").into_owned();
+                x.text = quick_xml::escape::unescape(&x.text)
+                    .expect("valid escapes")
+                    .into_owned();
                 stack.last_mut().expect("balanced").children.push(x);
             }
             Event::Text(t) => stack.last_mut().unwrap().text.push_str(&t),
@@ -494,16 +675,33 @@ fn check_graphml(xml: &str) -> (Vec<(String, Attrs)>, Vec<(String, String, Attrs
     assert_eq!(root.name, "graphml");
     assert_eq!(root.attrs["xmlns"], "http://graphml.graphdrawing.org/xmlns");
     // Keys come before the graph; each declares for, attr.name, attr.type.
-    let graph_pos = root.children.iter().position(|c| c.name == "graph").expect("a graph");
+    let graph_pos = root
+        .children
+        .iter()
+        .position(|c| c.name == "graph")
+        .expect("a graph");
     assert!(root.children[..graph_pos].iter().all(|c| c.name == "key"));
     let mut keys: BTreeMap<String, (String, String)> = BTreeMap::new();
     for k in root.all("key") {
         for a in k.attrs.keys() {
-            assert!(["id", "for", "attr.name", "attr.type"].contains(&a.as_str()), "non-standard key attribute {a}");
+            assert!(
+                ["id", "for", "attr.name", "attr.type"].contains(&a.as_str()),
+                "non-standard key attribute {a}"
+            );
         }
         assert!(["node", "edge"].contains(&k.attrs["for"].as_str()));
-        assert!(["string", "long", "int", "double", "float", "boolean"].contains(&k.attrs["attr.type"].as_str()));
-        assert!(keys.insert(k.attrs["id"].clone(), (k.attrs["for"].clone(), k.attrs["attr.name"].clone())).is_none(), "duplicate key id");
+        assert!(
+            ["string", "long", "int", "double", "float", "boolean"]
+                .contains(&k.attrs["attr.type"].as_str())
+        );
+        assert!(
+            keys.insert(
+                k.attrs["id"].clone(),
+                (k.attrs["for"].clone(), k.attrs["attr.name"].clone())
+            )
+            .is_none(),
+            "duplicate key id"
+        );
     }
     let graph = root.child("graph");
     assert_eq!(graph.attrs["edgedefault"], "undirected");
@@ -525,18 +723,39 @@ fn check_graphml(xml: &str) -> (Vec<(String, Attrs)>, Vec<(String, String, Attrs
     }
     let mut edges = Vec::new();
     for e in graph.children.iter().filter(|c| c.name == "edge") {
-        assert!(ids.contains(&e.attrs["source"]) && ids.contains(&e.attrs["target"]), "edge to an unknown node");
-        edges.push((e.attrs["source"].clone(), e.attrs["target"].clone(), data(e, "edge")));
+        assert!(
+            ids.contains(&e.attrs["source"]) && ids.contains(&e.attrs["target"]),
+            "edge to an unknown node"
+        );
+        edges.push((
+            e.attrs["source"].clone(),
+            e.attrs["target"].clone(),
+            data(e, "edge"),
+        ));
     }
     // Nodes come before the edges that use them (required by some readers).
-    let first_edge = graph.children.iter().position(|c| c.name == "edge").unwrap_or(usize::MAX);
-    assert!(graph.children.iter().rposition(|c| c.name == "node").is_none_or(|p| p < first_edge));
+    let first_edge = graph
+        .children
+        .iter()
+        .position(|c| c.name == "edge")
+        .unwrap_or(usize::MAX);
+    assert!(
+        graph
+            .children
+            .iter()
+            .rposition(|c| c.name == "node")
+            .is_none_or(|p| p < first_edge)
+    );
     (nodes, edges)
 }
 
 #[test]
 fn graphml_validates_and_parses_back() {
-    for kind in [NetworkKind::TwoMode, NetworkKind::Congruence, NetworkKind::Conflict] {
+    for kind in [
+        NetworkKind::TwoMode,
+        NetworkKind::Congruence,
+        NetworkKind::Conflict,
+    ] {
         let n = build_network(&net_corpus(), &PACK, &opts(kind));
         let mut buf = Vec::new();
         write_graphml(&mut buf, &n).unwrap();
@@ -576,12 +795,24 @@ fn gexf_parses_back() {
         .children
         .iter()
         .filter(|c| c.name == "attributes")
-        .flat_map(|a| a.children.iter().map(move |x| ((a.attrs["class"].clone(), x.attrs["id"].clone()), x.attrs["title"].clone())))
+        .flat_map(|a| {
+            a.children.iter().map(move |x| {
+                (
+                    (a.attrs["class"].clone(), x.attrs["id"].clone()),
+                    x.attrs["title"].clone(),
+                )
+            })
+        })
         .collect();
     let values = |el: &El, class: &str| -> Attrs {
         el.all("attvalue")
             .into_iter()
-            .map(|v| (declared[&(class.to_string(), v.attrs["for"].clone())].clone(), v.attrs["value"].clone()))
+            .map(|v| {
+                (
+                    declared[&(class.to_string(), v.attrs["for"].clone())].clone(),
+                    v.attrs["value"].clone(),
+                )
+            })
             .collect()
     };
     let nodes = graph.child("nodes").all("node");
@@ -596,7 +827,10 @@ fn gexf_parses_back() {
     let edges = graph.child("edges").all("edge");
     assert_eq!(edges.len(), n.edges.len());
     for (x, e) in edges.iter().zip(&n.edges) {
-        assert_eq!((&x.attrs["source"], &x.attrs["target"]), (&e.source, &e.target));
+        assert_eq!(
+            (&x.attrs["source"], &x.attrs["target"]),
+            (&e.source, &e.target)
+        );
         assert_eq!(x.attrs["weight"].parse::<f64>().unwrap(), e.weight);
         let v = values(x, "edge");
         assert_eq!(v.get("agreement"), e.agreement.as_ref());
@@ -625,7 +859,10 @@ fn edge_list_csv_has_one_row_per_edge() {
     write_edges_csv(&mut buf, &n).unwrap();
     let mut r = csv::Reader::from_reader(buf.as_slice());
     let header: Vec<String> = r.headers().unwrap().iter().map(str::to_string).collect();
-    assert_eq!(&header[..5], ["source", "target", "source_label", "target_label", "weight"]);
+    assert_eq!(
+        &header[..5],
+        ["source", "target", "source_label", "target_label", "weight"]
+    );
     let rows: Vec<csv::StringRecord> = r.records().map(Result::unwrap).collect();
     assert_eq!(rows.len(), n.edges.len());
     assert_eq!(&rows[0][0], n.edges[0].source);
