@@ -82,9 +82,21 @@ pub fn demo(format: OutputFormat, score: bool) -> anyhow::Result<ExitCode> {
     let docs = crate::demo::documents();
     let mut total = 0;
     let mut all = Vec::new();
+    // The workbench path: every article goes into a temporary store, and
+    // the brief below is computed from what the store gives back.
+    let store_path = std::env::temp_dir().join(format!(
+        "tealeaf-demo-{}-{}.db",
+        std::process::id(),
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_nanos())
+            .unwrap_or(0)
+    ));
+    let mut store = tealeaf_store::Store::open(&store_path)?;
     for doc in &docs {
         let st = extract(doc, &pack);
         total += st.len();
+        store.ingest_document(doc, &st, &pack.info)?;
         if score {
             all.extend(st.iter().cloned());
         }
@@ -122,6 +134,21 @@ pub fn demo(format: OutputFormat, score: bool) -> anyhow::Result<ExitCode> {
             "\nscore against demo/gold.jsonl: {}",
             report.summary_line()
         )?;
+    }
+    if format == OutputFormat::Table {
+        let stored: Vec<tealeaf_core::Statement> = store
+            .statements(&tealeaf_store::StatementFilter::default())?
+            .iter()
+            .filter_map(|s| tealeaf_core::analyses::statement_from_json(&s.coded).ok())
+            .collect();
+        let infos: Vec<tealeaf_core::report::DocInfo> =
+            docs.iter().map(tealeaf_core::report::DocInfo::of).collect();
+        let brief = tealeaf_core::report::brief(&stored, &infos, &pack, "us-talks", None, None);
+        writeln!(out, "\n{}", tealeaf_core::report::to_markdown(&brief))?;
+    }
+    drop(store);
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", store_path.display()));
     }
     out.flush()?;
     eprintln!(
