@@ -36,10 +36,4 @@ document.addEventListener("DOMContentLoaded", function () {
       el.disabled = false;
     });
   });
-
-  // A statement page: bring the quote into view.
-  var quote = document.getElementById("quote");
-  if (quote && !window.location.hash) {
-    quote.scrollIntoView({ block: "center" });
-  }
 });

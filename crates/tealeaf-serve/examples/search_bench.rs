@@ -43,6 +43,8 @@ fn main() -> anyhow::Result<()> {
 
     let pack = Pack::default_pack()?;
     let dir = tempfile::tempdir()?;
+    // TEALEAF_BENCH_KEEP=PATH: copy the store there afterwards, to inspect it.
+    let keep = std::env::var("TEALEAF_BENCH_KEEP").ok();
     let path = dir.path().join("bench.db");
     let mut store = Store::open(&path)?;
     let cast = Cast::from_pack(&pack);
@@ -168,6 +170,7 @@ fn main() -> anyhow::Result<()> {
         uris.push(format!("/api/v1/statements?{}", q.join("&")));
     }
     let mut times = Vec::with_capacity(searches);
+    let mut slowest: Vec<(Duration, String)> = Vec::new();
     let mut total_hits = 0u64;
     let router = router(app);
     rt.block_on(async {
@@ -186,6 +189,7 @@ fn main() -> anyhow::Result<()> {
             assert_eq!(res.status(), StatusCode::OK, "{uri}");
             let body = res.into_body().collect().await.unwrap().to_bytes();
             times.push(t.elapsed());
+            slowest.push((t.elapsed(), uri.clone()));
             let v: serde_json::Value = serde_json::from_slice(&body).unwrap();
             total_hits += v["total"].as_u64().unwrap_or(0);
         }
@@ -203,7 +207,19 @@ fn main() -> anyhow::Result<()> {
         ms(*times.last().unwrap()),
         total_hits as f64 / times.len() as f64
     );
+    slowest.sort_by(|a, b| b.0.cmp(&a.0));
+    for (t, uri) in slowest.iter().take(5) {
+        println!("  slow: {:.1} ms {uri}", ms(*t));
+    }
     let p99 = ms(percentile(&times, 0.99));
+    if let Some(k) = keep {
+        std::fs::copy(&path, &k)?;
+        let wal = path.with_extension("db-wal");
+        if wal.exists() {
+            std::fs::copy(&wal, format!("{k}-wal"))?;
+        }
+        println!("store copied to {k}");
+    }
     println!(
         "target p99 < 50 ms: {}",
         if p99 < 50.0 { "met" } else { "NOT met" }

@@ -90,7 +90,7 @@ fn serde_urlencoded_like<T: serde::de::DeserializeOwned>(q: &str) -> Result<T, A
 async fn statements(State(app): State<App>, uri: axum::http::Uri) -> Result<Json<Value>, AppError> {
     let p: SearchParams = params(uri.query())?;
     let result = app
-        .blocking(move |app| query::search(&app.store(), &p))
+        .blocking(move |app| app.search(&p))
         .await??
         .map_err(|e| AppError::bad_request(e.0))?;
     Ok(Json(json!({
@@ -278,6 +278,7 @@ async fn post_document(
                 .ingest_document(&doc, &statements, &app.pack().info);
             if matches!(outcome, Ok(IngestOutcome::New { .. })) {
                 app.bump();
+                crate::optimize(&app.store());
             }
             outcome
         })
@@ -372,7 +373,7 @@ async fn actor(State(app): State<App>, Path(id): Path<String>) -> Result<Json<Va
         ..Default::default()
     };
     let total = app
-        .blocking(move |app| query::search(&app.store(), &p))
+        .blocking(move |app| app.search(&p))
         .await??
         .map_err(|e| AppError::bad_request(e.0))?
         .total;

@@ -73,12 +73,14 @@ struct Inner {
     /// Bumped by every write, so cached analyses know they are stale.
     generation: AtomicU64,
     corpus: Mutex<Option<Arc<analysis::Corpus>>>,
+    facets: Mutex<Option<Arc<query::Facets>>>,
 }
 
 impl App {
     /// An application over `store`, coded with `pack`; `ingest_token`
     /// enables `POST /api/v1/documents` for requests bearing it.
     pub fn new(store: Store, pack: Pack, ingest_token: Option<String>) -> App {
+        optimize(&store);
         App {
             inner: Arc::new(Inner {
                 store: Mutex::new(store),
@@ -86,6 +88,7 @@ impl App {
                 ingest_token: ingest_token.filter(|t| !t.is_empty()),
                 generation: AtomicU64::new(0),
                 corpus: Mutex::new(None),
+                facets: Mutex::new(None),
             }),
         }
     }
@@ -142,6 +145,33 @@ impl App {
         Ok(corpus)
     }
 
+    /// The search facets of every statement, rebuilt after a write.
+    pub fn facets(&self) -> anyhow::Result<Arc<query::Facets>> {
+        let generation = self.inner.generation.load(Ordering::SeqCst);
+        let mut cached = self
+            .inner
+            .facets
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        if let Some(f) = cached.as_ref()
+            && f.generation == generation
+        {
+            return Ok(f.clone());
+        }
+        let facets = Arc::new(query::Facets::load(&self.store(), generation)?);
+        *cached = Some(facets.clone());
+        Ok(facets)
+    }
+
+    /// Statements matching `p`: [`query::search`] on the cached facets.
+    pub fn search(
+        &self,
+        p: &query::SearchParams,
+    ) -> anyhow::Result<Result<query::SearchResult, query::BadParam>> {
+        let facets = self.facets()?;
+        query::search(&self.store(), &facets, p)
+    }
+
     /// Runs `f` on tokio's blocking pool (SQLite and the analyses block).
     pub async fn blocking<T: Send + 'static>(
         &self,
@@ -152,6 +182,15 @@ impl App {
             .await
             .map_err(|e| AppError::internal(format!("worker failed: {e}")))
     }
+}
+
+/// Lets SQLite refresh the statistics its query planner uses (bounded
+/// work: `analysis_limit`), so filtered searches pick the right index.
+/// A store that cannot be written (read-only file) is served as it is.
+pub fn optimize(store: &Store) {
+    let _ = store
+        .conn()
+        .execute_batch("PRAGMA analysis_limit = 2000; PRAGMA optimize = 0x10002;");
 }
 
 /// An error answered as JSON (`{"error": …}`) with its status.

@@ -547,11 +547,11 @@ async fn search(State(app): State<App>, uri: Uri) -> PageResult {
 
 fn search_html(app: &App, p: &SearchParams) -> anyhow::Result<Result<String, String>> {
     let pack = app.pack();
-    let store = app.store();
-    let result = match query::search(&store, p)? {
+    let result = match app.search(p)? {
         Ok(r) => r,
         Err(e) => return Ok(Err(e.0)),
     };
+    let store = app.store();
     let bodies = bodies(&store, &result.hits)?;
     let actors: Vec<(String, String)> = {
         let mut v: Vec<(String, String)> = query::distinct(&store, "speaker_id")?
@@ -813,8 +813,8 @@ fn actor_html(app: &App, i: usize, id: &str, p: &SearchParams) -> anyhow::Result
         offset: p.offset,
         ..Default::default()
     };
+    let result = app.search(&search)?.map_err(|e| anyhow::anyhow!(e.0))?;
     let store = app.store();
-    let result = query::search(&store, &search)?.map_err(|e| anyhow::anyhow!(e.0))?;
     let bodies = bodies(&store, &result.hits)?;
     drop(store);
     let _ = write!(

@@ -1,17 +1,23 @@
 //! Statement search: every filter of the API and the search page, full-text
-//! search, pagination with the total, in SQL over the store's tables.
+//! search, pagination with the total.
 //!
-//! The store's own `Store::statements` covers speaker, topic, stance, dates
-//! and text; the workbench also filters by faction, outlet and affiliation
-//! and pages through results newest first, so the query is built here, on
-//! the same schema and the same FTS5 quoting (`tealeaf_store::fts_query`).
+//! The statements table is wide (each row holds the whole coded statement),
+//! so counting or sorting thousands of matches in SQL means reading
+//! thousands of wide rows. The server keeps instead a [`Facets`] table in
+//! memory: for every statement only its id, date and the filtered columns
+//! (as interned symbols), in result order (newest first). A search takes the
+//! full-text matches from FTS5 (`statements_fts`, the store's own quoting:
+//! `tealeaf_store::fts_query`), filters and pages them in memory, and reads
+//! only the rows of the page from SQLite. The facets are rebuilt after every
+//! write (see `App::facets`).
+
+use std::collections::HashMap;
 
 use chrono::NaiveDate;
-use rusqlite::{OptionalExtension, params_from_iter};
+use rusqlite::OptionalExtension;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use tealeaf_store::Store;
-
 /// Default and largest page size.
 pub const DEFAULT_LIMIT: usize = 50;
 pub const MAX_LIMIT: usize = 500;
@@ -157,67 +163,194 @@ pub struct SearchResult {
     pub hits: Vec<Hit>,
 }
 
-/// The WHERE clause and its arguments; `None` when the text has nothing
-/// searchable (so nothing can match).
-fn where_clause(p: &SearchParams) -> Result<Option<(String, Vec<Value>)>, BadParam> {
-    let mut clauses: Vec<String> = Vec::new();
-    let mut args: Vec<Value> = Vec::new();
-    let mut add = |clause: &str, arg: Value| {
-        args.push(arg);
-        clauses.push(clause.replace('?', &format!("?{}", args.len())));
-    };
-    if let Some(v) = p.issue() {
-        add("s.topic = ?", v.into());
-    }
-    if let Some(v) = p.stance() {
-        add("s.stance = ?", v.into());
-    }
-    if let Some(v) = p.speaker_id() {
-        add("s.speaker_id = ?", v.into());
-    }
-    if let Some(v) = p.faction() {
-        add("s.faction = ?", v.into());
-    }
-    if let Some(v) = p.outlet() {
-        // Both placeholders become the same numbered argument.
-        add("(s.outlet_id = ? OR s.outlet = ?)", v.into());
-    }
-    if let Some(v) = p.affiliation() {
-        add("s.outlet_affiliation = ?", v.into());
-    }
-    const DAY: &str = "substr(s.date || '-01-01', 1, 10)";
-    if let Some(d) = parse_day("from", p.from_date())? {
-        add(&format!("{DAY} >= ?"), d.to_string().into());
-    }
-    if let Some(d) = parse_day("to", p.to_date())? {
-        add(&format!("{DAY} <= ?"), d.to_string().into());
-    }
-    if let Some(id) = p.document_id {
-        add("s.document_id = ?", id.into());
-    }
-    if let Some(text) = p.q() {
-        match tealeaf_store::fts_query(text) {
-            Some(q) => add(
-                "s.id IN (SELECT rowid FROM statements_fts WHERE statements_fts MATCH ?)",
-                q.into(),
-            ),
-            None => return Ok(None),
-        }
-    }
-    let sql = if clauses.is_empty() {
-        String::new()
-    } else {
-        format!(" WHERE {}", clauses.join(" AND "))
-    };
-    Ok(Some((sql, args)))
+/// An interned string; 0 is "none".
+type Sym = u32;
+
+/// One statement's filtered columns.
+#[derive(Debug, Clone, Copy)]
+struct Facet {
+    id: i64,
+    /// The first day of its date, as days from the common era; `None`: undated.
+    day: Option<i32>,
+    topic: Sym,
+    stance: Sym,
+    speaker_id: Sym,
+    faction: Sym,
+    outlet_id: Sym,
+    outlet: Sym,
+    affiliation: Sym,
 }
 
-fn to_sql(v: &Value) -> rusqlite::types::Value {
-    match v {
-        Value::Number(n) => rusqlite::types::Value::Integer(n.as_i64().unwrap_or(0)),
-        Value::String(s) => rusqlite::types::Value::Text(s.clone()),
-        _ => rusqlite::types::Value::Null,
+/// Every statement's filtered columns, newest first (as `ORDER BY date
+/// DESC, id DESC`: undated last).
+pub struct Facets {
+    /// The `App` write generation this was built at.
+    pub generation: u64,
+    rows: Vec<Facet>,
+    /// Position in `rows` of each statement id.
+    position: HashMap<i64, u32>,
+    symbols: HashMap<String, Sym>,
+}
+
+fn day_number(date: &str) -> Option<i32> {
+    let padded = match date.len() {
+        4 => format!("{date}-01-01"),
+        7 => format!("{date}-01"),
+        _ => date.get(..10)?.to_string(),
+    };
+    NaiveDate::parse_from_str(&padded, "%Y-%m-%d")
+        .ok()
+        .map(|d| chrono::Datelike::num_days_from_ce(&d))
+}
+
+impl Facets {
+    /// Reads the filtered columns of every statement (one pass over the table).
+    pub fn load(store: &Store, generation: u64) -> anyhow::Result<Facets> {
+        let mut symbols: HashMap<String, Sym> = HashMap::new();
+        let mut intern = |v: Option<String>| -> Sym {
+            match v {
+                None => 0,
+                Some(v) => {
+                    let next = symbols.len() as Sym + 1;
+                    *symbols.entry(v).or_insert(next)
+                }
+            }
+        };
+        let mut st = store.conn().prepare(
+            "SELECT id, date, topic, stance, speaker_id, faction, outlet_id, outlet, \
+             outlet_affiliation FROM statements ORDER BY date DESC, id DESC",
+        )?;
+        let mut rows = Vec::new();
+        let mut q = st.query([])?;
+        while let Some(r) = q.next()? {
+            let date: Option<String> = r.get(1)?;
+            rows.push(Facet {
+                id: r.get(0)?,
+                day: date.as_deref().and_then(day_number),
+                topic: intern(r.get(2)?),
+                stance: intern(r.get(3)?),
+                speaker_id: intern(r.get(4)?),
+                faction: intern(r.get(5)?),
+                outlet_id: intern(r.get(6)?),
+                outlet: intern(r.get(7)?),
+                affiliation: intern(r.get(8)?),
+            });
+        }
+        let position = rows
+            .iter()
+            .enumerate()
+            .map(|(i, f)| (f.id, i as u32))
+            .collect();
+        Ok(Facets {
+            generation,
+            rows,
+            position,
+            symbols,
+        })
     }
+
+    /// How many statements.
+    pub fn len(&self) -> usize {
+        self.rows.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.rows.is_empty()
+    }
+}
+
+/// A filter value: absent, or the symbol to match (`None`: a value no
+/// statement has, so nothing matches).
+fn wanted(f: &Facets, v: Option<&str>) -> Option<Option<Sym>> {
+    v.map(|v| f.symbols.get(v).copied())
+}
+
+/// The positions (in [`Facets`] order) of the statements matching `p`.
+fn matching(store: &Store, f: &Facets, p: &SearchParams) -> anyhow::Result<Result<Vec<u32>, BadParam>> {
+    let from = match parse_day("from", p.from_date()) {
+        Ok(d) => d.map(|d| chrono::Datelike::num_days_from_ce(&d)),
+        Err(e) => return Ok(Err(e)),
+    };
+    let to = match parse_day("to", p.to_date()) {
+        Ok(d) => d.map(|d| chrono::Datelike::num_days_from_ce(&d)),
+        Err(e) => return Ok(Err(e)),
+    };
+    let checks = [
+        (wanted(f, p.issue()), 0usize),
+        (wanted(f, p.stance()), 1),
+        (wanted(f, p.speaker_id()), 2),
+        (wanted(f, p.faction()), 3),
+        (wanted(f, p.affiliation()), 4),
+    ];
+    if checks.iter().any(|(w, _)| matches!(w, Some(None))) {
+        return Ok(Ok(Vec::new()));
+    }
+    let outlet = wanted(f, p.outlet());
+    if matches!(outlet, Some(None)) {
+        return Ok(Ok(Vec::new()));
+    }
+    let keep = |r: &Facet| -> bool {
+        for (w, column) in &checks {
+            if let Some(Some(sym)) = w {
+                let v = match column {
+                    0 => r.topic,
+                    1 => r.stance,
+                    2 => r.speaker_id,
+                    3 => r.faction,
+                    _ => r.affiliation,
+                };
+                if v != *sym {
+                    return false;
+                }
+            }
+        }
+        if let Some(Some(sym)) = outlet
+            && r.outlet_id != sym
+            && r.outlet != sym
+        {
+            return false;
+        }
+        if from.is_some() || to.is_some() {
+            let Some(day) = r.day else { return false };
+            if from.is_some_and(|d| day < d) || to.is_some_and(|d| day > d) {
+                return false;
+            }
+        }
+        true
+    };
+    let mut positions: Vec<u32> = match p.q() {
+        Some(text) => {
+            let Some(q) = tealeaf_store::fts_query(text) else {
+                return Ok(Ok(Vec::new()));
+            };
+            let mut st = store
+                .conn()
+                .prepare_cached("SELECT rowid FROM statements_fts WHERE statements_fts MATCH ?1")?;
+            let ids = st.query_map([q], |r| r.get::<_, i64>(0))?;
+            let mut v = Vec::new();
+            for id in ids {
+                if let Some(&pos) = f.position.get(&id?) {
+                    v.push(pos);
+                }
+            }
+            v.sort_unstable();
+            v.retain(|&i| keep(&f.rows[i as usize]));
+            v
+        }
+        None => (0..f.rows.len() as u32)
+            .filter(|&i| keep(&f.rows[i as usize]))
+            .collect(),
+    };
+    if let Some(doc) = p.document_id {
+        let mut st = store
+            .conn()
+            .prepare_cached("SELECT id FROM statements WHERE document_id = ?1")?;
+        let ids: std::collections::HashSet<i64> = st
+            .query_map([doc], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        positions.retain(|&i| ids.contains(&f.rows[i as usize].id));
+    }
+    Ok(Ok(positions))
 }
 
 const SELECT_HIT: &str = "SELECT s.id, s.document_id, d.title, d.published, s.coded \
@@ -247,34 +380,30 @@ fn decode(rows: Vec<(Hit, String)>) -> anyhow::Result<Vec<Hit>> {
 
 /// The statements matching `p`, newest first (undated last), a page at a
 /// time, with the number matching in all.
-pub fn search(store: &Store, p: &SearchParams) -> anyhow::Result<Result<SearchResult, BadParam>> {
+pub fn search(
+    store: &Store,
+    facets: &Facets,
+    p: &SearchParams,
+) -> anyhow::Result<Result<SearchResult, BadParam>> {
     let (limit, offset) = (p.limit(), p.offset());
-    let (clause, args) = match where_clause(p) {
+    let positions = match matching(store, facets, p)? {
+        Ok(v) => v,
         Err(e) => return Ok(Err(e)),
-        Ok(None) => {
-            return Ok(Ok(SearchResult {
-                total: 0,
-                limit,
-                offset,
-                hits: Vec::new(),
-            }));
-        }
-        Ok(Some(w)) => w,
     };
-    let conn = store.conn();
-    let sql_args: Vec<rusqlite::types::Value> = args.iter().map(to_sql).collect();
-    let total: usize = conn
-        .prepare_cached(&format!("SELECT count(*) FROM statements s{clause}"))?
-        .query_row(params_from_iter(sql_args.iter()), |r| r.get(0))?;
-    let sql = format!(
-        "{SELECT_HIT}{clause} ORDER BY s.date IS NULL, s.date DESC, s.id DESC LIMIT {limit} OFFSET {offset}"
-    );
-    let mut st = conn.prepare_cached(&sql)?;
-    let rows = st
-        .query_map(params_from_iter(sql_args.iter()), read_hit)?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let mut st = store
+        .conn()
+        .prepare_cached(&format!("{SELECT_HIT} WHERE s.id = ?1"))?;
+    let mut rows = Vec::new();
+    for &i in positions.iter().skip(offset).take(limit) {
+        if let Some(row) = st
+            .query_row([facets.rows[i as usize].id], read_hit)
+            .optional()?
+        {
+            rows.push(row);
+        }
+    }
     Ok(Ok(SearchResult {
-        total,
+        total: positions.len(),
         limit,
         offset,
         hits: decode(rows)?,
@@ -342,20 +471,29 @@ mod tests {
     use super::*;
 
     #[test]
-    fn empty_strings_are_absent() {
-        let p: SearchParams =
-            serde_json::from_value(serde_json::json!({"issue": "", "stance": " ", "q": ""}))
-                .unwrap();
-        assert_eq!(where_clause(&p).unwrap().unwrap().0, "");
+    fn partial_dates_count_as_their_first_day() {
+        let d = |s: &str| day_number(s).unwrap();
+        assert_eq!(d("2025-02"), d("2025-02-01"));
+        assert_eq!(d("2025"), d("2025-01-01"));
+        assert!(d("2025-02-07") > d("2025-02"));
+        assert_eq!(day_number("soon"), None);
     }
 
     #[test]
     fn bad_dates_are_reported() {
+        let store = Store::open_in_memory().unwrap();
+        let f = Facets::load(&store, 0).unwrap();
         let p = SearchParams {
             from: Some("yesterday-ish".into()),
             ..Default::default()
         };
-        assert!(where_clause(&p).unwrap_err().0.contains("from"));
+        assert!(search(&store, &f, &p).unwrap().unwrap_err().0.contains("from"));
+        // Empty strings are absent.
+        let p: SearchParams =
+            serde_json::from_value(serde_json::json!({"issue": "", "stance": " ", "q": ""}))
+                .unwrap();
+        assert_eq!(search(&store, &f, &p).unwrap().unwrap().total, 0);
+        assert!(f.is_empty());
     }
 
     #[test]

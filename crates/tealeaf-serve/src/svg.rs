@@ -458,9 +458,9 @@ pub fn network_chart(nodes: &[Node], edges: &[Edge], w: f64) -> String {
             x + (radius + 8.0) * a.cos(),
             y + (radius + 8.0) * a.sin() + 4.0,
         );
-        let anchor = if a.cos() > 0.2 {
+        let anchor = if a.cos() > 0.05 {
             "start"
-        } else if a.cos() < -0.2 {
+        } else if a.cos() < -0.05 {
             "end"
         } else {
             "middle"

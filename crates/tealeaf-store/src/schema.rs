@@ -130,9 +130,19 @@ CREATE TABLE meta (
 );
 "#;
 
+/// Migration 4: indexes for the workbench's statement filters (`tealeaf
+/// serve`: faction, outlet, outlet affiliation, issue), each with the date
+/// so a filtered page of newest statements needs no sort.
+const M4_FILTER_INDEXES: &str = r#"
+CREATE INDEX statements_faction_date ON statements(faction, date);
+CREATE INDEX statements_outlet_date ON statements(outlet_id, date);
+CREATE INDEX statements_affiliation_date ON statements(outlet_affiliation, date);
+CREATE INDEX statements_topic_date ON statements(topic, date);
+"#;
+
 /// Every migration, in order. `MIGRATIONS[i]` takes a database from
 /// version `i` to `i + 1`.
-pub const MIGRATIONS: &[&str] = &[M1_TABLES, M2_FTS, M3_RUNS];
+pub const MIGRATIONS: &[&str] = &[M1_TABLES, M2_FTS, M3_RUNS, M4_FILTER_INDEXES];
 
 /// The schema version this build writes.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;

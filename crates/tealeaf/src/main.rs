@@ -123,6 +123,12 @@ enum Command {
     Conditions(commands::analyses::ConditionsArgs),
     /// Mediators and messages over time, with the likelihoods voiced.
     Channels(commands::analyses::ChannelsArgs),
+    /// A brief on an issue for a period: summary (reversals, divergence,
+    /// conditions, channels) citing its statements, then dated entries.
+    Brief(commands::report::BriefArgs),
+    /// Export statements (CSV, JSON lines, Parquet) or discourse networks
+    /// (GraphML, GEXF, CSV edge lists).
+    Export(commands::report::ExportArgs),
     /// Packs: check a pack file.
     Pack {
         #[command(subcommand)]
@@ -185,6 +191,8 @@ fn main() -> ExitCode {
         Command::Divergence(a) => commands::analyses::divergence(&a),
         Command::Conditions(a) => commands::analyses::conditions(&a),
         Command::Channels(a) => commands::analyses::channels(&a),
+        Command::Brief(a) => commands::report::brief(&a),
+        Command::Export(a) => commands::report::export(&a),
         Command::Eval {
             gold,
             docs,

@@ -492,7 +492,7 @@ fn timeline_rows(sel: &[Statement], ids: &[String], issue: &str) -> Vec<Timeline
         }
     }
     if rows.len() > TIMELINE_MAX_ROWS {
-        rows.sort_by(|a, b| b.dots.len().cmp(&a.dots.len()));
+        rows.sort_by_key(|r| std::cmp::Reverse(r.dots.len()));
         rows.truncate(TIMELINE_MAX_ROWS);
     }
     rows.sort_by(|a, b| {

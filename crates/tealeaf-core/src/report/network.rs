@@ -165,6 +165,9 @@ fn sref(s: &Statement) -> String {
     format!("{}@{}-{}", s.doc, s.span[0], s.span[1])
 }
 
+/// What a pair of actors shares: concept labels, statement indices.
+type Shared = (Vec<String>, Vec<usize>);
+
 #[derive(Default)]
 struct Link {
     /// stance → statement indices.
@@ -255,8 +258,7 @@ pub fn build_network(statements: &[Statement], pack: &Pack, opts: &NetworkOption
             .join("; ")
     };
     let mut edges = Vec::new();
-    let nodes: Vec<Node>;
-    match opts.kind {
+    let nodes: Vec<Node> = match opts.kind {
         NetworkKind::TwoMode => {
             for ((a, c), link) in &links {
                 let all: Vec<usize> = link.by_stance.values().flatten().copied().collect();
@@ -281,10 +283,10 @@ pub fn build_network(statements: &[Statement], pack: &Pack, opts: &NetworkOption
                     statements: refs(&all),
                 });
             }
-            nodes = actors
+            actors
                 .into_values()
                 .chain(concept_nodes.into_values())
-                .collect();
+                .collect()
         }
         NetworkKind::Congruence | NetworkKind::Conflict => {
             // concept → actor → link
@@ -293,7 +295,7 @@ pub fn build_network(statements: &[Statement], pack: &Pack, opts: &NetworkOption
                 by_concept.entry(c).or_default().push((a, link));
             }
             // (actor, actor) → (concept labels, statement indices)
-            let mut pairs: BTreeMap<(&str, &str), (Vec<String>, Vec<usize>)> = BTreeMap::new();
+            let mut pairs: BTreeMap<(&str, &str), Shared> = BTreeMap::new();
             for (c, list) in &by_concept {
                 for (x, (a, la)) in list.iter().enumerate() {
                     for (b, lb) in &list[x + 1..] {
@@ -344,9 +346,9 @@ pub fn build_network(statements: &[Statement], pack: &Pack, opts: &NetworkOption
                     statements: refs(&idx),
                 });
             }
-            nodes = actors.into_values().collect();
+            actors.into_values().collect()
         }
-    }
+    };
     Network {
         kind: opts.kind,
         nodes,

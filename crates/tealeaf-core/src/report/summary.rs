@@ -11,7 +11,8 @@
 //!   back. Consecutive changes make one sentence. Cited: the most open
 //!   statement of an open day, the most closed of a closed day. Then the
 //!   reversals of [`shifts`] (statement to statement) that no day-level
-//!   sentence already ends on: those within one day, or across a mixed day.
+//!   sentence already ends on: those within one day (with the actor's last
+//!   earlier day that has a side, for context), or across a mixed day.
 //! * **Divergence**: [`divergence`] per calendar month for every government
 //!   with a voice in the brief; each window with contradicting pairs gives
 //!   a sentence with its mixed-signals index and up to four pairs, each
@@ -197,11 +198,13 @@ fn reversals(
     let mut found: Vec<(NaiveDate, Sentence)> = Vec::new();
     // (actor, day) where a day-level reversal ends.
     let mut covered: Vec<(String, NaiveDate)> = Vec::new();
+    // Per actor, each day with a side and the statement showing it.
+    let mut sides: Vec<(String, Vec<(NaiveDate, usize)>)> = Vec::new();
     let mut b = Builder::new(ids);
     for (actor, days) in &actors {
-        let scored: Vec<(f64, Vec<usize>)> = days
-            .values()
-            .map(|utterances| {
+        let dated: Vec<(NaiveDate, f64, Vec<usize>)> = days
+            .iter()
+            .map(|(day, utterances)| {
                 let means: Vec<f64> = utterances
                     .values()
                     .map(|idx| {
@@ -210,11 +213,13 @@ fn reversals(
                     })
                     .collect();
                 let mean = means.iter().sum::<f64>() / means.len() as f64;
-                (mean, utterances.values().flatten().copied().collect())
+                (*day, mean, utterances.values().flatten().copied().collect())
             })
             // Mixed days (mean near 0) take no side.
-            .filter(|(m, _)| m.abs() >= MIXED)
+            .filter(|(_, m, _)| m.abs() >= MIXED)
             .collect();
+        let scored: Vec<(f64, Vec<usize>)> =
+            dated.iter().map(|(_, m, idx)| (*m, idx.clone())).collect();
         // The statement showing each day's side best: the most open of an
         // open day, the most closed of a closed one.
         let picks: Vec<usize> = scored
@@ -234,6 +239,14 @@ fn reversals(
                 best
             })
             .collect();
+        sides.push((
+            actor.clone(),
+            dated
+                .iter()
+                .map(|(d, _, _)| *d)
+                .zip(picks.iter().copied())
+                .collect(),
+        ));
         // Runs of days, each on the other side of the one before: one
         // sentence per run ("reversed: A, then B, then A again").
         let mut k = 0;
@@ -304,6 +317,19 @@ fn reversals(
                 .r(sh.from.index)
                 .t(format!(" to {p2} on {}", date_of(&sh.to, style)))
                 .r(sh.to.index);
+            // The day before with a side, for context.
+            let before = sides
+                .iter()
+                .find(|(a, _)| *a == sh.actor)
+                .and_then(|(_, v)| v.iter().rev().find(|(d, _)| *d < day));
+            if let Some(&(d, i)) = before {
+                b.t(format!(
+                    ", after {} on {}",
+                    stance_phrase(sel[i].coding.stance.as_deref()),
+                    human_date(&d.to_string(), style.with_year)
+                ))
+                .r(i);
+            }
         } else {
             b.t(format!("{p1} on {}", date_of(&sh.from, style)))
                 .r(sh.from.index)

@@ -666,11 +666,14 @@ fn parse_xml(s: &str) -> El {
     doc.children.pop().unwrap()
 }
 
+type Attrs = BTreeMap<String, String>;
+type Nodes = Vec<(String, Attrs)>;
+type Edges = Vec<(String, String, Attrs)>;
+
 /// Checks a GraphML document against the rules of the GraphML schema that
 /// matter to readers, and gives its nodes and edges with their data by
 /// attribute name.
-type Attrs = BTreeMap<String, String>;
-fn check_graphml(xml: &str) -> (Vec<(String, Attrs)>, Vec<(String, String, Attrs)>) {
+fn check_graphml(xml: &str) -> (Nodes, Edges) {
     let root = parse_xml(xml);
     assert_eq!(root.name, "graphml");
     assert_eq!(root.attrs["xmlns"], "http://graphml.graphdrawing.org/xmlns");
@@ -867,4 +870,60 @@ fn edge_list_csv_has_one_row_per_edge() {
     assert_eq!(rows.len(), n.edges.len());
     assert_eq!(&rows[0][0], n.edges[0].source);
     assert_eq!(rows[0][4].parse::<f64>().unwrap(), n.edges[0].weight);
+}
+
+#[test]
+fn reversals_compare_days_then_statements_within_a_day() {
+    let reversals = |s: &[Statement]| -> Vec<String> {
+        brief(s, &[], &PACK, "us-talks", None, None)
+            .summary
+            .iter()
+            .filter(|x| x.finding == Finding::Reversal)
+            .map(Sentence::plain)
+            .collect()
+    };
+    let open = st(
+        "r",
+        0,
+        "2019-08-26",
+        "hassan-rouhani",
+        "support",
+        "I will not refuse a meeting.",
+    );
+    let cond = |at| {
+        st(
+            "r",
+            at,
+            "2019-08-27",
+            "hassan-rouhani",
+            "conditional",
+            "Lift the sanctions first.",
+        )
+        .conditions(&["sanctions-relief"])
+    };
+    let no = st(
+        "r",
+        300,
+        "2019-08-27",
+        "hassan-rouhani",
+        "oppose",
+        "No photo opportunity.",
+    );
+    // The 27th leans closed (mean −0.25): a day-level reversal.
+    assert_eq!(
+        reversals(&[open.clone(), cond(100), no.clone()]),
+        [
+            "Hassan Rouhani (President) reversed: support on August 26 [S1], then opposition on \
+          August 27 [S3]."
+        ]
+    );
+    // The 27th is mixed (mean 0): the statement-level reversal, with the
+    // day before for context.
+    assert_eq!(
+        reversals(&[open, cond(100), cond(200), no]),
+        [
+            "Hassan Rouhani (President) went from conditional support [S3] to opposition on \
+          August 27 [S4], after support on August 26 [S1]."
+        ]
+    );
 }

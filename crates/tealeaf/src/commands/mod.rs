@@ -6,6 +6,7 @@ pub mod explain;
 pub mod extract;
 pub mod ingest;
 pub mod pack;
+pub mod report;
 pub mod serve;
 
 use std::path::Path;
