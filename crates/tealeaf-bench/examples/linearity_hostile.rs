@@ -7,7 +7,7 @@
 //! generic corpus and long-document figures are `tealeaf-bench linearity`.
 //!
 //! `cargo run --release -p tealeaf-bench --example linearity_hostile [-- UNIT_KB [CASE]]`
-//! (default unit 100 KB, so the 10× inputs are about 1 MB; CASE: only the
+//! (default unit 20 KB, so the 10× inputs are about 200 KB; CASE: only the
 //! cases whose name contains it). Prints one
 //! `RESULT hostile-linearity worst_ratio=…` line; exits 1 when a ratio is
 //! above 20 (quadratic behaviour shows as ~100).
@@ -63,7 +63,10 @@ const CASES: &[(&str, Maker)] = &[
         repeat_to(n, "• Zarif: \"go\"\n- \n* ‘x’\n")
     }),
     ("right-to-left and controls", |n| {
-        repeat_to(n, "محمد جواد ظریف گفت: «در باز است.» \u{200B}\u{202E}\u{2066}")
+        repeat_to(
+            n,
+            "محمد جواد ظریف گفت: «در باز است.» \u{200B}\u{202E}\u{2066}",
+        )
     }),
 ];
 
@@ -95,7 +98,7 @@ fn main() -> ExitCode {
     let unit_kb: usize = std::env::args()
         .nth(1)
         .and_then(|a| a.parse().ok())
-        .unwrap_or(100);
+        .unwrap_or(20);
     let only = std::env::args().nth(2).unwrap_or_default();
     let pack = Pack::default_pack().expect("the embedded pack loads");
     println!("hostile-input linearity (single thread, best of 3), 1× = {unit_kb} KB");

@@ -18,12 +18,12 @@ use serde_json::Value;
 use tealeaf_core::Pack;
 
 use crate::analysis::{self, AnalysisParams, Corpus, Resolved};
-use tealeaf_core::report::{self, NetworkKind};
 use crate::html::{self, escape, query_string, stance_badge, url_encode};
 use crate::query::{self, Hit, SearchParams};
 use crate::svg;
 use crate::{App, AppError};
 use tealeaf_core::analyses;
+use tealeaf_core::report::{self, NetworkKind};
 
 pub fn routes() -> Router<App> {
     Router::new()
@@ -153,7 +153,7 @@ fn byline(v: &Value, pack: &Pack) -> String {
         let _ = write!(out, " <span class=\"faction\">{}</span>", escape(f));
     }
     if let Some(o) = s("outlet") {
-        let _ = write!(out, " · <span class=\"outlet\">{}", escape(o));
+        let _ = write!(out, " <span class=\"outlet\">· {}", escape(o));
         if let Some(a) = s("outlet_affiliation") {
             let _ = write!(out, " <span class=\"affiliation\">({})</span>", escape(a));
         }

@@ -266,7 +266,11 @@ fn wanted(f: &Facets, v: Option<&str>) -> Option<Option<Sym>> {
 }
 
 /// The positions (in [`Facets`] order) of the statements matching `p`.
-fn matching(store: &Store, f: &Facets, p: &SearchParams) -> anyhow::Result<Result<Vec<u32>, BadParam>> {
+fn matching(
+    store: &Store,
+    f: &Facets,
+    p: &SearchParams,
+) -> anyhow::Result<Result<Vec<u32>, BadParam>> {
     let from = match parse_day("from", p.from_date()) {
         Ok(d) => d.map(|d| chrono::Datelike::num_days_from_ce(&d)),
         Err(e) => return Ok(Err(e)),
@@ -487,7 +491,13 @@ mod tests {
             from: Some("yesterday-ish".into()),
             ..Default::default()
         };
-        assert!(search(&store, &f, &p).unwrap().unwrap_err().0.contains("from"));
+        assert!(
+            search(&store, &f, &p)
+                .unwrap()
+                .unwrap_err()
+                .0
+                .contains("from")
+        );
         // Empty strings are absent.
         let p: SearchParams =
             serde_json::from_value(serde_json::json!({"issue": "", "stance": " ", "q": ""}))

@@ -314,7 +314,11 @@ pub fn roles_chart(spans: &[Span], today: NaiveDate, w: f64) -> String {
     let h = 40.0 + row * spans.len().max(1) as f64;
     let (left, right, top) = (12.0, w - 12.0, 6.0);
     let mut out = open(w, h, "Roles and factions over time");
-    let dates: Vec<NaiveDate> = spans.iter().flat_map(|s| [s.from, s.to]).flatten().collect();
+    let dates: Vec<NaiveDate> = spans
+        .iter()
+        .flat_map(|s| [s.from, s.to])
+        .flatten()
+        .collect();
     let (Some(&min), Some(&max)) = (dates.iter().min(), dates.iter().max()) else {
         let _ = write!(
             out,
@@ -407,7 +411,11 @@ pub fn network_chart(nodes: &[Node], edges: &[Edge], w: f64) -> String {
     let w = if narrow { 480.0 } else { w };
     let h = if narrow { 440.0 } else { 620.0 };
     let (cx, cy) = (w / 2.0, h / 2.0);
-    let r = if narrow { w / 2.0 - 118.0 } else { h / 2.0 - 72.0 };
+    let r = if narrow {
+        w / 2.0 - 118.0
+    } else {
+        h / 2.0 - 72.0
+    };
     let max_label = if narrow { 12 } else { 30 };
     let mut out = open(w, h, "Congruence and conflict network");
     if nodes.is_empty() {
@@ -489,20 +497,26 @@ mod tests {
     #[test]
     fn charts_escape_labels() {
         let evil = "<script>alert(1)</script>";
-        let svg = index_chart(&[IndexPoint {
-            period: evil.into(),
-            index: 0.5,
-            voices: 2,
-            href: "/x?a=1&b=2".into(),
-        }], WIDE);
+        let svg = index_chart(
+            &[IndexPoint {
+                period: evil.into(),
+                index: 0.5,
+                voices: 2,
+                href: "/x?a=1&b=2".into(),
+            }],
+            WIDE,
+        );
         assert!(!svg.contains("<script>"));
         assert!(svg.contains("&amp;b=2"));
-        let svg = stance_chart(&[StancePoint {
-            date: NaiveDate::from_ymd_opt(2025, 2, 7).unwrap(),
-            stance: "oppose".into(),
-            label: evil.into(),
-            href: "/statements/1".into(),
-        }], NARROW);
+        let svg = stance_chart(
+            &[StancePoint {
+                date: NaiveDate::from_ymd_opt(2025, 2, 7).unwrap(),
+                stance: "oppose".into(),
+                label: evil.into(),
+                href: "/statements/1".into(),
+            }],
+            NARROW,
+        );
         assert!(!svg.contains("<script>"));
         assert!(svg.contains("class=\"dot oppose\""));
         let svg = network_chart(

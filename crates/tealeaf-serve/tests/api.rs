@@ -212,7 +212,9 @@ async fn statements_filter_on_every_field() {
     assert!(by_id["total"].as_u64().unwrap() >= 1);
     assert_eq!(by_id["statements"], by_name["statements"]);
     // A value no statement has: nothing.
-    let none = get(&app, "/api/v1/statements?speaker_id=nobody-at-all").await.json();
+    let none = get(&app, "/api/v1/statements?speaker_id=nobody-at-all")
+        .await
+        .json();
     assert_eq!(none["total"], 0);
     // Dates: inclusive range.
     let feb = get(
@@ -614,7 +616,9 @@ async fn analyses_answer_json() {
     // The standalone HTML brief: its own inline style, and no script at all.
     let page = get(&app, "/api/v1/brief?format=html").await;
     assert_eq!(page.status, StatusCode::OK);
-    let csp = page.headers[header::CONTENT_SECURITY_POLICY].to_str().unwrap();
+    let csp = page.headers[header::CONTENT_SECURITY_POLICY]
+        .to_str()
+        .unwrap();
     assert!(csp.starts_with("default-src 'none'"), "{csp}");
     assert!(!csp.contains("script-src"));
     for kind in ["congruence", "conflict", "two-mode"] {

@@ -179,6 +179,9 @@ pub fn read_file_with(path: &Path, limits: &Limits) -> Vec<Result<Document, Stri
     };
     document::parse(&name, &bytes, format)
         .into_iter()
-        .map(|r| r.map_err(|e| e.to_string()).and_then(|d| limits.check_document(d)))
+        .map(|r| {
+            r.map_err(|e| e.to_string())
+                .and_then(|d| limits.check_document(d))
+        })
         .collect()
 }

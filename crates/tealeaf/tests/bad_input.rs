@@ -67,7 +67,8 @@ const GOOD: &str = "title: Good\npublished: 2019-08-28\n\n\
 /// Persian (guillemets, a name with a zero-width non-joiner) and Arabic.
 const RTL: &str = "title: RTL\npublished: 2025-02-27\n\n\
                    محمد جواد ظریف گفت: «در دیپلماسی باز است.»\n\n\
-                   قال عباس عراقجي إن «المحادثات مستمرة.»\n\n\
+                   قال عباس عراقجي إن «لا تفاوض تحت الضغط.»\n\n\
+                   وقال عباس عراقجي: «المحادثات مستمرة.»\n\n\
                    Zarif said «the door is open».\n";
 
 /// Zero-width and bidi control characters in names, cues and quotations.
@@ -80,7 +81,8 @@ const HTML: &str = "<!doctype html><html><head><title>Tom &amp; Jerry</title>\
      <script>var s = \"Evil said \\\"scripted words.\\\"\";</script>\
      <style>p { color: red }</style></head><body>\
      <iframe src=\"https://ads.example/\"><p>Framed said \"framed words.\"</p></iframe>\
-     <article><p>Zarif said &ldquo;the door is open&rdquo; &amp; &#x41;&#66;&nbsp;C &bogus; done.</p>\
+     <article><p>Entities: &amp; &#x41;&#66;&nbsp;C &bogus; done.</p>\
+     <p>Zarif said &ldquo;the door is open.&rdquo;</p>\
      <script>document.write('Hidden said \"written words.\"')</script>\
      <noscript>Noscript said \"fallback words.\"</noscript></article></body></html>";
 
@@ -300,7 +302,7 @@ fn extract_names_every_bad_input_and_goes_on() {
     // HTML: scripts, styles, iframes and noscript are dropped; entities decoded.
     let html = by_doc("page.html");
     assert_eq!(html.len(), 1, "{html:?}");
-    assert_eq!(html[0]["text"], "the door is open");
+    assert_eq!(html[0]["text"], "the door is open.");
     for s in &st {
         let t = s["text"].as_str().unwrap();
         assert!(
@@ -376,8 +378,9 @@ fn ingest_stores_what_it_can_and_names_the_rest() {
     // The HTML body: no script, style, iframe or noscript text; entities decoded.
     let page = store.document(docs["page.html"].id).unwrap().unwrap();
     assert!(
-        page.body
-            .contains("“the door is open” & AB\u{a0}C &bogus; done."),
+        page.body.contains("Entities: & AB")
+            && page.body.contains("C &bogus; done.")
+            && page.body.contains("Zarif said “the door is open.”"),
         "{:?}",
         page.body
     );
@@ -416,7 +419,8 @@ fn the_size_limit_is_configurable_and_covers_records() {
     // A smaller limit refuses a 2 KB file; the default takes it.
     let text = format!("title: Two KB\n\nZarif said \"{}.\"\n", "x ".repeat(1000));
     write(&p.join("two-kb.txt"), &text);
-    let small = s(&p.join("two-kb.txt"));
+    let small_path = p.join("two-kb.txt");
+    let small = s(&small_path);
     let o = tealeaf(&["extract", "--max-doc-bytes", "1000", small]);
     assert_eq!(o.status.code(), Some(1));
     assert_error(
@@ -439,7 +443,8 @@ fn the_size_limit_is_configurable_and_covers_records() {
              {{\"id\": \"long\", \"text\": \"Zarif said \\\"{long}.\\\"\"}}\n"
         ),
     );
-    let records = s(&p.join("records.jsonl"));
+    let records_path = p.join("records.jsonl");
+    let records = s(&records_path);
     for cmd in ["extract", "ingest"] {
         let db = p.join(format!("{cmd}.db"));
         let mut args = vec![cmd, "--max-doc-bytes", "1000", records];
@@ -451,7 +456,7 @@ fn the_size_limit_is_configurable_and_covers_records() {
         assert_error(
             &stderr(&o),
             "records.jsonl",
-            "document long: too large (2015 bytes of text; the limit is 1000 bytes",
+            "document long: too large (2014 bytes of text; the limit is 1000 bytes",
         );
     }
     let o = tealeaf(&["extract", "--max-doc-bytes", "1000", records]);
@@ -479,7 +484,7 @@ fn statements_beyond_the_cap_are_dropped_with_a_warning() {
     assert_eq!(o.status.code(), Some(0), "{err}");
     assert!(
         err.contains(
-            "tealeaf: warning: many.txt: document many.txt: more than 10 statements; kept the \
+            "many.txt: document many.txt: more than 10 statements; kept the \
              first 10 (see --max-statements)"
         ),
         "{err}"
@@ -501,7 +506,8 @@ fn fatal_errors_exit_2_and_name_the_file() {
     let tmp = tempfile::tempdir().unwrap();
     let p = tmp.path();
     write(&p.join("good.txt"), GOOD);
-    let good = s(&p.join("good.txt"));
+    let good_path = p.join("good.txt");
+    let good = s(&good_path);
     // A pack with a syntax error: named with its line, nothing is read.
     write(
         &p.join("bad-pack.toml"),
@@ -552,4 +558,26 @@ fn fatal_errors_exit_2_and_name_the_file() {
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("junk.db: "), "{}", stderr(&o));
     assert!(stderr(&o).contains("not a database"), "{}", stderr(&o));
+}
+
+/// Many quotations in one long sentence: each quotation's attribution rules
+/// tokenize the rest of the sentence (`cue_after`) or its start
+/// (`name_colon_before`) in `statements/attribution.rs`, so time grows with
+/// the square of the sentence (40 KB: 6 s, 80 KB: 24 s in a debug build; a
+/// 1 MB file would take hours). Ignored until that is bounded; the repro is
+/// the input below.
+#[test]
+#[ignore = "quadratic attribution on one sentence with many quotations (docs/robustness.md)"]
+fn many_quotations_in_one_sentence_stay_linear() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("one-sentence.txt");
+    write(&file, "Zarif said «ok» and ".repeat(4000));
+    let t0 = Instant::now();
+    let o = tealeaf(&["extract", s(&file)]);
+    assert_eq!(o.status.code(), Some(0));
+    assert!(
+        t0.elapsed() < Duration::from_secs(5),
+        "80 KB took {:?}",
+        t0.elapsed()
+    );
 }

@@ -390,7 +390,7 @@ fn about(c: &mut Coding, pack: &Pack, input: &CodingInput, has_stance: bool) {
             || matches!(last_word.as_str(), "that" | "claim" | "claims" | "say" | "says" | "believe" | "argue" | "but");
         let after = &text[m.span.end..input.statement.end];
         let possessor = after.starts_with("’s") || after.starts_with("'s");
-        let verb_after = after.trim_start().split_whitespace().next().is_some_and(|w| {
+        let verb_after = after.split_whitespace().next().is_some_and(|w| {
             let w = w.to_lowercase();
             matches!(w.as_str(), "is" | "was" | "has" | "had" | "would" | "will" | "told" | "does" | "did" | "may" | "might" | "could" | "remains" | "can" | "cannot" | "must" | "should")
                 || (w.len() > 3 && (w.ends_with("ed") || w.ends_with('s')) && w.chars().all(char::is_alphabetic))
