@@ -2,9 +2,10 @@
 //! 10× versions of the inputs that break naive text code (one sentence
 //! without punctuation, quotations that never close, deeply nested
 //! quotations, a word without spaces, thousands of statements in one
-//! paragraph, dated and undated quotations alternating, many names and
-//! pronouns) and prints the time ratio of each; ~10 is linear. The
-//! generic corpus and long-document figures are `tealeaf-bench linearity`.
+//! paragraph, many quotations in one sentence, dated and undated quotations
+//! alternating, many names and pronouns, right-to-left text) and prints the
+//! time ratio of each; ~10 is linear. The generic corpus and long-document
+//! figures are `tealeaf-bench linearity`.
 //!
 //! `cargo run --release -p tealeaf-bench --example linearity_hostile [-- UNIT_KB [CASE]]`
 //! (default unit 20 KB, so the 10× inputs are about 200 KB; CASE: only the
@@ -61,6 +62,9 @@ const CASES: &[(&str, Maker)] = &[
     }),
     ("bullets and line breaks", |n| {
         repeat_to(n, "• Zarif: \"go\"\n- \n* ‘x’\n")
+    }),
+    ("quotations in one sentence", |n| {
+        repeat_to(n, "Zarif said «ok» and ")
     }),
     ("right-to-left and controls", |n| {
         repeat_to(

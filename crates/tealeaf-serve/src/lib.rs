@@ -19,8 +19,11 @@
 //!   otherwise.
 //!
 //! The store is one SQLite connection behind a mutex; handlers run their
-//! queries on tokio's blocking pool. The analyses run over every statement
-//! of the store, loaded once and cached until the next ingest.
+//! queries on tokio's blocking pool. Two views of every statement are
+//! cached until the next write: the search facets ([`query::Facets`]: ids,
+//! dates and filtered columns, so a search pages in memory and reads only
+//! its page from SQLite) and the corpus the analyses and reports run on
+//! ([`analysis::Corpus`]).
 
 pub mod analysis;
 pub mod api;
