@@ -193,9 +193,14 @@ impl Pack {
                         parsed
                             .actors
                             .iter()
-                            .filter(|a| m.actors.contains(&a.id) || a.country.as_deref() == Some(m.id.as_str()))
+                            .filter(|a| {
+                                m.actors.contains(&a.id)
+                                    || a.country.as_deref() == Some(m.id.as_str())
+                            })
                             .filter(|a| a.kind == ActorKind::Person)
-                            .flat_map(|a| std::iter::once(a.name.clone()).chain(a.aliases.iter().cloned()))
+                            .flat_map(|a| {
+                                std::iter::once(a.name.clone()).chain(a.aliases.iter().cloned())
+                            })
                             .collect()
                     })
                     .collect();
@@ -391,13 +396,22 @@ fn check_parsed(file: &str, source: &str, parsed: &PackFile) -> Vec<PackError> {
         for m in &issue.mediators {
             for a in &m.actors {
                 if !seen.contains_key(a) {
-                    err(&format!("\"{a}\""), format!("issue '{}': mediator '{}' names unknown actor '{a}'", issue.id, m.id));
+                    err(
+                        &format!("\"{a}\""),
+                        format!(
+                            "issue '{}': mediator '{}' names unknown actor '{a}'",
+                            issue.id, m.id
+                        ),
+                    );
                 }
             }
         }
         for e in issue.conditions.iter().chain(&issue.threats) {
             if e.cues.is_empty() {
-                err(&format!("id = \"{}\"", e.id), format!("issue '{}': '{}' has no cues", issue.id, e.id));
+                err(
+                    &format!("id = \"{}\"", e.id),
+                    format!("issue '{}': '{}' has no cues", issue.id, e.id),
+                );
             }
         }
     }

@@ -198,7 +198,14 @@ fn explain_shows_the_rule_and_cue_behind_each_field() {
     let o = tealeaf(&["explain", f.to_str().unwrap(), "--grep", "unless"]);
     assert!(o.status.success(), "{}", stderr(&o));
     let out = stdout(&o);
-    for needle in ["speaker      Mohammad Javad Zarif", "by pack-name", "stance       conditional", "cue \"unless\"", "us-returns-to-jcpoa", "CAMEO 105"] {
+    for needle in [
+        "speaker      Mohammad Javad Zarif",
+        "by pack-name",
+        "stance       conditional",
+        "cue \"unless\"",
+        "us-returns-to-jcpoa",
+        "CAMEO 105",
+    ] {
         assert!(out.contains(needle), "missing {needle:?} in\n{out}");
     }
 }

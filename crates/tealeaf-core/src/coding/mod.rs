@@ -76,13 +76,37 @@ pub struct CodingInput<'a> {
 }
 
 /// Words that negate a cue a few words later in the same clause.
-const NEGATORS: &[&str] = &["not", "no", "never", "n't", "nor", "without", "hardly", "cannot", "neither", "won't", "don't", "doesn't", "didn't", "isn't", "aren't", "wasn't", "can't", "couldn't", "wouldn't", "shouldn't"];
+const NEGATORS: &[&str] = &[
+    "not",
+    "no",
+    "never",
+    "n't",
+    "nor",
+    "without",
+    "hardly",
+    "cannot",
+    "neither",
+    "won't",
+    "don't",
+    "doesn't",
+    "didn't",
+    "isn't",
+    "aren't",
+    "wasn't",
+    "can't",
+    "couldn't",
+    "wouldn't",
+    "shouldn't",
+];
 
 fn negated(text: &str, start: usize) -> bool {
     // The four words before the cue, inside the clause.
     let from = crate::text::floor_boundary(text, start.saturating_sub(60));
     let before = &text[from..start];
-    let clause = before.rsplit([',', ';', ':', '.', '—', '(']).next().unwrap_or(before);
+    let clause = before
+        .rsplit([',', ';', ':', '.', '—', '('])
+        .next()
+        .unwrap_or(before);
     clause
         .split(|c: char| c.is_whitespace())
         .filter(|w| !w.is_empty())
@@ -101,7 +125,9 @@ fn within(spans: &[Span], s: usize, e: usize) -> bool {
 pub fn code(pack: &Pack, input: &CodingInput) -> Coding {
     let text = input.text;
     let mut c = Coding::default();
-    let speaker_country = input.speaker.and_then(|a| pack.actors[a].country.as_deref());
+    let speaker_country = input
+        .speaker
+        .and_then(|a| pack.actors[a].country.as_deref());
     let cspan = |s: usize, e: usize| Some([input.chars.char_offset(s), input.chars.char_offset(e)]);
 
     // Scan the statement (with its cue) and its context once per issue.
@@ -111,16 +137,36 @@ pub fn code(pack: &Pack, input: &CodingInput) -> Coding {
     }
     let mut best: Option<(i32, usize, Vec<CueHit>, Vec<CueHit>)> = None;
     for (ii, issue) in pack.issues.iter().enumerate() {
-        let own: Vec<CueHit> = own_spans.iter().flat_map(|s| issue.scan(text, s.start, s.end)).collect();
-        let ctx: Vec<CueHit> = input.local.iter().chain(&input.wider).flat_map(|s| issue.scan(text, s.start, s.end)).collect();
+        let own: Vec<CueHit> = own_spans
+            .iter()
+            .flat_map(|s| issue.scan(text, s.start, s.end))
+            .collect();
+        let ctx: Vec<CueHit> = input
+            .local
+            .iter()
+            .chain(&input.wider)
+            .flat_map(|s| issue.scan(text, s.start, s.end))
+            .collect();
         let own_topic = own.iter().filter(|h| h.class == CueClass::Topic).count() as i32;
-        let ctx_topic = ctx.iter().filter(|h| h.class == CueClass::Topic && within(&input.local, h.start, h.end)).count() as i32;
-        let vocab = own.iter().filter(|h| matches!(h.class, CueClass::Condition(_) | CueClass::Threat(_))).count() as i32;
+        let ctx_topic = ctx
+            .iter()
+            .filter(|h| h.class == CueClass::Topic && within(&input.local, h.start, h.end))
+            .count() as i32;
+        let vocab = own
+            .iter()
+            .filter(|h| matches!(h.class, CueClass::Condition(_) | CueClass::Threat(_)))
+            .count() as i32;
         // A stance cue with the topic only in the surrounding quotation
         // ("They tighten the pressure and call it an invitation to surrender").
-        let stance_cue = own.iter().any(|h| matches!(h.class, CueClass::Support | CueClass::Oppose | CueClass::Conditional));
+        let stance_cue = own.iter().any(|h| {
+            matches!(
+                h.class,
+                CueClass::Support | CueClass::Oppose | CueClass::Conditional
+            )
+        });
         let wider_topic = ctx.iter().any(|h| h.class == CueClass::Topic);
-        let score = 3 * own_topic + ctx_topic.min(2) + 2 * vocab + i32::from(stance_cue && wider_topic);
+        let score =
+            3 * own_topic + ctx_topic.min(2) + 2 * vocab + i32::from(stance_cue && wider_topic);
         if score == 0 {
             continue;
         }
@@ -130,7 +176,11 @@ pub fn code(pack: &Pack, input: &CodingInput) -> Coding {
         if vocab == 0 && !counterpart_present(issue, &own, &ctx, speaker_country) {
             // The article may name the other party once for all, unless the
             // statement names a different one ("the three European countries").
-            let doc_hits: Vec<CueHit> = input.document.iter().flat_map(|s| issue.scan(text, s.start, s.end)).collect();
+            let doc_hits: Vec<CueHit> = input
+                .document
+                .iter()
+                .flat_map(|s| issue.scan(text, s.start, s.end))
+                .collect();
             if other_party || !counterpart_present(issue, &[], &doc_hits, speaker_country) {
                 continue;
             }
@@ -142,7 +192,14 @@ pub fn code(pack: &Pack, input: &CodingInput) -> Coding {
     let Some((_, ii, own, ctx)) = best else {
         c.topic = Some("other".to_string());
         c.stance = Some("neutral".to_string());
-        c.evidence.push(Evidence { field: "topic", value: "other".into(), cue: None, span: None, rule: "no-issue-cue", confidence: 0.6 });
+        c.evidence.push(Evidence {
+            field: "topic",
+            value: "other".into(),
+            cue: None,
+            span: None,
+            rule: "no-issue-cue",
+            confidence: 0.6,
+        });
         set_event(&mut c, Some("010"));
         probability(&mut c, input);
         return c;
@@ -155,12 +212,21 @@ pub fn code(pack: &Pack, input: &CodingInput) -> Coding {
         value: issue.def.id.clone(),
         cue: topic_cue.map(|h| h.phrase.clone()),
         span: topic_cue.and_then(|h| cspan(h.start, h.end)),
-        rule: if own.iter().any(|h| h.class == CueClass::Topic) { "topic-cue-in-statement" } else { "topic-cue-in-context" },
+        rule: if own.iter().any(|h| h.class == CueClass::Topic) {
+            "topic-cue-in-statement"
+        } else {
+            "topic-cue-in-context"
+        },
         confidence: 0.8,
     });
 
     // Stance signals, negation-aware.
-    let (mut support, mut oppose, mut conditional, mut neutral): (Vec<&CueHit>, Vec<&CueHit>, Vec<&CueHit>, Vec<&CueHit>) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    let (mut support, mut oppose, mut conditional, mut neutral): (
+        Vec<&CueHit>,
+        Vec<&CueHit>,
+        Vec<&CueHit>,
+        Vec<&CueHit>,
+    ) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     for h in &own {
         // A cue that carries its own negation ("not feasible", "neither wise",
         // "nor honourable") is not flipped by the words before it.
@@ -177,9 +243,13 @@ pub fn code(pack: &Pack, input: &CodingInput) -> Coding {
             (CueClass::Topic, true)
                 if issue.def.negated_topic_opposes
                     && !own.iter().any(|o| {
-                    (matches!(o.class, CueClass::Support | CueClass::Oppose) && o.end <= h.start && o.start + 60 >= h.start)
-                        || (o.class == CueClass::Neutral && o.start <= h.start && h.end <= o.end + 30)
-                }) =>
+                        (matches!(o.class, CueClass::Support | CueClass::Oppose)
+                            && o.end <= h.start
+                            && o.start + 60 >= h.start)
+                            || (o.class == CueClass::Neutral
+                                && o.start <= h.start
+                                && h.end <= o.end + 30)
+                    }) =>
             {
                 oppose.push(h)
             }
@@ -191,13 +261,29 @@ pub fn code(pack: &Pack, input: &CodingInput) -> Coding {
     // Questions: "Why should we negotiate…?" opposes; "Did we not negotiate…?"
     // affirms; other questions take no position.
     let words = input.statement.slice(text).trim();
-    let question = words.trim_end_matches(['”', '"', '’', '\'', ')']).ends_with('?');
+    let question = words
+        .trim_end_matches(['”', '"', '’', '\'', ')'])
+        .ends_with('?');
     let lower = words.to_lowercase();
-    let rhetorical_why = question && (lower.starts_with("why should") || lower.starts_with("why would") || lower.starts_with("why must"));
+    let rhetorical_why = question
+        && (lower.starts_with("why should")
+            || lower.starts_with("why would")
+            || lower.starts_with("why must"));
     let negative_question = question
-        && ["did we not", "did they not", "have we not", "has it not", "is it not", "was it not", "do we not", "didn't we", "haven't we", "isn't it"]
-            .iter()
-            .any(|p| lower.starts_with(p) || lower.contains(&format!(", {p}")));
+        && [
+            "did we not",
+            "did they not",
+            "have we not",
+            "has it not",
+            "is it not",
+            "was it not",
+            "do we not",
+            "didn't we",
+            "haven't we",
+            "isn't it",
+        ]
+        .iter()
+        .any(|p| lower.starts_with(p) || lower.contains(&format!(", {p}")));
     if question && !rhetorical_why && !negative_question && conditional.is_empty() {
         support.clear();
         oppose.clear();
@@ -213,27 +299,69 @@ pub fn code(pack: &Pack, input: &CodingInput) -> Coding {
     }
     // Hedged support ("he may approve of negotiations") is conditional.
     let hedged = support.len() > oppose.len()
-        && lower.split(|c: char| !c.is_alphanumeric()).any(|w| matches!(w, "may" | "might" | "perhaps" | "possibly" | "maybe"));
-    let mut conditions: Vec<&CueHit> = own.iter().filter(|h| matches!(h.class, CueClass::Condition(_))).collect();
+        && lower
+            .split(|c: char| !c.is_alphanumeric())
+            .any(|w| matches!(w, "may" | "might" | "perhaps" | "possibly" | "maybe"));
+    let mut conditions: Vec<&CueHit> = own
+        .iter()
+        .filter(|h| matches!(h.class, CueClass::Condition(_)))
+        .collect();
     conditions.dedup_by_key(|h| h.class);
-    let (stance, decisive, rule): (&str, Option<&CueHit>, &'static str) = if let Some(h) = conditional.first() {
-        ("conditional", Some(*h), "conditional-cue")
-    } else if !conditions.is_empty() && oppose.is_empty() {
-        ("conditional", conditions.first().copied(), "condition-set")
-    } else if !conditions.is_empty() && !own.iter().any(|h| h.class == CueClass::Framing && !negated(text, h.start)) {
-        // "rejected talks under pressure": the refusal names its condition.
-        ("conditional", conditions.first().copied(), "refusal-with-condition")
-    } else if oppose.len() > support.len() {
-        ("oppose", oppose.first().copied(), if rhetorical_why { "rhetorical-question" } else if negated(text, oppose[0].start) { "negated-cue" } else { "oppose-cue" })
-    } else if hedged {
-        ("conditional", support.first().copied(), "hedged-support")
-    } else if support.len() > oppose.len() {
-        ("support", support.first().copied(), if negative_question { "negative-question" } else if negated(text, support[0].start) { "negated-cue" } else { "support-cue" })
-    } else if !support.is_empty() {
-        ("conditional", support.first().copied(), "mixed-signals")
-    } else {
-        ("neutral", neutral.first().copied(), if neutral.is_empty() { "no-stance-cue" } else { "neutral-cue" })
-    };
+    let (stance, decisive, rule): (&str, Option<&CueHit>, &'static str) =
+        if let Some(h) = conditional.first() {
+            ("conditional", Some(*h), "conditional-cue")
+        } else if !conditions.is_empty() && oppose.is_empty() {
+            ("conditional", conditions.first().copied(), "condition-set")
+        } else if !conditions.is_empty()
+            && !own
+                .iter()
+                .any(|h| h.class == CueClass::Framing && !negated(text, h.start))
+        {
+            // "rejected talks under pressure": the refusal names its condition.
+            (
+                "conditional",
+                conditions.first().copied(),
+                "refusal-with-condition",
+            )
+        } else if oppose.len() > support.len() {
+            (
+                "oppose",
+                oppose.first().copied(),
+                if rhetorical_why {
+                    "rhetorical-question"
+                } else if negated(text, oppose[0].start) {
+                    "negated-cue"
+                } else {
+                    "oppose-cue"
+                },
+            )
+        } else if hedged {
+            ("conditional", support.first().copied(), "hedged-support")
+        } else if support.len() > oppose.len() {
+            (
+                "support",
+                support.first().copied(),
+                if negative_question {
+                    "negative-question"
+                } else if negated(text, support[0].start) {
+                    "negated-cue"
+                } else {
+                    "support-cue"
+                },
+            )
+        } else if !support.is_empty() {
+            ("conditional", support.first().copied(), "mixed-signals")
+        } else {
+            (
+                "neutral",
+                neutral.first().copied(),
+                if neutral.is_empty() {
+                    "no-stance-cue"
+                } else {
+                    "neutral-cue"
+                },
+            )
+        };
     c.stance = Some(stance.to_string());
     c.evidence.push(Evidence {
         field: "stance",
@@ -246,25 +374,56 @@ pub fn code(pack: &Pack, input: &CodingInput) -> Coding {
 
     if matches!(stance, "conditional" | "oppose") {
         for h in &conditions {
-            let CueClass::Condition(i) = h.class else { continue };
+            let CueClass::Condition(i) = h.class else {
+                continue;
+            };
             let id = issue.def.conditions[i].id.clone();
             if !c.conditions.contains(&id) {
                 c.conditions.push(id.clone());
-                c.evidence.push(Evidence { field: "conditions", value: id, cue: Some(h.phrase.clone()), span: cspan(h.start, h.end), rule: "condition-cue", confidence: 0.75 });
+                c.evidence.push(Evidence {
+                    field: "conditions",
+                    value: id,
+                    cue: Some(h.phrase.clone()),
+                    span: cspan(h.start, h.end),
+                    rule: "condition-cue",
+                    confidence: 0.75,
+                });
             }
         }
     }
-    for h in own.iter().filter(|h| matches!(h.class, CueClass::Threat(_))) {
-        let CueClass::Threat(i) = h.class else { continue };
+    for h in own
+        .iter()
+        .filter(|h| matches!(h.class, CueClass::Threat(_)))
+    {
+        let CueClass::Threat(i) = h.class else {
+            continue;
+        };
         let id = issue.def.threats[i].id.clone();
         if c.threats.contains(&id) {
             continue;
         }
         c.threats.push(id.clone());
-        c.evidence.push(Evidence { field: "threats", value: id.clone(), cue: Some(h.phrase.clone()), span: cspan(h.start, h.end), rule: "threat-cue", confidence: 0.75 });
+        c.evidence.push(Evidence {
+            field: "threats",
+            value: id.clone(),
+            cue: Some(h.phrase.clone()),
+            span: cspan(h.start, h.end),
+            rule: "threat-cue",
+            confidence: 0.75,
+        });
         if let Some(d) = deadline(input) {
-            c.evidence.push(Evidence { field: "deadlines", value: d.clone(), cue: None, span: None, rule: "date-after-statement", confidence: 0.6 });
-            c.deadlines.push(Deadline { threat: id, deadline: d });
+            c.evidence.push(Evidence {
+                field: "deadlines",
+                value: d.clone(),
+                cue: None,
+                span: None,
+                rule: "date-after-statement",
+                confidence: 0.6,
+            });
+            c.deadlines.push(Deadline {
+                threat: id,
+                deadline: d,
+            });
         }
     }
     mediators(&mut c, issue, &own, &ctx, input, speaker_country, pack);
@@ -277,8 +436,23 @@ pub fn code(pack: &Pack, input: &CodingInput) -> Coding {
         .threats
         .first()
         .and_then(|t| issue.def.threats.iter().find(|x| &x.id == t))
-        .and_then(|t| if c.deadlines.is_empty() { t.event.clone() } else { Some("139".to_string()) })
-        .or_else(|| (stance == "conditional").then(|| c.conditions.first().and_then(|k| issue.def.conditions.iter().find(|x| &x.id == k)).and_then(|k| k.event.clone())).flatten())
+        .and_then(|t| {
+            if c.deadlines.is_empty() {
+                t.event.clone()
+            } else {
+                Some("139".to_string())
+            }
+        })
+        .or_else(|| {
+            (stance == "conditional")
+                .then(|| {
+                    c.conditions
+                        .first()
+                        .and_then(|k| issue.def.conditions.iter().find(|x| &x.id == k))
+                        .and_then(|k| k.event.clone())
+                })
+                .flatten()
+        })
         .or_else(|| match stance {
             "support" => issue.def.events.support.clone(),
             "oppose" => issue.def.events.oppose.clone(),
@@ -291,16 +465,34 @@ pub fn code(pack: &Pack, input: &CodingInput) -> Coding {
 
 /// An issue with counterparts holds only if one is named: the United States
 /// for Iranian or third-party speakers, Iran for American ones.
-fn counterpart_present(issue: &Issue, own: &[CueHit], ctx: &[CueHit], speaker_country: Option<&str>) -> bool {
+fn counterpart_present(
+    issue: &Issue,
+    own: &[CueHit],
+    ctx: &[CueHit],
+    speaker_country: Option<&str>,
+) -> bool {
     if issue.def.counterparts.is_empty() {
         return true;
     }
-    let on_counterpart_side = speaker_country.is_some_and(|c| issue.def.counterpart_countries.iter().any(|x| x == c));
-    let wanted = if on_counterpart_side { CueClass::Home } else { CueClass::Counterpart };
+    let on_counterpart_side =
+        speaker_country.is_some_and(|c| issue.def.counterpart_countries.iter().any(|x| x == c));
+    let wanted = if on_counterpart_side {
+        CueClass::Home
+    } else {
+        CueClass::Counterpart
+    };
     own.iter().chain(ctx).any(|h| h.class == wanted)
 }
 
-fn mediators(c: &mut Coding, issue: &Issue, own: &[CueHit], ctx: &[CueHit], input: &CodingInput, speaker_country: Option<&str>, pack: &Pack) {
+fn mediators(
+    c: &mut Coding,
+    issue: &Issue,
+    own: &[CueHit],
+    ctx: &[CueHit],
+    input: &CodingInput,
+    speaker_country: Option<&str>,
+    pack: &Pack,
+) {
     if issue.def.mediators.is_empty() {
         return;
     }
@@ -311,26 +503,54 @@ fn mediators(c: &mut Coding, issue: &Issue, own: &[CueHit], ctx: &[CueHit], inpu
         .iter()
         .filter(|i| !i.def.mediators.is_empty() && i.def.counterparts.is_empty())
         .any(|i| {
-            input.wider.iter().chain(&input.local).chain(std::iter::once(&input.statement))
-                .any(|s| i.scan(input.text, s.start, s.end).iter().any(|h| h.class == CueClass::Topic))
+            input
+                .wider
+                .iter()
+                .chain(&input.local)
+                .chain(std::iter::once(&input.statement))
+                .any(|s| {
+                    i.scan(input.text, s.start, s.end)
+                        .iter()
+                        .any(|h| h.class == CueClass::Topic)
+                })
         });
-    let add = |c: &mut Coding, id: &str, cue: Option<String>, span: Option<[usize; 2]>, rule: &'static str| {
+    let add = |c: &mut Coding,
+               id: &str,
+               cue: Option<String>,
+               span: Option<[usize; 2]>,
+               rule: &'static str| {
         if !c.mediators.iter().any(|m| m == id) {
             c.mediators.push(id.to_string());
-            c.evidence.push(Evidence { field: "mediators", value: id.to_string(), cue, span, rule, confidence: 0.7 });
+            c.evidence.push(Evidence {
+                field: "mediators",
+                value: id.to_string(),
+                cue,
+                span,
+                rule,
+                confidence: 0.7,
+            });
         }
     };
     let talk_in = |span: &Span| {
         pack.issues
             .iter()
             .filter(|i| !i.def.mediators.is_empty() && i.def.counterparts.is_empty())
-            .any(|i| i.scan(input.text, span.start, span.end).iter().any(|h| h.class == CueClass::Topic))
+            .any(|i| {
+                i.scan(input.text, span.start, span.end)
+                    .iter()
+                    .any(|h| h.class == CueClass::Topic)
+            })
     };
     let talk_in_statement = talk_in(&input.statement);
     for h in own.iter().chain(ctx) {
-        let CueClass::Mediator(i) = h.class else { continue };
+        let CueClass::Mediator(i) = h.class else {
+            continue;
+        };
         let in_statement = within(&[input.statement], h.start, h.end);
-        let in_quote = input.wider.iter().find(|w| w.start <= h.start && h.end <= w.end);
+        let in_quote = input
+            .wider
+            .iter()
+            .find(|w| w.start <= h.start && h.end <= w.end);
         // A mediator's official named in the statement counts ("Rouhani told
         // Macron"); a country needs mediation words in the statement, or in
         // its own sentence of the same quotation.
@@ -344,8 +564,21 @@ fn mediators(c: &mut Coding, issue: &Issue, own: &[CueHit], ctx: &[CueHit], inpu
         };
         if near || (in_statement && person) {
             let id = issue.def.mediators[i].id.clone();
-            let span = Some([input.chars.char_offset(h.start), input.chars.char_offset(h.end)]);
-            add(c, &id, Some(h.phrase.clone()), span, if in_statement { "mediator-in-statement" } else { "mediator-in-context" });
+            let span = Some([
+                input.chars.char_offset(h.start),
+                input.chars.char_offset(h.end),
+            ]);
+            add(
+                c,
+                &id,
+                Some(h.phrase.clone()),
+                span,
+                if in_statement {
+                    "mediator-in-statement"
+                } else {
+                    "mediator-in-context"
+                },
+            );
         }
     }
     if let Some(country) = speaker_country
@@ -363,8 +596,14 @@ fn about(c: &mut Coding, pack: &Pack, input: &CodingInput, has_stance: bool) {
         return;
     }
     let text = input.text;
-    for m in input.mentions.iter().filter(|m| input.statement.contains(m.span)) {
-        let MentionKind::Pack(entries) = &m.kind else { continue };
+    for m in input
+        .mentions
+        .iter()
+        .filter(|m| input.statement.contains(m.span))
+    {
+        let MentionKind::Pack(entries) = &m.kind else {
+            continue;
+        };
         let actor = entries.iter().find_map(|e| match e {
             LexiconEntry::ActorName(a) | LexiconEntry::RoleMention(a, _) => Some(*a),
             _ => None,
@@ -380,29 +619,68 @@ fn about(c: &mut Coding, pack: &Pack, input: &CodingInput, has_stance: bool) {
                 LexiconEntry::RoleMention(x, r) => Some((*x, *r)),
                 _ => None,
             })
-            .find(|(x, r)| input.date.is_none_or(|d| crate::pack::role_active(&pack.actors[*x].roles[*r], d)))
+            .find(|(x, r)| {
+                input
+                    .date
+                    .is_none_or(|d| crate::pack::role_active(&pack.actors[*x].roles[*r], d))
+            })
             .map(|(x, _)| x)
             .unwrap_or(a);
         let before = text[input.statement.start..m.span.start].trim_end();
-        let last_word = before.rsplit(|ch: char| ch.is_whitespace()).next().unwrap_or("").to_lowercase();
+        let last_word = before
+            .rsplit(|ch: char| ch.is_whitespace())
+            .next()
+            .unwrap_or("")
+            .to_lowercase();
         let at_clause_start = before.is_empty()
             || before.ends_with(',')
-            || matches!(last_word.as_str(), "that" | "claim" | "claims" | "say" | "says" | "believe" | "argue" | "but");
+            || matches!(
+                last_word.as_str(),
+                "that" | "claim" | "claims" | "say" | "says" | "believe" | "argue" | "but"
+            );
         let after = &text[m.span.end..input.statement.end];
         let possessor = after.starts_with("’s") || after.starts_with("'s");
         let verb_after = after.split_whitespace().next().is_some_and(|w| {
             let w = w.to_lowercase();
-            matches!(w.as_str(), "is" | "was" | "has" | "had" | "would" | "will" | "told" | "does" | "did" | "may" | "might" | "could" | "remains" | "can" | "cannot" | "must" | "should")
-                || (w.len() > 3 && (w.ends_with("ed") || w.ends_with('s')) && w.chars().all(char::is_alphabetic))
+            matches!(
+                w.as_str(),
+                "is" | "was"
+                    | "has"
+                    | "had"
+                    | "would"
+                    | "will"
+                    | "told"
+                    | "does"
+                    | "did"
+                    | "may"
+                    | "might"
+                    | "could"
+                    | "remains"
+                    | "can"
+                    | "cannot"
+                    | "must"
+                    | "should"
+            ) || (w.len() > 3
+                && (w.ends_with("ed") || w.ends_with('s'))
+                && w.chars().all(char::is_alphabetic))
         });
-        if (at_clause_start && (verb_after || possessor)) || (possessor && before.split_whitespace().count() <= 3) {
+        if (at_clause_start && (verb_after || possessor))
+            || (possessor && before.split_whitespace().count() <= 3)
+        {
             let name = pack.actors[a].name.clone();
             c.evidence.push(Evidence {
                 field: "about",
                 value: name.clone(),
                 cue: Some(m.span.slice(text).to_string()),
-                span: Some([input.chars.char_offset(m.span.start), input.chars.char_offset(m.span.end)]),
-                rule: if possessor { "possessor-of-position" } else { "reported-subject" },
+                span: Some([
+                    input.chars.char_offset(m.span.start),
+                    input.chars.char_offset(m.span.end),
+                ]),
+                rule: if possessor {
+                    "possessor-of-position"
+                } else {
+                    "reported-subject"
+                },
                 confidence: 0.65,
             });
             c.about = Some(name);
@@ -438,7 +716,10 @@ fn about(c: &mut Coding, pack: &Pack, input: &CodingInput, has_stance: bool) {
                 field: "about",
                 value: name.clone(),
                 cue: Some(first.to_string()),
-                span: Some([input.chars.char_offset(input.statement.start), input.chars.char_offset(input.statement.start + first.len())]),
+                span: Some([
+                    input.chars.char_offset(input.statement.start),
+                    input.chars.char_offset(input.statement.start + first.len()),
+                ]),
                 rule: "pronoun-in-quotation",
                 confidence: 0.5,
             });
@@ -453,12 +734,17 @@ static PERCENT: LazyLock<Regex> = LazyLock::new(|| {
 static LIKELIHOOD: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)(?-u:\b)(likelihood|likely|chances?|probability|probable|odds|prospects?|puts? it at|put the (?:chances?|odds) at|estimates? it at)(?-u:\b)").expect("valid regex")
 });
-static FIFTY: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?i)(?-u:\b)fifty[- ]fifty(?-u:\b)|(?-u:\b)even odds(?-u:\b)").expect("valid regex"));
+static FIFTY: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)(?-u:\b)fifty[- ]fifty(?-u:\b)|(?-u:\b)even odds(?-u:\b)")
+        .expect("valid regex")
+});
 
 /// "The likelihood is below 5%" → 0.05; "puts the chance at 10 percent" → 0.1.
 fn probability(c: &mut Coding, input: &CodingInput) {
     let text = input.text;
-    let scope: Vec<Span> = std::iter::once(input.statement).chain(input.local.iter().copied()).collect();
+    let scope: Vec<Span> = std::iter::once(input.statement)
+        .chain(input.local.iter().copied())
+        .collect();
     for s in &scope {
         let t = s.slice(text);
         if !LIKELIHOOD.is_match(t) && !FIFTY.is_match(t) {
@@ -466,7 +752,11 @@ fn probability(c: &mut Coding, input: &CodingInput) {
         }
         let found = PERCENT
             .captures(t)
-            .and_then(|cap| cap.get(2).and_then(|n| n.as_str().parse::<f64>().ok()).map(|n| (n / 100.0, cap.get(0))))
+            .and_then(|cap| {
+                cap.get(2)
+                    .and_then(|n| n.as_str().parse::<f64>().ok())
+                    .map(|n| (n / 100.0, cap.get(0)))
+            })
             .or_else(|| FIFTY.find(t).map(|m| (0.5, Some(m))));
         if let Some((p, m)) = found
             && (0.0..=1.0).contains(&p)
@@ -476,7 +766,12 @@ fn probability(c: &mut Coding, input: &CodingInput) {
                 field: "probability",
                 value: format!("{p}"),
                 cue: m.map(|m| m.as_str().trim().to_string()),
-                span: m.map(|m| [input.chars.char_offset(s.start + m.start()), input.chars.char_offset(s.start + m.end())]),
+                span: m.map(|m| {
+                    [
+                        input.chars.char_offset(s.start + m.start()),
+                        input.chars.char_offset(s.start + m.end()),
+                    ]
+                }),
                 rule: "likelihood-with-percentage",
                 confidence: 0.8,
             });
@@ -492,12 +787,9 @@ static WITHIN: LazyLock<Regex> = LazyLock::new(|| {
 /// A deadline: a date after the statement's in its sentence, or "within two months".
 fn deadline(input: &CodingInput) -> Option<String> {
     for s in std::iter::once(input.statement).chain(input.local.iter().copied()) {
-        if let Some(m) = input
-            .dates
-            .within(s)
-            .filter_map(|m| m.resolved)
-            .find(|r| input.date.is_some_and(|d| r.date > d) && r.precision == crate::dates::Precision::Day)
-        {
+        if let Some(m) = input.dates.within(s).filter_map(|m| m.resolved).find(|r| {
+            input.date.is_some_and(|d| r.date > d) && r.precision == crate::dates::Precision::Day
+        }) {
             return Some(m.render());
         }
         if let Some(m) = WITHIN.find(s.slice(input.text)) {

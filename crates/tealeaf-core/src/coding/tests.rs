@@ -14,7 +14,10 @@ fn run(body: &str, published: &str) -> Vec<Statement> {
         id: "t.txt".into(),
         source: "t.txt".into(),
         body: body.into(),
-        meta: Meta { published: NaiveDate::parse_from_str(published, "%Y-%m-%d").ok(), ..Meta::default() },
+        meta: Meta {
+            published: NaiveDate::parse_from_str(published, "%Y-%m-%d").ok(),
+            ..Meta::default()
+        },
     };
     extract(&doc, &pack)
 }
@@ -31,49 +34,89 @@ fn stance(body: &str) -> String {
 
 #[test]
 fn plain_support_and_opposition() {
-    assert_eq!(stance("Araghchi said that Iran was ready to negotiate with Washington."), "support");
-    assert_eq!(stance("Salami said that negotiations with America are meaningless."), "oppose");
-    assert_eq!(stance("Ghalibaf said that talks with the United States would be a surrender."), "oppose");
+    assert_eq!(
+        stance("Araghchi said that Iran was ready to negotiate with Washington."),
+        "support"
+    );
+    assert_eq!(
+        stance("Salami said that negotiations with America are meaningless."),
+        "oppose"
+    );
+    assert_eq!(
+        stance("Ghalibaf said that talks with the United States would be a surrender."),
+        "oppose"
+    );
 }
 
 #[test]
 fn negation_flips_the_cue() {
-    assert_eq!(stance("Rouhani said that Iran would never negotiate with the United States."), "oppose");
-    assert_eq!(stance("Zarif said that Tehran was not opposed to talks with Washington."), "support");
-    assert_eq!(stance("Araghchi said that talks with Washington are not feasible."), "oppose");
+    assert_eq!(
+        stance("Rouhani said that Iran would never negotiate with the United States."),
+        "oppose"
+    );
+    assert_eq!(
+        stance("Zarif said that Tehran was not opposed to talks with Washington."),
+        "support"
+    );
+    assert_eq!(
+        stance("Araghchi said that talks with Washington are not feasible."),
+        "oppose"
+    );
 }
 
 #[test]
 fn conditionals_make_the_stance_conditional_and_set_conditions() {
-    let s = one("Araghchi said that talks with the United States are not feasible as long as the maximum pressure campaign remains in effect.");
+    let s = one(
+        "Araghchi said that talks with the United States are not feasible as long as the maximum pressure campaign remains in effect.",
+    );
     assert_eq!(s.coding.stance.as_deref(), Some("conditional"));
     assert_eq!(s.coding.conditions, vec!["end-maximum-pressure"]);
-    let s = one("Zarif said there would be no meeting with U.S. officials unless Washington returns to the JCPOA.");
+    let s = one(
+        "Zarif said there would be no meeting with U.S. officials unless Washington returns to the JCPOA.",
+    );
     assert_eq!(s.coding.stance.as_deref(), Some("conditional"));
-    assert!(s.coding.conditions.contains(&"us-returns-to-jcpoa".to_string()), "{:?}", s.coding.conditions);
-    let s = one("Rouhani said that removing sanctions is a prerequisite to negotiations with Washington.");
+    assert!(
+        s.coding
+            .conditions
+            .contains(&"us-returns-to-jcpoa".to_string()),
+        "{:?}",
+        s.coding.conditions
+    );
+    let s = one(
+        "Rouhani said that removing sanctions is a prerequisite to negotiations with Washington.",
+    );
     assert_eq!(s.coding.stance.as_deref(), Some("conditional"));
     assert_eq!(s.coding.conditions, vec!["sanctions-relief"]);
-    assert_eq!(s.coding.cameo.as_deref(), Some("101"), "a demand for material cooperation");
+    assert_eq!(
+        s.coding.cameo.as_deref(),
+        Some("101"),
+        "a demand for material cooperation"
+    );
 }
 
 #[test]
 fn principle_and_circumstances_hedge_an_opposition() {
-    let s = one("Rouhani said that the supreme leader is in principle not opposed to negotiations with America, and that circumstances may change.");
+    let s = one(
+        "Rouhani said that the supreme leader is in principle not opposed to negotiations with America, and that circumstances may change.",
+    );
     assert_eq!(s.coding.stance.as_deref(), Some("conditional"));
     assert!(s.coding.conditions.contains(&"circumstances".to_string()));
 }
 
 #[test]
 fn reported_positions_name_whom_they_are_about() {
-    let s = one("Rouhani said that Khamenei's opposition to direct negotiations with the United States is not absolute.");
+    let s = one(
+        "Rouhani said that Khamenei's opposition to direct negotiations with the United States is not absolute.",
+    );
     assert_eq!(s.coding.about.as_deref(), Some("Ali Khamenei"));
     assert_eq!(s.coding.stance.as_deref(), Some("conditional"));
 }
 
 #[test]
 fn questions_and_statements_off_the_issue() {
-    let s = one("Araghchi said that Iran had held close consultations with China on regional security.");
+    let s = one(
+        "Araghchi said that Iran had held close consultations with China on regional security.",
+    );
     assert_eq!(s.coding.topic.as_deref(), Some("other"));
     assert_eq!(s.coding.stance.as_deref(), Some("neutral"));
     assert_eq!(s.coding.cameo.as_deref(), Some("010"));
@@ -81,41 +124,77 @@ fn questions_and_statements_off_the_issue() {
 
 #[test]
 fn mediators_need_mediation_words_or_a_mediator_speaker() {
-    let s = one("Analysts said Russia is unlikely to serve as a mediator between Tehran and Washington.");
+    let s = one(
+        "Analysts said Russia is unlikely to serve as a mediator between Tehran and Washington.",
+    );
     assert_eq!(s.coding.topic.as_deref(), Some("mediation"));
     assert_eq!(s.coding.mediators, vec!["Russia"]);
     assert_eq!(s.coding.stance.as_deref(), Some("neutral"));
-    let s = one("Araghchi said Iran would keep coordinating with its partners in Russia and China on the nuclear talks with Washington.");
+    let s = one(
+        "Araghchi said Iran would keep coordinating with its partners in Russia and China on the nuclear talks with Washington.",
+    );
     assert!(s.coding.mediators.is_empty(), "{:?}", s.coding.mediators);
     let s = one("Macron said that a roadmap for talks between Tehran and Washington has been set.");
-    assert_eq!(s.coding.mediators, vec!["France"], "the speaker's country mediates");
+    assert_eq!(
+        s.coding.mediators,
+        vec!["France"],
+        "the speaker's country mediates"
+    );
     assert_eq!(s.coding.stance.as_deref(), Some("support"));
 }
 
 #[test]
 fn threats_with_deadlines_and_event_codes() {
-    let st = run("On August 28, Araqchi warned that Iran would take a third step to reduce its commitments under the nuclear deal on September 6 if Europe failed to act.", "2019-08-30");
-    let s = st.iter().find(|s| s.coding.threats.contains(&"reduce-jcpoa-commitments".to_string())).expect("threat coded");
+    let st = run(
+        "On August 28, Araqchi warned that Iran would take a third step to reduce its commitments under the nuclear deal on September 6 if Europe failed to act.",
+        "2019-08-30",
+    );
+    let s = st
+        .iter()
+        .find(|s| {
+            s.coding
+                .threats
+                .contains(&"reduce-jcpoa-commitments".to_string())
+        })
+        .expect("threat coded");
     assert_eq!(s.coding.deadlines[0].deadline, "2019-09-06");
-    assert_eq!(s.coding.cameo.as_deref(), Some("139"), "a threat with a deadline is an ultimatum");
+    assert_eq!(
+        s.coding.cameo.as_deref(),
+        Some("139"),
+        "a threat with a deadline is an ultimatum"
+    );
     assert_eq!(s.coding.plover_event.as_deref(), Some("THREATEN"));
 }
 
 #[test]
 fn likelihoods_become_fractions() {
-    let s = one("“The likelihood is below 5%,” said Hassan Beheshtipour, an analyst, of a Russian message to Tehran.");
+    let s = one(
+        "“The likelihood is below 5%,” said Hassan Beheshtipour, an analyst, of a Russian message to Tehran.",
+    );
     assert_eq!(s.coding.probability, Some(0.05));
-    let s = one("She said the chance of a meeting between the two presidents was less than 10 percent.");
+    let s = one(
+        "She said the chance of a meeting between the two presidents was less than 10 percent.",
+    );
     assert_eq!(s.coding.probability, Some(0.1));
 }
 
 #[test]
 fn every_coded_field_has_evidence() {
-    let s = one("Zarif said there would be no meeting with U.S. officials unless Washington returns to the JCPOA.");
+    let s = one(
+        "Zarif said there would be no meeting with U.S. officials unless Washington returns to the JCPOA.",
+    );
     for field in ["topic", "stance", "conditions"] {
-        assert!(s.coding.evidence.iter().any(|e| e.field == field), "no evidence for {field}");
+        assert!(
+            s.coding.evidence.iter().any(|e| e.field == field),
+            "no evidence for {field}"
+        );
     }
-    let cond = s.coding.evidence.iter().find(|e| e.field == "conditions").unwrap();
+    let cond = s
+        .coding
+        .evidence
+        .iter()
+        .find(|e| e.field == "conditions")
+        .unwrap();
     let span = cond.span.unwrap();
     let body: Vec<char> = "Zarif said there would be no meeting with U.S. officials unless Washington returns to the JCPOA.".chars().collect();
     let cue: String = body[span[0]..span[1]].iter().collect();
@@ -138,7 +217,8 @@ conditional_cues = ["only if", "as long as"]
   cues = ["sanctions relief", "lifting of sanctions"]
 "#;
     let toml = format!("{}{}", crate::pack::DEFAULT_PACK_TOML, extra);
-    let pack = Pack::from_toml("with-enrichment.toml", &toml).expect("pack with a second issue loads");
+    let pack =
+        Pack::from_toml("with-enrichment.toml", &toml).expect("pack with a second issue loads");
     let doc = Document {
         id: "e.txt".into(),
         source: "e.txt".into(),
@@ -152,14 +232,27 @@ conditional_cues = ["only if", "as long as"]
 
 #[test]
 fn questions_rhetorical_and_genuine() {
-    assert_eq!(stance("“Why should we negotiate with America while it tightens sanctions?” Salami asked."), "oppose");
-    assert_eq!(stance("“Did we not negotiate the nuclear deal with the United States?” Rouhani asked."), "support");
-    assert_eq!(stance("“Will there be talks with Washington before the election?” the reporter asked Rouhani."), "neutral");
+    assert_eq!(
+        stance("“Why should we negotiate with America while it tightens sanctions?” Salami asked."),
+        "oppose"
+    );
+    assert_eq!(
+        stance("“Did we not negotiate the nuclear deal with the United States?” Rouhani asked."),
+        "support"
+    );
+    assert_eq!(
+        stance(
+            "“Will there be talks with Washington before the election?” the reporter asked Rouhani."
+        ),
+        "neutral"
+    );
 }
 
 #[test]
 fn hedged_support_is_conditional() {
-    let s = one("Rouhani said that the supreme leader may approve of negotiations with the United States in the coming months.");
+    let s = one(
+        "Rouhani said that the supreme leader may approve of negotiations with the United States in the coming months.",
+    );
     assert_eq!(s.coding.stance.as_deref(), Some("conditional"));
     assert!(s.coding.evidence.iter().any(|e| e.rule == "hedged-support"));
 }

@@ -146,7 +146,11 @@ impl Issue {
                 Some(b) => (b, true),
                 None => (phrase, false),
             };
-            for variant in [body.to_string(), body.replace('\'', "\u{2019}"), body.replace("U.S.", "US")] {
+            for variant in [
+                body.to_string(),
+                body.replace('\'', "\u{2019}"),
+                body.replace("U.S.", "US"),
+            ] {
                 let key = variant.to_lowercase();
                 match index.get(&key).copied() {
                     Some(i) => {
@@ -242,7 +246,9 @@ impl Issue {
             let mut end = e;
             if *prefix {
                 // "negotiat*": extend to the end of the word.
-                end += slice[e..].find(|c: char| !c.is_alphanumeric()).unwrap_or(slice.len() - e);
+                end += slice[e..]
+                    .find(|c: char| !c.is_alphanumeric())
+                    .unwrap_or(slice.len() - e);
             } else if slice[e..].chars().next().is_some_and(char::is_alphanumeric) {
                 continue;
             }

@@ -128,10 +128,14 @@ pub fn extract_with(doc: &Document, pack: &Pack, opts: &ExtractOptions) -> Vec<S
         .filter(|&j| dated[j].is_some() && attrs[j].kind != Kind::Indirect)
         .map(|j| (j, normalise(attrs[j].content.slice(text))))
         .collect();
-    let mut section_date_of_actor: std::collections::HashMap<crate::pack::ActorIdx, ResolvedDate> = Default::default();
+    let mut section_date_of_actor: std::collections::HashMap<crate::pack::ActorIdx, ResolvedDate> =
+        Default::default();
     for j in 0..attrs.len() {
         if let (Some(actor), Some((d, _))) = (speakers[j].as_ref().and_then(|s| s.actor), dated[j])
-            && dates.section.get(attrs[j].paragraph).is_some_and(Option::is_some)
+            && dates
+                .section
+                .get(attrs[j].paragraph)
+                .is_some_and(Option::is_some)
         {
             let e = section_date_of_actor.entry(actor).or_insert(d);
             if d.date < e.date {
@@ -146,7 +150,12 @@ pub fn extract_with(doc: &Document, pack: &Pack, opts: &ExtractOptions) -> Vec<S
         let a = &attrs[i];
         let words = normalise(a.content.slice(text));
         let same_words = (words.len() > 20)
-            .then(|| dated_words.iter().find(|(j, w)| *j != i && w.contains(&words)).map(|(j, _)| *j))
+            .then(|| {
+                dated_words
+                    .iter()
+                    .find(|(j, w)| *j != i && w.contains(&words))
+                    .map(|(j, _)| *j)
+            })
             .flatten();
         if let Some(j) = same_words {
             dated[i] = dated[j].map(|(d, _)| (d, "same-quote-elsewhere"));
@@ -243,7 +252,20 @@ pub fn extract_with(doc: &Document, pack: &Pack, opts: &ExtractOptions) -> Vec<S
             if out.len() >= opts.max_statements {
                 return out;
             }
-            let coding = code(pack, &coding_input(text, &seg, a, part, &speaker, date.map(|d| d.0.date).or(dates.published), &mentions, &dates, &chars));
+            let coding = code(
+                pack,
+                &coding_input(
+                    text,
+                    &seg,
+                    a,
+                    part,
+                    &speaker,
+                    date.map(|d| d.0.date).or(dates.published),
+                    &mentions,
+                    &dates,
+                    &chars,
+                ),
+            );
             out.push(Statement {
                 doc: doc.id.clone(),
                 span: cspan(part),
@@ -293,7 +315,9 @@ fn coding_input<'a>(
     let first = seg.sentence_at(part.start).unwrap_or(0);
     let last = seg.sentence_at(part.end.saturating_sub(1)).unwrap_or(first);
     let sentence = |i: usize| seg.sentences.get(i).map(|s| s.span);
-    let mut local: Vec<Span> = (first.saturating_sub(1)..=last).filter_map(sentence).collect();
+    let mut local: Vec<Span> = (first.saturating_sub(1)..=last)
+        .filter_map(sentence)
+        .collect();
     local.push(a.clause);
     let wider: Vec<Span> = [first.checked_sub(1), Some(last + 1)]
         .into_iter()
@@ -303,7 +327,7 @@ fn coding_input<'a>(
         .map(|s| Span::new(s.start.max(a.outer.start), s.end.min(a.outer.end)))
         .collect();
     let para = seg.paragraph_at(part.start).unwrap_or(0);
-let mut document: Vec<Span> = (para.saturating_sub(1)..=para + 3)
+    let mut document: Vec<Span> = (para.saturating_sub(1)..=para + 3)
         .filter_map(|p| seg.paragraphs.get(p).map(|p| p.span))
         .collect();
     if let Some(lead) = seg.paragraphs.first() {

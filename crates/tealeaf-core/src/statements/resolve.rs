@@ -486,7 +486,11 @@ impl<'a> Resolver<'a> {
             .get(here.saturating_sub(4))
             .map(|s| s.span.start)
             .unwrap_or(0);
-        for m in self.mentions_before(pos, from).iter().filter(|m| !m.in_quote) {
+        for m in self
+            .mentions_before(pos, from)
+            .iter()
+            .filter(|m| !m.in_quote)
+        {
             let sentence = sentence_of(m.span.start);
             if here.saturating_sub(sentence) > 4 {
                 continue;
@@ -755,9 +759,11 @@ impl<'a> Resolver<'a> {
             .span
             .start;
         let upto = attr.clause.start.min(attr.content.start);
-        self.dates
-            .mentions[self.dates.mentions.partition_point(|m| m.span.start < earliest)
-                ..self.dates.mentions.partition_point(|m| m.span.start < upto)]
+        self.dates.mentions[self
+            .dates
+            .mentions
+            .partition_point(|m| m.span.start < earliest)
+            ..self.dates.mentions.partition_point(|m| m.span.start < upto)]
             .iter()
             .filter(|m| m.span.end <= upto)
             .rfind(|m| {

@@ -11,7 +11,12 @@ use tealeaf_core::{Statement, extract};
 
 use crate::inputs::read_file;
 
-pub fn run(file: &Path, pack: Option<&Path>, statement: Option<usize>, grep: Option<&str>) -> anyhow::Result<ExitCode> {
+pub fn run(
+    file: &Path,
+    pack: Option<&Path>,
+    statement: Option<usize>,
+    grep: Option<&str>,
+) -> anyhow::Result<ExitCode> {
     let pack = super::load_pack(pack)?;
     let mut out = String::new();
     let mut failed = false;
@@ -26,18 +31,25 @@ pub fn run(file: &Path, pack: Option<&Path>, statement: Option<usize>, grep: Opt
         };
         let statements = extract(&doc, &pack);
         for (i, s) in statements.iter().enumerate() {
-            if statement.is_some_and(|n| n != i) || grep.is_some_and(|g| !s.text.to_lowercase().contains(&g.to_lowercase())) {
+            if statement.is_some_and(|n| n != i)
+                || grep.is_some_and(|g| !s.text.to_lowercase().contains(&g.to_lowercase()))
+            {
                 continue;
             }
             explain_one(&mut out, i, s);
         }
     }
     std::io::stdout().write_all(out.as_bytes())?;
-    Ok(if failed { ExitCode::from(1) } else { ExitCode::SUCCESS })
+    Ok(if failed {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 fn span(s: Option<[usize; 2]>) -> String {
-    s.map(|[a, b]| format!(" (chars {a}–{b})")).unwrap_or_default()
+    s.map(|[a, b]| format!(" (chars {a}–{b})"))
+        .unwrap_or_default()
 }
 
 /// The rule field reads "ATTRIBUTION; speaker:METHOD; date:HOW".
@@ -49,13 +61,21 @@ fn rule_part<'a>(rule: &'a str, key: &str) -> &'a str {
 
 pub fn explain_one(out: &mut String, i: usize, s: &Statement) {
     let attribution = s.rule.split("; ").next().unwrap_or("-");
-    let _ = writeln!(out, "[{i}] {}{}", s.text.replace('\n', " "), span(Some(s.span)));
+    let _ = writeln!(
+        out,
+        "[{i}] {}{}",
+        s.text.replace('\n', " "),
+        span(Some(s.span))
+    );
     let _ = writeln!(
         out,
         "  attribution  {} ({:?}), cue {}, quotation{}; confidence {}",
         attribution,
         s.kind,
-        s.cue.as_deref().map(|c| format!("\"{c}\"")).unwrap_or_else(|| "none".into()),
+        s.cue
+            .as_deref()
+            .map(|c| format!("\"{c}\""))
+            .unwrap_or_else(|| "none".into()),
         span(Some(s.quote_span)),
         s.confidence
     );
@@ -63,7 +83,10 @@ pub fn explain_one(out: &mut String, i: usize, s: &Statement) {
         out,
         "  speaker      {}{} ← \"{}\"{} by {}",
         s.speaker.as_deref().unwrap_or("?"),
-        s.speaker_id.as_deref().map(|id| format!(" [{id}]")).unwrap_or_default(),
+        s.speaker_id
+            .as_deref()
+            .map(|id| format!(" [{id}]"))
+            .unwrap_or_default(),
         s.speaker_mention.as_deref().unwrap_or(""),
         span(s.speaker_span),
         rule_part(&s.rule, "speaker:")
@@ -73,14 +96,23 @@ pub fn explain_one(out: &mut String, i: usize, s: &Statement) {
         "  role         {} on {} ({}); faction {}",
         s.speaker_role.as_deref().unwrap_or("-"),
         s.date.as_deref().unwrap_or("unknown date"),
-        if s.speaker_id.is_some() { "pack roles by date" } else { "as the text gives it" },
+        if s.speaker_id.is_some() {
+            "pack roles by date"
+        } else {
+            "as the text gives it"
+        },
         s.faction.as_deref().unwrap_or("-")
     );
     let _ = writeln!(
         out,
         "  outlet       {}{}",
-        s.outlet.as_deref().unwrap_or("- (none named in the reporting clause)"),
-        s.outlet_affiliation.as_deref().map(|a| format!(", {a}")).unwrap_or_default()
+        s.outlet
+            .as_deref()
+            .unwrap_or("- (none named in the reporting clause)"),
+        s.outlet_affiliation
+            .as_deref()
+            .map(|a| format!(", {a}"))
+            .unwrap_or_default()
     );
     let _ = writeln!(
         out,
@@ -96,9 +128,19 @@ pub fn explain_one(out: &mut String, i: usize, s: &Statement) {
         ("conditions", c.conditions.join(", ")),
         ("mediators", c.mediators.join(", ")),
         ("threats", c.threats.join(", ")),
-        ("deadlines", c.deadlines.iter().map(|d| format!("{} by {}", d.threat, d.deadline)).collect::<Vec<_>>().join(", ")),
+        (
+            "deadlines",
+            c.deadlines
+                .iter()
+                .map(|d| format!("{} by {}", d.threat, d.deadline))
+                .collect::<Vec<_>>()
+                .join(", "),
+        ),
         ("about", c.about.clone().unwrap_or_default()),
-        ("probability", c.probability.map(|p| p.to_string()).unwrap_or_default()),
+        (
+            "probability",
+            c.probability.map(|p| p.to_string()).unwrap_or_default(),
+        ),
     ];
     for (field, value) in fields {
         let evidence: Vec<_> = c.evidence.iter().filter(|e| e.field == field).collect();
@@ -111,7 +153,10 @@ pub fn explain_one(out: &mut String, i: usize, s: &Statement) {
                 out,
                 "      ← {}{}{} by {} ({})",
                 e.value,
-                e.cue.as_deref().map(|c| format!(": cue \"{c}\"")).unwrap_or_default(),
+                e.cue
+                    .as_deref()
+                    .map(|c| format!(": cue \"{c}\""))
+                    .unwrap_or_default(),
                 span(e.span),
                 e.rule,
                 e.confidence
@@ -124,7 +169,10 @@ pub fn explain_one(out: &mut String, i: usize, s: &Statement) {
         c.cameo.as_deref().unwrap_or("-"),
         c.cameo_name.as_deref().unwrap_or(""),
         c.plover_event.as_deref().unwrap_or("-"),
-        c.plover_mode.as_deref().map(|m| format!(" ({m})")).unwrap_or_default()
+        c.plover_mode
+            .as_deref()
+            .map(|m| format!(" ({m})"))
+            .unwrap_or_default()
     );
     out.push('\n');
 }
