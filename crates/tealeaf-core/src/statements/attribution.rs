@@ -128,9 +128,10 @@ pub fn find_attributions(text: &str, seg: &Segmentation, quotes: &[Quotation]) -
             let same_para = seg.paragraph_at(prev.outer.start) == Some(para);
             let between = Span::new(prev.outer.end, q.outer.start);
             let between_text = between.slice(text);
-            let has_other_cue = tokens(text, between).iter().any(|t| {
-                is_cue_word(t.text).is_some() && out[pa].cue.is_none_or(|c| c.start != t.start)
-            });
+            let has_other_cue = between_text.len() >= 320
+                || tokens(text, between).iter().any(|t| {
+                    is_cue_word(t.text).is_some() && out[pa].cue.is_none_or(|c| c.start != t.start)
+                });
             if same_para
                 && !has_other_cue
                 && between_text.len() < 320
@@ -169,6 +170,7 @@ pub fn find_attributions(text: &str, seg: &Segmentation, quotes: &[Quotation]) -
                 .iter()
                 .take_while(|t| !matches!(t.text, ";" | "—"))
                 .filter(|t| t.is_word())
+                .take(3)
                 .count();
             let closes_clause = words_after <= 2 || cue_after(text, seg, q).is_some();
             let adjacent = closes_clause && toks.get(k).is_some_and(|t| t.start >= q.outer.start)
@@ -400,7 +402,11 @@ fn cue_after<'t>(
         end = next.span.end;
         next_sentence = true;
     }
-    let region = Span::new(after, end);
+    // A bounded look-ahead keeps one long sentence with many quotations linear.
+    let region = Span::new(
+        after,
+        crate::text::floor_boundary(text, end.min(after + 400)),
+    );
     let toks = tokens(text, region);
     // "“…” ― Oscar P. Quintero": a dash and a name closing the line.
     if let Some(dash) = toks.first()
@@ -494,12 +500,14 @@ fn name_colon_before<'a>(
     st: &SentenceTokens,
     open: usize,
 ) -> Option<(Vec<Token<'a>>, NpRange)> {
-    let head = text[st.span.start..open].trim_end();
-    let colon_at = st.span.start + head.len().checked_sub(1)?;
+    // Only the last words before the quotation matter: a bounded look-back.
+    let from = crate::text::floor_boundary(text, open.saturating_sub(160).max(st.span.start));
+    let head = text[from..open].trim_end();
+    let colon_at = from + head.len().checked_sub(1)?;
     if !head.ends_with(':') {
         return None;
     }
-    let toks = tokens(text, Span::new(st.span.start, colon_at));
+    let toks = tokens(text, Span::new(from, colon_at));
     let mut start = toks.len();
     while start > 0
         && toks.len() - start < 6
@@ -531,7 +539,7 @@ fn cue_before<'s, 'a>(
 ) -> Option<(usize, Cue, &'s SentenceTokens<'a>)> {
     let toks = &st.toks;
     let end = tok_at(toks, before);
-    (0..end).rev().find_map(|i| {
+    (end.saturating_sub(60)..end).rev().find_map(|i| {
         let t = toks[i];
         if inside_quote(t.start) {
             return None;
