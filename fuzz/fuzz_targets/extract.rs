@@ -41,10 +41,19 @@ fuzz_target!(|data: &[u8]| {
     let chars: Vec<char> = doc.body.chars().collect();
     for s in extract(&doc, pack()) {
         let [a, b] = s.span;
-        assert!(a <= b && b <= chars.len(), "span {:?} of {}", s.span, chars.len());
+        assert!(
+            a <= b && b <= chars.len(),
+            "span {:?} of {}",
+            s.span,
+            chars.len()
+        );
         let at: String = chars[a..b].iter().collect();
         assert_eq!(at, s.text, "text is not the body at its span");
         let [qa, qb] = s.quote_span;
-        assert!(qa <= qb && qb <= chars.len(), "quote_span {:?}", s.quote_span);
+        assert!(
+            qa <= qb && qb <= chars.len(),
+            "quote_span {:?}",
+            s.quote_span
+        );
     }
 });
