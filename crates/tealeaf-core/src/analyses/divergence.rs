@@ -83,7 +83,7 @@ pub struct DivergenceWindow {
 
 /// The voice a statement speaks with, if it is one of `government`'s:
 /// (key, kind, label, affiliation, member).
-fn voice_of(
+pub(super) fn voice_of(
     pack: &Pack,
     s: &Statement,
     government: &str,
@@ -186,6 +186,54 @@ pub fn divergence(
         u.1 += 1;
         acc.statements.push(i);
     }
+    let windows = windows
+        .into_iter()
+        .map(|(period, accs)| {
+            let accs = accs
+                .into_iter()
+                .map(|(key, acc)| {
+                    let gathered = Gathered {
+                        kind: acc.kind.unwrap_or(VoiceKind::Actor),
+                        label: acc.label,
+                        affiliation: acc.affiliation,
+                        members: acc.members,
+                        utterances: acc.utterances.into_values().collect(),
+                        statements: acc.statements,
+                    };
+                    (key, gathered)
+                })
+                .collect();
+            (period, accs)
+        })
+        .collect();
+    finish(
+        windows,
+        government,
+        &|x| position(&statements[x]).unwrap_or(0.0),
+        &|i| StatementRef::new(statements, i),
+    )
+}
+
+/// A voice's statements in one window, gathered.
+pub(super) struct Gathered {
+    pub kind: VoiceKind,
+    pub label: String,
+    pub affiliation: Option<String>,
+    pub members: Vec<String>,
+    /// (sum of scores, count) of each utterance, in (document, attribution)
+    /// order: the order the scores are summed in.
+    pub utterances: Vec<(f64, usize)>,
+    pub statements: Vec<usize>,
+}
+
+/// The windows from the gathered voices: scores, index and contradicting
+/// pairs. `position_of` gives a statement's score, `cite` its reference.
+pub(super) fn finish(
+    windows: BTreeMap<Period, BTreeMap<String, Gathered>>,
+    government: &str,
+    position_of: &dyn Fn(usize) -> f64,
+    cite: &dyn Fn(usize) -> StatementRef,
+) -> Vec<DivergenceWindow> {
     windows
         .into_iter()
         .map(|(period, accs)| {
@@ -195,13 +243,13 @@ pub fn divergence(
                     let n = acc.utterances.len();
                     let score = acc
                         .utterances
-                        .values()
+                        .iter()
                         .map(|(sum, k)| sum / *k as f64)
                         .sum::<f64>()
                         / n as f64;
                     Voice {
                         key,
-                        kind: acc.kind.unwrap_or(VoiceKind::Actor),
+                        kind: acc.kind,
                         label: acc.label,
                         affiliation: acc.affiliation,
                         members: acc.members,
@@ -237,17 +285,14 @@ pub fn divergence(
                     }
                     let best = |v: &Voice, most_open: bool| {
                         let pick = v.statements.iter().copied().reduce(|x, y| {
-                            let (px, py) = (
-                                position(&statements[x]).unwrap_or(0.0),
-                                position(&statements[y]).unwrap_or(0.0),
-                            );
+                            let (px, py) = (position_of(x), position_of(y));
                             if (most_open && py > px) || (!most_open && py < px) {
                                 y
                             } else {
                                 x
                             }
                         });
-                        StatementRef::new(statements, pick.unwrap_or(0))
+                        cite(pick.unwrap_or(0))
                     };
                     pairs.push(ContradictingPair {
                         open: open.label.clone(),

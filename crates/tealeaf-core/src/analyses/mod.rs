@@ -81,6 +81,8 @@
 mod channels;
 mod conditions;
 mod divergence;
+pub mod facts;
+pub mod fast;
 mod json;
 mod shifts;
 mod timeline;
@@ -102,6 +104,7 @@ pub use conditions::{Ledger, LedgerEntry, LedgerPeriod, conditions_ledger};
 pub use divergence::{
     CONTRADICTION_GAP, ContradictingPair, DivergenceWindow, Voice, VoiceKind, divergence,
 };
+pub use facts::{FactRow, Facts, FactsBuilder};
 pub use json::statement_from_json;
 pub use shifts::{Direction, Shift, shifts};
 pub use timeline::{GroupBy, TimelinePoint, timeline};

@@ -112,17 +112,7 @@ pub fn shifts(statements: &[Statement], issue: &str) -> Vec<Shift> {
                 continue;
             }
             let (x, y) = (position(a).unwrap_or(0.0), position(b).unwrap_or(0.0));
-            let direction = if y < x {
-                Direction::Harder
-            } else if y > x {
-                Direction::Softer
-            } else {
-                match (added.is_empty(), dropped.is_empty(), y < 0.0) {
-                    (false, true, false) | (true, false, true) => Direction::Harder,
-                    (true, false, false) | (false, true, true) => Direction::Softer,
-                    _ => Direction::Sideways,
-                }
-            };
+            let direction = direction(x, y, &added, &dropped);
             let days = match (date_of(a), date_of(b)) {
                 (Some(d1), Some(d2)) => (d2.0 - d1.0).num_days(),
                 _ => 0,
@@ -152,6 +142,22 @@ pub fn shifts(statements: &[Statement], issue: &str) -> Vec<Shift> {
         key(p).cmp(&key(q))
     });
     out
+}
+
+/// The direction of a change from score `x` to `y` with these conditions
+/// added and dropped (see the module docs).
+pub(super) fn direction(x: f64, y: f64, added: &[String], dropped: &[String]) -> Direction {
+    if y < x {
+        Direction::Harder
+    } else if y > x {
+        Direction::Softer
+    } else {
+        match (added.is_empty(), dropped.is_empty(), y < 0.0) {
+            (false, true, false) | (true, false, true) => Direction::Harder,
+            (true, false, false) | (false, true, true) => Direction::Softer,
+            _ => Direction::Sideways,
+        }
+    }
 }
 
 fn date_of_ref(r: &StatementRef) -> Option<chrono::NaiveDate> {

@@ -87,7 +87,7 @@ pub struct TimelinePoint {
 }
 
 /// The group of a statement: (key, label).
-fn group_of(pack: &Pack, s: &Statement, by: GroupBy) -> Option<(String, String)> {
+pub(super) fn group_of(pack: &Pack, s: &Statement, by: GroupBy) -> Option<(String, String)> {
     let same = |x: String| (x.clone(), x);
     match by {
         GroupBy::Actor => {

@@ -1,0 +1,426 @@
+//! Facts: the fields of one issue's statements that timeline, shifts and
+//! divergence read, with every string interned once.
+//!
+//! A store of a million statements holds hundreds of thousands on one
+//! issue; building a [`Statement`] for each (a dozen owned strings) costs
+//! more than the analyses themselves. [`Facts`] keeps one row of small
+//! numbers per statement and the distinct strings in one buffer, and can be
+//! written as bytes ([`Facts::to_bytes`]) so a store can keep it between
+//! runs. The analyses over facts (`analyses::fast`) give the same results as
+//! the ones over statements, indices included: row `i` is the `i`-th
+//! statement on the issue in the order given.
+
+use std::collections::HashMap;
+
+use super::StatementRef;
+use crate::Statement;
+use crate::coding::Coding;
+use crate::statements::Kind;
+
+/// An interned string; [`NONE`] is a missing value (distinct from `""`).
+pub type Sym = u32;
+pub const NONE: Sym = 0;
+
+/// One statement, as the analyses read it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Fact {
+    pub doc: Sym,
+    pub span: [usize; 2],
+    pub attribution: usize,
+    pub text: Sym,
+    pub speaker: Sym,
+    pub speaker_id: Sym,
+    pub speaker_role: Sym,
+    pub faction: Sym,
+    pub outlet: Sym,
+    pub outlet_id: Sym,
+    pub affiliation: Sym,
+    pub date: Sym,
+    pub stance: Sym,
+    /// Index into the condition lists (0: none).
+    pub conditions: u32,
+    /// Does the rule name the outlet as speaker (`speaker:outlet`,
+    /// `speaker:document-outlet`)? The only use the analyses make of it.
+    pub outlet_rule: bool,
+}
+
+/// One statement's fields, borrowed, for [`FactsBuilder::push`].
+#[derive(Debug, Clone, Default)]
+pub struct FactRow<'a> {
+    pub doc: &'a str,
+    pub span: [usize; 2],
+    pub attribution: usize,
+    pub text: &'a str,
+    pub speaker: Option<&'a str>,
+    pub speaker_id: Option<&'a str>,
+    pub speaker_role: Option<&'a str>,
+    pub faction: Option<&'a str>,
+    pub outlet: Option<&'a str>,
+    pub outlet_id: Option<&'a str>,
+    pub affiliation: Option<&'a str>,
+    pub date: Option<&'a str>,
+    pub stance: Option<&'a str>,
+    pub conditions: Vec<&'a str>,
+    pub rule: &'a str,
+}
+
+/// The statements of one issue, compact.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Facts {
+    pub issue: String,
+    /// Every distinct string, one after the other.
+    buf: String,
+    /// `buf` range of each symbol (index 0 unused).
+    ranges: Vec<(u32, u32)>,
+    /// Condition lists (index 0: empty).
+    lists: Vec<Vec<Sym>>,
+    pub rows: Vec<Fact>,
+}
+
+/// Interns strings and condition lists while facts are collected.
+pub struct FactsBuilder {
+    facts: Facts,
+    strings: HashMap<String, Sym>,
+    lists: HashMap<Vec<Sym>, u32>,
+}
+
+impl FactsBuilder {
+    pub fn new(issue: &str) -> FactsBuilder {
+        FactsBuilder {
+            facts: Facts {
+                issue: issue.to_string(),
+                ranges: vec![(0, 0)],
+                lists: vec![Vec::new()],
+                ..Facts::default()
+            },
+            strings: HashMap::new(),
+            lists: HashMap::new(),
+        }
+    }
+
+    fn sym(&mut self, s: Option<&str>) -> Sym {
+        let Some(s) = s else { return NONE };
+        if let Some(&k) = self.strings.get(s) {
+            return k;
+        }
+        let f = &mut self.facts;
+        let start = f.buf.len() as u32;
+        f.buf.push_str(s);
+        f.ranges.push((start, f.buf.len() as u32));
+        let k = (f.ranges.len() - 1) as Sym;
+        self.strings.insert(s.to_string(), k);
+        k
+    }
+
+    pub fn push(&mut self, r: &FactRow<'_>) {
+        let conditions = if r.conditions.is_empty() {
+            0
+        } else {
+            let list: Vec<Sym> = r.conditions.iter().map(|c| self.sym(Some(c))).collect();
+            let next = self.facts.lists.len() as u32;
+            let k = *self.lists.entry(list.clone()).or_insert(next);
+            if k == next {
+                self.facts.lists.push(list);
+            }
+            k
+        };
+        let fact = Fact {
+            doc: self.sym(Some(r.doc)),
+            span: r.span,
+            attribution: r.attribution,
+            text: self.sym(Some(r.text)),
+            speaker: self.sym(r.speaker),
+            speaker_id: self.sym(r.speaker_id),
+            speaker_role: self.sym(r.speaker_role),
+            faction: self.sym(r.faction),
+            outlet: self.sym(r.outlet),
+            outlet_id: self.sym(r.outlet_id),
+            affiliation: self.sym(r.affiliation),
+            date: self.sym(r.date),
+            stance: self.sym(r.stance),
+            conditions,
+            outlet_rule: r.rule.contains("speaker:outlet")
+                || r.rule.contains("speaker:document-outlet"),
+        };
+        self.facts.rows.push(fact);
+    }
+
+    pub fn finish(self) -> Facts {
+        self.facts
+    }
+}
+
+impl Facts {
+    /// The statements coded on `issue`, in the order given.
+    pub fn from_statements(statements: &[Statement], issue: &str) -> Facts {
+        let mut b = FactsBuilder::new(issue);
+        for s in statements
+            .iter()
+            .filter(|s| s.coding.topic.as_deref() == Some(issue))
+        {
+            b.push(&FactRow {
+                doc: &s.doc,
+                span: s.span,
+                attribution: s.attribution,
+                text: &s.text,
+                speaker: s.speaker.as_deref(),
+                speaker_id: s.speaker_id.as_deref(),
+                speaker_role: s.speaker_role.as_deref(),
+                faction: s.faction.as_deref(),
+                outlet: s.outlet.as_deref(),
+                outlet_id: s.outlet_id.as_deref(),
+                affiliation: s.outlet_affiliation.as_deref(),
+                date: s.date.as_deref(),
+                stance: s.coding.stance.as_deref(),
+                conditions: s.coding.conditions.iter().map(String::as_str).collect(),
+                rule: &s.rule,
+            });
+        }
+        b.finish()
+    }
+
+    pub fn len(&self) -> usize {
+        self.rows.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.rows.is_empty()
+    }
+
+    /// The string of a symbol; `None` for [`NONE`].
+    pub fn str(&self, k: Sym) -> Option<&str> {
+        if k == NONE {
+            return None;
+        }
+        let (a, b) = self.ranges[k as usize];
+        Some(&self.buf[a as usize..b as usize])
+    }
+
+    fn string(&self, k: Sym) -> Option<String> {
+        self.str(k).map(str::to_string)
+    }
+
+    /// The conditions of row `i`.
+    pub fn conditions(&self, i: usize) -> impl Iterator<Item = &str> + '_ {
+        self.lists[self.rows[i].conditions as usize]
+            .iter()
+            .map(|&k| self.str(k).unwrap_or_default())
+    }
+
+    /// Row `i` cited as evidence, as [`StatementRef::new`] cites a statement.
+    pub fn statement_ref(&self, i: usize) -> StatementRef {
+        let f = &self.rows[i];
+        StatementRef {
+            index: i,
+            doc: self.string(f.doc).unwrap_or_default(),
+            span: f.span,
+            text: self.string(f.text).unwrap_or_default(),
+            date: self.string(f.date),
+            speaker: self.string(f.speaker),
+            speaker_role: self.string(f.speaker_role),
+            outlet: self.string(f.outlet),
+            stance: self.string(f.stance),
+            conditions: self.conditions(i).map(str::to_string).collect(),
+        }
+    }
+
+    /// A statement with the fields of row `i` that the analyses' helpers
+    /// read (speaker, outlet, date, rule marker, stance): lets the fast
+    /// analyses call the same helpers as the slow ones, once per distinct
+    /// combination.
+    pub(crate) fn probe(&self, i: usize) -> Statement {
+        let f = &self.rows[i];
+        Statement {
+            doc: String::new(),
+            span: f.span,
+            text: String::new(),
+            quote_span: [0, 0],
+            attribution: f.attribution,
+            kind: Kind::Indirect,
+            direct: false,
+            speaker: self.string(f.speaker),
+            speaker_mention: None,
+            speaker_span: None,
+            speaker_role: self.string(f.speaker_role),
+            speaker_id: self.string(f.speaker_id),
+            faction: self.string(f.faction),
+            outlet: self.string(f.outlet),
+            outlet_id: self.string(f.outlet_id),
+            outlet_affiliation: self.string(f.affiliation),
+            date: self.string(f.date),
+            date_precision: None,
+            cue: None,
+            confidence: 0.0,
+            rule: if f.outlet_rule {
+                "speaker:outlet".into()
+            } else {
+                String::new()
+            },
+            coding: Coding {
+                topic: Some(self.issue.clone()),
+                stance: self.string(f.stance),
+                ..Coding::default()
+            },
+        }
+    }
+
+    /// The facts as bytes (little-endian numbers, lengths first), for a
+    /// store to keep; read back with [`Facts::from_bytes`].
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut w = Vec::with_capacity(16 + self.buf.len() + self.rows.len() * 96);
+        w.extend_from_slice(MAGIC);
+        put_str(&mut w, &self.issue);
+        put_str(&mut w, &self.buf);
+        put(&mut w, self.ranges.len() as u64);
+        for &(a, b) in &self.ranges {
+            put(&mut w, u64::from(a));
+            put(&mut w, u64::from(b));
+        }
+        put(&mut w, self.lists.len() as u64);
+        for l in &self.lists {
+            put(&mut w, l.len() as u64);
+            for &k in l {
+                put(&mut w, u64::from(k));
+            }
+        }
+        put(&mut w, self.rows.len() as u64);
+        for f in &self.rows {
+            for x in [f.span[0] as u64, f.span[1] as u64, f.attribution as u64] {
+                put(&mut w, x);
+            }
+            for k in [
+                f.doc,
+                f.text,
+                f.speaker,
+                f.speaker_id,
+                f.speaker_role,
+                f.faction,
+                f.outlet,
+                f.outlet_id,
+                f.affiliation,
+                f.date,
+                f.stance,
+                f.conditions,
+            ] {
+                w.extend_from_slice(&k.to_le_bytes());
+            }
+            w.push(u8::from(f.outlet_rule));
+        }
+        w
+    }
+
+    /// Facts written by [`Facts::to_bytes`] (of this version); `None` when
+    /// the bytes are not such facts or are cut short.
+    pub fn from_bytes(bytes: &[u8]) -> Option<Facts> {
+        let mut r = Reader { b: bytes, at: 0 };
+        if r.take(MAGIC.len())? != MAGIC {
+            return None;
+        }
+        let issue = r.string()?;
+        let buf = r.string()?;
+        let n = r.len(8)?;
+        let mut ranges = Vec::with_capacity(n);
+        for _ in 0..n {
+            let (a, b) = (r.u32()?, r.u32()?);
+            if a > b || b as usize > buf.len() || !buf.is_char_boundary(a as usize) {
+                return None;
+            }
+            if !buf.is_char_boundary(b as usize) {
+                return None;
+            }
+            ranges.push((a, b));
+        }
+        let n = r.len(8)?;
+        let mut lists = Vec::with_capacity(n);
+        for _ in 0..n {
+            let m = r.len(8)?;
+            let l = (0..m).map(|_| r.u32()).collect::<Option<Vec<Sym>>>()?;
+            lists.push(l);
+        }
+        let n = r.len(8 * 3 + 4 * 12 + 1)?;
+        let mut rows = Vec::with_capacity(n);
+        let syms = ranges.len() as u32;
+        for _ in 0..n {
+            let (s0, s1, attribution) = (r.usize()?, r.usize()?, r.usize()?);
+            let mut k = [0u32; 12];
+            for x in &mut k {
+                *x = u32::from_le_bytes(r.take(4)?.try_into().ok()?);
+            }
+            let outlet_rule = r.take(1)?[0] != 0;
+            if k[..11].iter().any(|&x| x >= syms) || k[11] as usize >= lists.len() {
+                return None;
+            }
+            rows.push(Fact {
+                doc: k[0],
+                span: [s0, s1],
+                attribution,
+                text: k[1],
+                speaker: k[2],
+                speaker_id: k[3],
+                speaker_role: k[4],
+                faction: k[5],
+                outlet: k[6],
+                outlet_id: k[7],
+                affiliation: k[8],
+                date: k[9],
+                stance: k[10],
+                conditions: k[11],
+                outlet_rule,
+            });
+        }
+        if lists.iter().flatten().any(|&x| x >= syms || x == NONE) || r.at != bytes.len() {
+            return None;
+        }
+        Some(Facts {
+            issue,
+            buf,
+            ranges,
+            lists,
+            rows,
+        })
+    }
+}
+
+const MAGIC: &[u8] = b"tealeaf-facts-1\n";
+
+fn put(w: &mut Vec<u8>, x: u64) {
+    w.extend_from_slice(&x.to_le_bytes());
+}
+
+fn put_str(w: &mut Vec<u8>, s: &str) {
+    put(w, s.len() as u64);
+    w.extend_from_slice(s.as_bytes());
+}
+
+struct Reader<'a> {
+    b: &'a [u8],
+    at: usize,
+}
+
+impl<'a> Reader<'a> {
+    fn take(&mut self, n: usize) -> Option<&'a [u8]> {
+        let end = self.at.checked_add(n)?;
+        let s = self.b.get(self.at..end)?;
+        self.at = end;
+        Some(s)
+    }
+    fn u64(&mut self) -> Option<u64> {
+        Some(u64::from_le_bytes(self.take(8)?.try_into().ok()?))
+    }
+    fn u32(&mut self) -> Option<u32> {
+        u32::try_from(self.u64()?).ok()
+    }
+    fn usize(&mut self) -> Option<usize> {
+        usize::try_from(self.u64()?).ok()
+    }
+    /// A count of items of at least `each` bytes: refused when the rest of
+    /// the input cannot hold them (so corrupt bytes allocate nothing huge).
+    fn len(&mut self, each: usize) -> Option<usize> {
+        let n = self.usize()?;
+        (n.checked_mul(each)? <= self.b.len() - self.at).then_some(n)
+    }
+    fn string(&mut self) -> Option<String> {
+        let n = self.len(1)?;
+        String::from_utf8(self.take(n)?.to_vec()).ok()
+    }
+}
