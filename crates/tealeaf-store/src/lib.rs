@@ -23,6 +23,7 @@
 
 pub mod hash;
 pub mod schema;
+mod facts;
 
 use std::collections::HashSet;
 use std::path::Path;
@@ -36,6 +37,7 @@ use tealeaf_core::{Document, Statement};
 pub use hash::ContentHash;
 pub use schema::SCHEMA_VERSION;
 pub use tealeaf_core::pack::PackInfo;
+pub use facts::IssueFacts;
 
 /// How long a writer waits for another process's lock before failing.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(30);

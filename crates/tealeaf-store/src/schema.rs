@@ -140,9 +140,60 @@ CREATE INDEX statements_affiliation_date ON statements(outlet_affiliation, date)
 CREATE INDEX statements_topic_date ON statements(topic, date);
 "#;
 
+/// Migration 5: the analyses' compact copy of each issue's statements
+/// (`tealeaf_core::analyses::Facts` as bytes, see facts.rs), and the write
+/// generation that tells when a copy is stale.
+///
+/// Every write of statements writes their document row in the same
+/// transaction (ingest inserts it; recode updates `coded_at`; deleting a
+/// document deletes its statements), so triggers on `documents` bump the
+/// generation once per document, not once per statement (the hot path of
+/// ingest). Updates and deletes of statements bump it too; a statement
+/// inserted on its own would still be seen, by its id above the copy's
+/// `max_statement_id`.
+const M5_ISSUE_FACTS: &str = r#"
+CREATE TABLE generation (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    n  INTEGER NOT NULL
+);
+INSERT INTO generation (id, n) VALUES (1, 0);
+CREATE TRIGGER documents_generation_insert AFTER INSERT ON documents BEGIN
+    UPDATE generation SET n = n + 1 WHERE id = 1;
+END;
+CREATE TRIGGER documents_generation_update AFTER UPDATE ON documents BEGIN
+    UPDATE generation SET n = n + 1 WHERE id = 1;
+END;
+CREATE TRIGGER documents_generation_delete AFTER DELETE ON documents BEGIN
+    UPDATE generation SET n = n + 1 WHERE id = 1;
+END;
+CREATE TRIGGER statements_generation_update AFTER UPDATE ON statements BEGIN
+    UPDATE generation SET n = n + 1 WHERE id = 1;
+END;
+CREATE TRIGGER statements_generation_delete AFTER DELETE ON statements BEGIN
+    UPDATE generation SET n = n + 1 WHERE id = 1;
+END;
+CREATE TABLE issue_facts (
+    issue             TEXT PRIMARY KEY,
+    -- The generation and largest statement id the copy was made at.
+    generation        INTEGER NOT NULL,
+    max_statement_id  INTEGER NOT NULL,
+    -- The store ids of the statements, in the order of the facts' rows
+    -- (little-endian i64s), so results can cite stored statements.
+    ids               BLOB NOT NULL,
+    facts             BLOB NOT NULL,
+    built_at          TEXT NOT NULL
+);
+"#;
+
 /// Every migration, in order. `MIGRATIONS[i]` takes a database from
 /// version `i` to `i + 1`.
-pub const MIGRATIONS: &[&str] = &[M1_TABLES, M2_FTS, M3_RUNS, M4_FILTER_INDEXES];
+pub const MIGRATIONS: &[&str] = &[
+    M1_TABLES,
+    M2_FTS,
+    M3_RUNS,
+    M4_FILTER_INDEXES,
+    M5_ISSUE_FACTS,
+];
 
 /// The schema version this build writes.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
