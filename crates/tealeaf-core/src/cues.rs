@@ -181,7 +181,10 @@ pub fn is_cue_word(word: &str) -> Option<Cue> {
     if word.len() > 14 || !word.is_ascii() || word.starts_with(|c: char| c.is_ascii_uppercase()) {
         return None;
     }
-    CUE_FORMS.get(&word.to_ascii_lowercase()).copied()
+    // Lower-cased on the stack: this runs for nearly every token.
+    CUE_FORMS
+        .get(crate::text::Lower::of(word).as_str())
+        .copied()
 }
 
 /// Cue forms that are more often plural nouns ("remarks", "reports"): a

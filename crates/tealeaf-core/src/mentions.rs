@@ -261,6 +261,8 @@ pub fn find_mentions(
     let mut hit_idx = 0;
     for sentence in &seg.sentences {
         let toks = tokens(text, sentence.span);
+        // This sentence's mentions start here (for the subject pass below).
+        let first_of_sentence = out.len();
         // Pack hits inside this sentence.
         let mut pack_spans = Vec::new();
         while hit_idx < hits.len() && hits[hit_idx].start < sentence.span.end {
@@ -278,16 +280,22 @@ pub fn find_mentions(
                 subject_like: false,
             });
         }
+        // Pack hits are in text order and do not overlap: binary search,
+        // so a sentence full of names stays linear.
+        let covered_at = |pos: usize| {
+            let k = pack_spans.partition_point(|p: &Span| p.start <= pos);
+            k > 0 && pack_spans[k - 1].contains_pos(pos)
+        };
         let mut i = 0;
         while i < toks.len() {
             let t = toks[i];
             let lower = t.lower();
-            let covered = pack_spans.iter().any(|p| p.contains_pos(t.start));
+            let covered = covered_at(t.start);
             if !covered && crate::cues::SPEAKER_PRONOUNS.contains(&lower.as_str()) && lower != "you"
             {
                 out.push(Mention {
                     span: Span::new(t.start, t.end),
-                    kind: MentionKind::Pronoun(lower),
+                    kind: MentionKind::Pronoun(lower.to_string()),
                     nominal: false,
                     in_quote: false,
                     subject_like: false,
@@ -301,7 +309,7 @@ pub fn find_mentions(
                 let mut end = i;
                 while j < toks.len() {
                     let w = toks[j];
-                    let cov = pack_spans.iter().any(|p| p.contains_pos(w.start));
+                    let cov = covered_at(w.start);
                     if cov || !w.is_word() {
                         break;
                     }
@@ -331,13 +339,10 @@ pub fn find_mentions(
                     let span = Span::new(t.start, toks[end].end);
                     // "Parliament speaker Mohammad Bagher Qalibaf": a title
                     // before a known name, not an entity of its own.
-                    let title_before_name = pack_spans.iter().any(|p| {
-                        p.start >= toks[end].end
-                            && toks
-                                .iter()
-                                .skip(end + 1)
-                                .take(2)
-                                .any(|t| t.start == p.start)
+                    let title_before_name = toks.iter().skip(end + 1).take(2).any(|t| {
+                        pack_spans
+                            .binary_search_by_key(&t.start, |p| p.start)
+                            .is_ok()
                     });
                     let after_determiner = i > 0
                         && matches!(
@@ -384,8 +389,11 @@ pub fn find_mentions(
             i += 1;
         }
         // Subject-likeness: not after a preposition, not a possessor.
-        for m in out.iter_mut().filter(|m| sentence.span.contains(m.span)) {
-            let before = toks.iter().rev().find(|t| t.end <= m.span.start);
+        for m in out[first_of_sentence..]
+            .iter_mut()
+            .filter(|m| sentence.span.contains(m.span))
+        {
+            let before = toks[..toks.partition_point(|t| t.end <= m.span.start)].last();
             let prep = before.is_some_and(|t| PREPOSITIONS.contains(&t.lower().as_str()));
             let text_m = m.span.slice(text);
             let possessive = text_m.ends_with("’s")

@@ -15,7 +15,7 @@ use chrono::NaiveDate;
 use serde::Deserialize;
 
 pub use dates::PackDate;
-pub use issues::{CueClass, CueHit, Issue, IssueDef};
+pub use issues::{CueClass, CueHit, Issue, IssueDef, IssueMatches};
 pub use lexicon::{Lexicon, LexiconEntry, LexiconHit};
 
 /// The Iran–United States pack, compiled into the binary.

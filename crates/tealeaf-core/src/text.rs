@@ -98,8 +98,73 @@ impl Token<'_> {
     pub fn is_capitalized(&self) -> bool {
         self.text.chars().next().is_some_and(char::is_uppercase)
     }
-    pub fn lower(&self) -> String {
-        self.text.to_lowercase()
+    /// The token lower-cased. Called for nearly every token by the
+    /// attribution and mention rules, so short ASCII words are lower-cased
+    /// on the stack instead of allocating a `String` each time.
+    pub fn lower(&self) -> Lower {
+        Lower::of(self.text)
+    }
+}
+
+/// A lower-cased word: inline for short ASCII words, on the heap otherwise.
+/// Reads as a `&str` (`Deref`) and compares with string literals.
+#[derive(Debug, Clone)]
+pub enum Lower {
+    Inline { bytes: [u8; Lower::INLINE], len: u8 },
+    Heap(String),
+}
+
+impl Lower {
+    const INLINE: usize = 30;
+
+    pub fn of(word: &str) -> Lower {
+        if word.len() <= Lower::INLINE && word.is_ascii() {
+            let mut bytes = [0u8; Lower::INLINE];
+            for (slot, b) in bytes.iter_mut().zip(word.bytes()) {
+                *slot = b.to_ascii_lowercase();
+            }
+            Lower::Inline {
+                bytes,
+                len: word.len() as u8,
+            }
+        } else {
+            Lower::Heap(word.to_lowercase())
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        match self {
+            // Lower-cased ASCII is always valid UTF-8.
+            Lower::Inline { bytes, len } => {
+                std::str::from_utf8(&bytes[..*len as usize]).unwrap_or("")
+            }
+            Lower::Heap(s) => s,
+        }
+    }
+}
+
+impl std::ops::Deref for Lower {
+    type Target = str;
+    fn deref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl PartialEq<&str> for Lower {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
+impl PartialEq<str> for Lower {
+    fn eq(&self, other: &str) -> bool {
+        self.as_str() == other
+    }
+}
+
+impl std::fmt::Display for Lower {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 

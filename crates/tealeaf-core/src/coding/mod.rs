@@ -13,7 +13,7 @@ use serde::Serialize;
 
 use crate::dates::DateIndex;
 use crate::mentions::{Mention, MentionKind};
-use crate::pack::{ActorIdx, ActorKind, CueClass, CueHit, Issue, LexiconEntry, Pack};
+use crate::pack::{ActorIdx, ActorKind, CueClass, CueHit, Issue, IssueMatches, LexiconEntry, Pack};
 use crate::text::{CharMap, Span};
 
 /// Why a coded field has its value.
@@ -73,6 +73,24 @@ pub struct CodingInput<'a> {
     pub mentions: &'a [Mention],
     pub dates: &'a DateIndex,
     pub chars: &'a CharMap,
+    /// Each pack issue's cue matches in the whole document, found once per
+    /// document ([`document_cues`]), in the order of `pack.issues`.
+    pub cues: &'a [IssueMatches],
+}
+
+/// The cue matches of every pack issue in `text`: one automaton pass per
+/// issue and document, shared by all the document's statements.
+pub fn document_cues(pack: &Pack, text: &str) -> Vec<IssueMatches> {
+    pack.issues.iter().map(|i| i.matches(text)).collect()
+}
+
+/// Issue `ii`'s cues inside `span`, on word boundaries.
+fn cues_in<'p>(pack: &'p Pack, input: &CodingInput, ii: usize, span: &Span) -> Vec<CueHit<'p>> {
+    let issue = &pack.issues[ii];
+    match input.cues.get(ii) {
+        Some(m) => m.scan(issue, input.text, span.start, span.end),
+        None => issue.scan(input.text, span.start, span.end),
+    }
 }
 
 /// Words that negate a cue a few words later in the same clause.
@@ -139,13 +157,13 @@ pub fn code(pack: &Pack, input: &CodingInput) -> Coding {
     for (ii, issue) in pack.issues.iter().enumerate() {
         let own: Vec<CueHit> = own_spans
             .iter()
-            .flat_map(|s| issue.scan(text, s.start, s.end))
+            .flat_map(|s| cues_in(pack, input, ii, s))
             .collect();
         let ctx: Vec<CueHit> = input
             .local
             .iter()
             .chain(&input.wider)
-            .flat_map(|s| issue.scan(text, s.start, s.end))
+            .flat_map(|s| cues_in(pack, input, ii, s))
             .collect();
         let own_topic = own.iter().filter(|h| h.class == CueClass::Topic).count() as i32;
         let ctx_topic = ctx
@@ -179,7 +197,7 @@ pub fn code(pack: &Pack, input: &CodingInput) -> Coding {
             let doc_hits: Vec<CueHit> = input
                 .document
                 .iter()
-                .flat_map(|s| issue.scan(text, s.start, s.end))
+                .flat_map(|s| cues_in(pack, input, ii, s))
                 .collect();
             if other_party || !counterpart_present(issue, &[], &doc_hits, speaker_country) {
                 continue;
@@ -210,7 +228,7 @@ pub fn code(pack: &Pack, input: &CodingInput) -> Coding {
     c.evidence.push(Evidence {
         field: "topic",
         value: issue.def.id.clone(),
-        cue: topic_cue.map(|h| h.phrase.clone()),
+        cue: topic_cue.map(|h| h.phrase.to_string()),
         span: topic_cue.and_then(|h| cspan(h.start, h.end)),
         rule: if own.iter().any(|h| h.class == CueClass::Topic) {
             "topic-cue-in-statement"
@@ -366,7 +384,7 @@ pub fn code(pack: &Pack, input: &CodingInput) -> Coding {
     c.evidence.push(Evidence {
         field: "stance",
         value: stance.into(),
-        cue: decisive.map(|h| h.phrase.clone()),
+        cue: decisive.map(|h| h.phrase.to_string()),
         span: decisive.and_then(|h| cspan(h.start, h.end)),
         rule,
         confidence: if decisive.is_some() { 0.75 } else { 0.5 },
@@ -383,7 +401,7 @@ pub fn code(pack: &Pack, input: &CodingInput) -> Coding {
                 c.evidence.push(Evidence {
                     field: "conditions",
                     value: id,
-                    cue: Some(h.phrase.clone()),
+                    cue: Some(h.phrase.to_string()),
                     span: cspan(h.start, h.end),
                     rule: "condition-cue",
                     confidence: 0.75,
@@ -406,7 +424,7 @@ pub fn code(pack: &Pack, input: &CodingInput) -> Coding {
         c.evidence.push(Evidence {
             field: "threats",
             value: id.clone(),
-            cue: Some(h.phrase.clone()),
+            cue: Some(h.phrase.to_string()),
             span: cspan(h.start, h.end),
             rule: "threat-cue",
             confidence: 0.75,
@@ -498,22 +516,26 @@ fn mediators(
     }
     // Mediation words anywhere nearby: the topic cues of a pack issue that
     // lists mediators and has no counterparts (the mediation issue).
-    let mediation_talk = pack
-        .issues
-        .iter()
-        .filter(|i| !i.def.mediators.is_empty() && i.def.counterparts.is_empty())
-        .any(|i| {
-            input
-                .wider
+    // The pack issues that list mediators and have no counterparts.
+    let mediation_issues: Vec<usize> = (0..pack.issues.len())
+        .filter(|&ii| {
+            let d = &pack.issues[ii].def;
+            !d.mediators.is_empty() && d.counterparts.is_empty()
+        })
+        .collect();
+    let talk_in = |span: &Span| {
+        mediation_issues.iter().any(|&ii| {
+            cues_in(pack, input, ii, span)
                 .iter()
-                .chain(&input.local)
-                .chain(std::iter::once(&input.statement))
-                .any(|s| {
-                    i.scan(input.text, s.start, s.end)
-                        .iter()
-                        .any(|h| h.class == CueClass::Topic)
-                })
-        });
+                .any(|h| h.class == CueClass::Topic)
+        })
+    };
+    let mediation_talk = input
+        .wider
+        .iter()
+        .chain(&input.local)
+        .chain(std::iter::once(&input.statement))
+        .any(talk_in);
     let add = |c: &mut Coding,
                id: &str,
                cue: Option<String>,
@@ -530,16 +552,6 @@ fn mediators(
                 confidence: 0.7,
             });
         }
-    };
-    let talk_in = |span: &Span| {
-        pack.issues
-            .iter()
-            .filter(|i| !i.def.mediators.is_empty() && i.def.counterparts.is_empty())
-            .any(|i| {
-                i.scan(input.text, span.start, span.end)
-                    .iter()
-                    .any(|h| h.class == CueClass::Topic)
-            })
     };
     let talk_in_statement = talk_in(&input.statement);
     for h in own.iter().chain(ctx) {
@@ -571,7 +583,7 @@ fn mediators(
             add(
                 c,
                 &id,
-                Some(h.phrase.clone()),
+                Some(h.phrase.to_string()),
                 span,
                 if in_statement {
                     "mediator-in-statement"
@@ -734,6 +746,13 @@ static PERCENT: LazyLock<Regex> = LazyLock::new(|| {
 static LIKELIHOOD: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)(?-u:\b)(likelihood|likely|chances?|probability|probable|odds|prospects?|puts? it at|put the (?:chances?|odds) at|estimates? it at)(?-u:\b)").expect("valid regex")
 });
+/// Substrings one of which every PERCENT or FIFTY match contains.
+static NUMBER_WORDS: LazyLock<aho_corasick::AhoCorasick> = LazyLock::new(|| {
+    aho_corasick::AhoCorasickBuilder::new()
+        .ascii_case_insensitive(true)
+        .build(["%", "cent", "fifty", "odds"])
+        .expect("valid patterns")
+});
 static FIFTY: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)(?-u:\b)fifty[- ]fifty(?-u:\b)|(?-u:\b)even odds(?-u:\b)")
         .expect("valid regex")
@@ -747,6 +766,10 @@ fn probability(c: &mut Coding, input: &CodingInput) {
         .collect();
     for s in &scope {
         let t = s.slice(text);
+        // Cheap gate first: every figure needs "%", "per cent", "fifty" or "odds".
+        if !NUMBER_WORDS.is_match(t) {
+            continue;
+        }
         if !LIKELIHOOD.is_match(t) && !FIFTY.is_match(t) {
             continue;
         }
@@ -803,19 +826,30 @@ fn deadline(input: &CodingInput) -> Option<String> {
 /// PLOVER translation): code, name, PLOVER event type, mode.
 const EVENT_CODES: &str = include_str!("../../data/event_codes.tsv");
 
+/// The event table by code, parsed once: (name, PLOVER event, PLOVER mode).
+static EVENTS: LazyLock<std::collections::HashMap<&'static str, [Option<&'static str>; 3]>> =
+    LazyLock::new(|| {
+        let non_empty = |s: Option<&'static str>| s.filter(|s| !s.is_empty());
+        EVENT_CODES
+            .lines()
+            .skip(1)
+            .filter_map(|line| {
+                let mut cols = line.split('\t');
+                let code = cols.next()?;
+                let name = cols.next();
+                Some((code, [name, non_empty(cols.next()), non_empty(cols.next())]))
+            })
+            .collect()
+    });
+
 fn set_event(c: &mut Coding, code: Option<&str>) {
     let Some(code) = code else { return };
-    for line in EVENT_CODES.lines().skip(1) {
-        let cols: Vec<&str> = line.split('\t').collect();
-        if cols.first() == Some(&code) {
-            c.cameo = Some(code.to_string());
-            c.cameo_name = cols.get(1).map(|s| s.to_string());
-            c.plover_event = cols.get(2).filter(|s| !s.is_empty()).map(|s| s.to_string());
-            c.plover_mode = cols.get(3).filter(|s| !s.is_empty()).map(|s| s.to_string());
-            return;
-        }
-    }
     c.cameo = Some(code.to_string());
+    if let Some([name, event, mode]) = EVENTS.get(code) {
+        c.cameo_name = name.map(str::to_string);
+        c.plover_event = event.map(str::to_string);
+        c.plover_mode = mode.map(str::to_string);
+    }
 }
 
 #[cfg(test)]

@@ -628,6 +628,10 @@ fn speaker_for_cue(toks: &[Token], cue_i: usize, sentence: Span) -> Option<Speak
 
 /// A quotation that opens a paragraph right after a sentence ending in ':'
 /// (or a paragraph of quotation bullets under such a line).
+/// How far back (in tokens) from a colon an introduction to a quotation is
+/// looked for: "Quoting the foreign minister, the agency wrote:".
+const INTRO_WINDOW_TOKENS: usize = 60;
+
 fn intro_before(
     sents: &[SentenceTokens],
     seg: &Segmentation,
@@ -639,7 +643,11 @@ fn intro_before(
     let candidates = [si.checked_sub(1), Some(si)];
     for cand in candidates.into_iter().flatten() {
         let st = &sents[cand];
-        let toks: Vec<&Token> = st.toks.iter().filter(|t| t.end <= pos).collect();
+        // The tokens before the quotation, at most an introduction's length
+        // back: a sentence holding many quotations stays linear.
+        let n = st.toks.partition_point(|t| t.end <= pos);
+        let window = n.saturating_sub(INTRO_WINDOW_TOKENS);
+        let toks: Vec<&Token> = st.toks[window..n].iter().collect();
         let Some(last) = toks.last() else { continue };
         if last.text != ":" {
             continue;
@@ -652,14 +660,13 @@ fn intro_before(
             && as_at > q + 1
             && as_at - q <= 8
         {
-            return Some((cand, phrase(&st.toks, (q + 1, as_at))));
+            return Some((cand, phrase(&st.toks, (window + q + 1, window + as_at))));
         }
         // The speaker: "quoting X as saying", the subject of the main verb
         // (the last cue with a subject phrase), else the first subject-like
         // phrase of the sentence.
-        let n = toks.len();
         let mut fallback = None;
-        for i in (0..n).rev() {
+        for i in (window..n).rev() {
             if is_cue_word(st.toks[i].text).is_some()
                 && !(crate::cues::is_noun_like_form(st.toks[i].text)
                     && !(i > 0 && subject_like_word(&st.toks[i - 1])))

@@ -13,7 +13,7 @@ use serde::Serialize;
 pub use attribution::{Attribution, Kind, SpeakerRef, find_attributions};
 pub use resolve::{Resolver, Speaker};
 
-use crate::coding::{Coding, CodingInput, code};
+use crate::coding::{Coding, CodingInput, code, document_cues};
 use crate::dates::{DateIndex, ResolvedDate, find_dates};
 use crate::document::Document;
 use crate::mentions::find_mentions;
@@ -177,6 +177,7 @@ pub fn extract_with(doc: &Document, pack: &Pack, opts: &ExtractOptions) -> Vec<S
     }
 
     let chars = CharMap::new(text);
+    let cues = document_cues(pack, text);
     let cspan = |s: Span| [chars.char_offset(s.start), chars.char_offset(s.end)];
     let mut out = Vec::new();
     for i in 0..attrs.len() {
@@ -264,6 +265,7 @@ pub fn extract_with(doc: &Document, pack: &Pack, opts: &ExtractOptions) -> Vec<S
                     &mentions,
                     &dates,
                     &chars,
+                    &cues,
                 ),
             );
             out.push(Statement {
@@ -311,6 +313,7 @@ fn coding_input<'a>(
     mentions: &'a [crate::mentions::Mention],
     dates: &'a DateIndex,
     chars: &'a CharMap,
+    cues: &'a [crate::pack::IssueMatches],
 ) -> CodingInput<'a> {
     let first = seg.sentence_at(part.start).unwrap_or(0);
     let last = seg.sentence_at(part.end.saturating_sub(1)).unwrap_or(first);
@@ -345,6 +348,7 @@ fn coding_input<'a>(
         mentions,
         dates,
         chars,
+        cues,
     }
 }
 
