@@ -15,7 +15,7 @@ use chrono::NaiveDate;
 use serde::Deserialize;
 
 pub use dates::PackDate;
-pub use issues::{CueClass, CueHit, Issue, IssueDef, IssueMatches};
+pub use issues::{CueClass, CueHit, CueMatcher, Issue, IssueDef, IssueMatches};
 pub use lexicon::{Lexicon, LexiconEntry, LexiconHit};
 
 /// The Iran–United States pack, compiled into the binary.
@@ -152,6 +152,8 @@ pub struct Pack {
     pub outlets: Vec<Outlet>,
     /// Issue definitions with their compiled cue matchers.
     pub issues: Vec<Issue>,
+    /// All issues' cues in one automaton, for whole documents.
+    pub cues: CueMatcher,
     pub lexicon: Lexicon,
     actor_by_id: HashMap<String, ActorIdx>,
 }
@@ -206,8 +208,10 @@ impl Pack {
                     .collect();
                 Issue::compile(def, &names)
             })
-            .collect();
+            .collect::<Vec<Issue>>();
+        let cues = CueMatcher::build(&issues);
         Pack {
+            cues,
             info: parsed.pack,
             actors: parsed.actors,
             outlets: parsed.outlets,

@@ -81,7 +81,7 @@ pub struct CodingInput<'a> {
 /// The cue matches of every pack issue in `text`: one automaton pass per
 /// issue and document, shared by all the document's statements.
 pub fn document_cues(pack: &Pack, text: &str) -> Vec<IssueMatches> {
-    pack.issues.iter().map(|i| i.matches(text)).collect()
+    pack.cues.matches(text, pack.issues.len())
 }
 
 /// Issue `ii`'s cues inside `span`, on word boundaries.

@@ -2,6 +2,8 @@
 //! "`[[issues]]`"). Parsed from the pack's TOML and compiled into one
 //! Aho-Corasick automaton per issue, so a statement is scanned once.
 
+use std::sync::OnceLock;
+
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use serde::Deserialize;
 
@@ -122,11 +124,15 @@ pub struct CueHit<'p> {
     pub phrase: &'p str,
 }
 
-/// An issue with its compiled matcher.
+/// An issue with its cue patterns. Documents are matched by the pack's
+/// [`CueMatcher`] (all issues in one pass); the issue's own automaton, for
+/// [`Issue::scan`] on a single span, is built on first use.
 #[derive(Debug, Clone)]
 pub struct Issue {
     pub def: IssueDef,
-    automaton: Option<AhoCorasick>,
+    /// The pattern texts (spelling variants included), index = pattern id.
+    texts: Vec<String>,
+    automaton: OnceLock<Option<AhoCorasick>>,
     /// Per pattern: classes it stands for, the phrase, and whether it is a prefix (`*`).
     patterns: Vec<(Vec<CueClass>, String, bool)>,
 }
@@ -213,26 +219,23 @@ impl Issue {
                 add(name, CueClass::Mediator(i));
             }
         }
-        let automaton = AhoCorasickBuilder::new()
-            .ascii_case_insensitive(true)
-            // Overlapping matches: "if the circumstances" is a conditional
-            // cue and "circumstances" a condition, both at once.
-            .match_kind(MatchKind::Standard)
-            // A full DFA: a few ms more at pack load, several times faster
-            // per byte than the default NFA on every document.
-            .kind(Some(AhoCorasickKind::DFA))
-            .build(&texts)
-            .ok();
         Issue {
             def,
-            automaton,
+            texts,
+            automaton: OnceLock::new(),
             patterns,
         }
     }
 
+    fn automaton(&self) -> Option<&AhoCorasick> {
+        self.automaton
+            .get_or_init(|| cue_automaton(&self.texts, None))
+            .as_ref()
+    }
+
     /// Every cue of this issue in `text[from..to]`, on word boundaries.
     pub fn scan(&self, text: &str, from: usize, to: usize) -> Vec<CueHit<'_>> {
-        let (Some(ac), Some(slice)) = (&self.automaton, text.get(from..to)) else {
+        let (Some(ac), Some(slice)) = (self.automaton(), text.get(from..to)) else {
             return Vec::new();
         };
         let mut out = Vec::new();
@@ -245,24 +248,6 @@ impl Issue {
             self.accept(text, from, to, raw, &mut out);
         }
         out
-    }
-
-    /// Every raw match of this issue's patterns in the whole text, once per
-    /// document: the coder then asks [`IssueMatches::scan`] for each span
-    /// instead of running the automaton again for every statement.
-    pub fn matches(&self, text: &str) -> IssueMatches {
-        let raw = match &self.automaton {
-            Some(ac) => ac
-                .find_overlapping_iter(text)
-                .map(|m| RawMatch {
-                    start: m.start(),
-                    end: m.end(),
-                    pattern: m.pattern().as_usize() as u32,
-                })
-                .collect(),
-            None => Vec::new(),
-        };
-        IssueMatches { raw }
     }
 
     /// Pushes the hits of one raw match if it sits on word boundaries of
@@ -345,6 +330,81 @@ impl IssueMatches {
             }
             if m.start >= from {
                 issue.accept(text, from, to, *m, &mut out);
+            }
+        }
+        out
+    }
+}
+
+/// Builds an overlapping, ASCII-case-insensitive cue automaton. Overlapping:
+/// "if the circumstances" is a conditional cue and "circumstances" a
+/// condition, both at once. `kind` picks the automaton (a DFA for the
+/// whole-document matcher: more build time, faster per byte).
+fn cue_automaton(texts: &[String], kind: Option<AhoCorasickKind>) -> Option<AhoCorasick> {
+    AhoCorasickBuilder::new()
+        .ascii_case_insensitive(true)
+        .match_kind(MatchKind::Standard)
+        .kind(kind)
+        .build(texts)
+        .ok()
+}
+
+/// Every issue's cue patterns in one automaton, so a document is read once
+/// for all issues.
+#[derive(Debug, Clone, Default)]
+pub struct CueMatcher {
+    automaton: Option<AhoCorasick>,
+    /// Per combined pattern: the (issue, issue pattern) pairs it stands for.
+    targets: Vec<Vec<(u32, u32)>>,
+}
+
+impl CueMatcher {
+    pub fn build(issues: &[Issue]) -> CueMatcher {
+        let mut texts: Vec<&str> = Vec::new();
+        let mut targets: Vec<Vec<(u32, u32)>> = Vec::new();
+        // Lower-cased text → combined pattern: one entry per distinct text.
+        let mut index: std::collections::HashMap<String, usize> = Default::default();
+        for (ii, issue) in issues.iter().enumerate() {
+            for (pi, t) in issue.texts.iter().enumerate() {
+                let k = *index.entry(t.to_lowercase()).or_insert_with(|| {
+                    texts.push(t);
+                    targets.push(Vec::new());
+                    texts.len() - 1
+                });
+                targets[k].push((ii as u32, pi as u32));
+            }
+        }
+        let owned: Vec<String> = texts.iter().map(|t| t.to_string()).collect();
+        CueMatcher {
+            automaton: cue_automaton(&owned, Some(AhoCorasickKind::DFA)),
+            targets,
+        }
+    }
+
+    /// Each issue's raw matches in `text` (`issues` = the number of issues).
+    /// Matches that start inside a word are dropped here: every span the
+    /// coder asks about starts at a word, so they could never be accepted.
+    pub fn matches(&self, text: &str, issues: usize) -> Vec<IssueMatches> {
+        let mut out = vec![IssueMatches::default(); issues];
+        let Some(ac) = &self.automaton else {
+            return out;
+        };
+        for m in ac.find_overlapping_iter(text) {
+            if text[..m.start()]
+                .chars()
+                .next_back()
+                .is_some_and(char::is_alphanumeric)
+            {
+                continue;
+            }
+            for &(ii, pattern) in &self.targets[m.pattern().as_usize()] {
+                if let Some(slot) = out.get_mut(ii as usize) {
+                    slot.raw.push(RawMatch {
+                        start: m.start(),
+                        end: m.end(),
+                        pattern,
+                    });
+                }
             }
         }
         out
