@@ -5,6 +5,7 @@
 //! * `linearity` — time for 1× and 10× inputs (a corpus, and one long document)
 //! * `cold`      — pack loading + one article in a fresh process, and the
 //!   whole `tealeaf extract FILE` process
+//! * `ingest`    — the whole `tealeaf ingest DIR` process into a fresh store
 //!
 //! MB is 10^6 bytes of UTF-8 article text (document bodies only).
 
@@ -18,6 +19,8 @@ use rayon::prelude::*;
 use tealeaf_bench::generator::{self, Cast};
 use tealeaf_core::document::{Meta, parse_date};
 use tealeaf_core::{Document, Pack, extract};
+
+mod ingest;
 
 #[derive(Parser)]
 #[command(name = "tealeaf-bench", about = "Whole-process benchmarks for tealeaf")]
@@ -81,6 +84,9 @@ enum Cmd {
         #[arg(long)]
         tealeaf: Option<PathBuf>,
     },
+    /// `tealeaf ingest` of a generated corpus (files) into a fresh store:
+    /// MB/s, statements/s, peak RSS, the writer's share.
+    Ingest(ingest::IngestArgs),
     /// Write a generated corpus as text files with a metadata header.
     Generate {
         #[arg(long, default_value_t = 1.0)]
@@ -125,6 +131,7 @@ fn main() -> ExitCode {
             file,
             tealeaf,
         } => cmd_cold(runs, file, tealeaf),
+        Cmd::Ingest(args) => ingest::run(&args),
         Cmd::Generate { mb, seed, out } => cmd_generate(mb, seed, &out),
         Cmd::ColdChild { file } => cold_child(&file),
     };

@@ -21,9 +21,10 @@
 //! Each document is written in one transaction (document row, statements,
 //! full-text index), so a crash leaves every stored document whole.
 
+mod facts;
 pub mod hash;
 pub mod schema;
-mod facts;
+mod write;
 
 use std::collections::HashSet;
 use std::path::Path;
@@ -34,10 +35,11 @@ use serde_json::Value;
 use tealeaf_core::document::Meta;
 use tealeaf_core::{Document, Statement};
 
+pub use facts::IssueFacts;
 pub use hash::ContentHash;
 pub use schema::SCHEMA_VERSION;
 pub use tealeaf_core::pack::PackInfo;
-pub use facts::IssueFacts;
+pub use write::PreparedDocument;
 
 /// How long a writer waits for another process's lock before failing.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(30);
@@ -238,12 +240,38 @@ const INSERT_DOCUMENT: &str = "INSERT INTO documents (doc_key, content_hash, sou
      published, outlet, author, language, body, meta, pack_id, pack_version, ingested_at, coded_at) \
      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?14)";
 
-const INSERT_STATEMENT: &str = "INSERT INTO statements (document_id, ordinal, doc, span_start, \
-     span_end, text, quote_start, quote_end, attribution, kind, direct, speaker, speaker_mention, \
-     speaker_start, speaker_end, speaker_role, speaker_id, faction, outlet, outlet_id, \
-     outlet_affiliation, date, date_precision, cue, confidence, rule, topic, stance, coded) \
-     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, \
-     ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29)";
+/// The columns of a statement row, in the order [`bind_statement`] binds them.
+const STATEMENT_COLUMNS: &[&str] = &[
+    "document_id",
+    "ordinal",
+    "doc",
+    "span_start",
+    "span_end",
+    "text",
+    "quote_start",
+    "quote_end",
+    "attribution",
+    "kind",
+    "direct",
+    "speaker",
+    "speaker_mention",
+    "speaker_start",
+    "speaker_end",
+    "speaker_role",
+    "speaker_id",
+    "faction",
+    "outlet",
+    "outlet_id",
+    "outlet_affiliation",
+    "date",
+    "date_precision",
+    "cue",
+    "confidence",
+    "rule",
+    "topic",
+    "stance",
+    "coded",
+];
 
 const SELECT_STATEMENT: &str = "SELECT s.id, s.document_id, d.doc_key, s.ordinal, s.text, \
      s.speaker, s.speaker_id, s.outlet, s.date, s.topic, s.stance, s.coded \
@@ -366,46 +394,17 @@ impl Store {
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .at(path, ctx)?;
-        let existing: Option<i64> = tx
-            .query_row(
-                "SELECT id FROM documents WHERE content_hash = ?1",
-                [&hash],
-                |r| r.get(0),
-            )
-            .optional()
-            .at(path, ctx)?;
-        if let Some(document_id) = existing {
-            return Ok(IngestOutcome::Unchanged { document_id });
-        }
-        let m = &doc.meta;
-        let at = now();
-        tx.prepare_cached(INSERT_DOCUMENT)
-            .and_then(|mut st| {
-                st.execute(params![
-                    doc.id,
-                    hash,
-                    doc.source,
-                    m.url,
-                    m.title,
-                    m.published.map(|d| d.to_string()),
-                    m.outlet,
-                    m.author,
-                    m.language,
-                    doc.body,
-                    meta,
-                    pack.id,
-                    pack.version,
-                    at,
-                ])
-            })
-            .at(path, ctx)?;
-        let document_id = tx.last_insert_rowid();
-        insert_statements(&tx, document_id, statements, &coded).at(path, ctx)?;
+        let row = write::DocumentRow {
+            doc,
+            statements,
+            hash: &hash,
+            meta: &meta,
+            coded: &coded,
+        };
+        let outcome = row.write(&tx, pack, &now()).at(path, ctx)?;
+        // Nothing was written for an unchanged document: the commit is empty.
         tx.commit().at(path, ctx)?;
-        Ok(IngestOutcome::New {
-            document_id,
-            statements: statements.len(),
-        })
+        Ok(outcome)
     }
 
     /// Whether a document with this content hash is stored.
@@ -804,59 +803,117 @@ impl Store {
     }
 }
 
-/// Each statement as a JSON value, checked before a transaction starts.
-fn encode_statements(path: &str, statements: &[Statement]) -> Result<Vec<Value>, StoreError> {
+/// Each statement encoded, before a transaction starts.
+fn encode_statements(path: &str, statements: &[Statement]) -> Result<Vec<Encoded>, StoreError> {
     statements
         .iter()
         .map(|s| {
-            serde_json::to_value(s).at(path, || {
+            Encoded::of(s).at(path, || {
                 format!("cannot encode a statement of {} as JSON", s.doc)
             })
         })
         .collect()
 }
 
+/// What a statement row takes from the statement's JSON: the `coded` text
+/// and the columns copied out of it. Made on whichever thread prepares the
+/// statement, so the writer only binds strings.
+#[derive(Debug, Clone)]
+pub(crate) struct Encoded {
+    coded: String,
+    kind: String,
+    topic: Option<String>,
+    stance: Option<String>,
+}
+
+impl Encoded {
+    fn of(s: &Statement) -> serde_json::Result<Encoded> {
+        // Through a `Value`, as always: the stored text keeps its form
+        // (sorted keys, `confidence` widened to f64).
+        let v = serde_json::to_value(s)?;
+        Ok(Encoded {
+            kind: json_column(&v, "kind").unwrap_or_default(),
+            topic: json_column(&v, "topic"),
+            stance: json_column(&v, "stance"),
+            coded: v.to_string(),
+        })
+    }
+}
+
+/// Inserts statements of a document (`ordinal` counting from 0) inside the
+/// caller's transaction.
 fn insert_statements(
     conn: &Connection,
     document_id: i64,
     statements: &[Statement],
-    coded: &[Value],
+    coded: &[Encoded],
 ) -> rusqlite::Result<()> {
-    let mut st = conn.prepare_cached(INSERT_STATEMENT)?;
-    for (ordinal, (s, v)) in statements.iter().zip(coded).enumerate() {
-        let kind = json_column(v, "kind").unwrap_or_default();
-        st.execute(params![
+    let rows: Vec<StatementRow> = statements
+        .iter()
+        .zip(coded)
+        .enumerate()
+        .map(|(ordinal, (statement, coded))| StatementRow {
             document_id,
             ordinal,
-            s.doc,
-            s.span[0],
-            s.span[1],
-            s.text,
-            s.quote_span[0],
-            s.quote_span[1],
-            s.attribution,
-            kind,
-            s.direct,
-            s.speaker,
-            s.speaker_mention,
-            s.speaker_span.map(|x| x[0]),
-            s.speaker_span.map(|x| x[1]),
-            s.speaker_role,
-            s.speaker_id,
-            s.faction,
-            s.outlet,
-            s.outlet_id,
-            s.outlet_affiliation,
-            s.date,
-            s.date_precision,
-            s.cue,
-            f64::from(s.confidence),
-            s.rule,
-            json_column(v, "topic"),
-            json_column(v, "stance"),
-            v.to_string(),
-        ])?;
-    }
+            statement,
+            coded,
+        })
+        .collect();
+    write::insert_statement_rows(conn, &rows)
+}
+
+/// One statement row to insert.
+struct StatementRow<'a> {
+    document_id: i64,
+    ordinal: usize,
+    statement: &'a Statement,
+    coded: &'a Encoded,
+}
+
+/// Binds a row's values to parameters `first`, `first + 1`, … in the order
+/// of [`STATEMENT_COLUMNS`].
+fn bind_statement(
+    st: &mut rusqlite::Statement<'_>,
+    first: usize,
+    row: &StatementRow,
+) -> rusqlite::Result<()> {
+    let (s, v) = (row.statement, row.coded);
+    let mut i = first;
+    let mut bind = |value: &dyn rusqlite::ToSql| -> rusqlite::Result<()> {
+        st.raw_bind_parameter(i, value)?;
+        i += 1;
+        Ok(())
+    };
+    bind(&row.document_id)?;
+    bind(&row.ordinal)?;
+    bind(&s.doc)?;
+    bind(&s.span[0])?;
+    bind(&s.span[1])?;
+    bind(&s.text)?;
+    bind(&s.quote_span[0])?;
+    bind(&s.quote_span[1])?;
+    bind(&s.attribution)?;
+    bind(&v.kind)?;
+    bind(&s.direct)?;
+    bind(&s.speaker)?;
+    bind(&s.speaker_mention)?;
+    bind(&s.speaker_span.map(|x| x[0]))?;
+    bind(&s.speaker_span.map(|x| x[1]))?;
+    bind(&s.speaker_role)?;
+    bind(&s.speaker_id)?;
+    bind(&s.faction)?;
+    bind(&s.outlet)?;
+    bind(&s.outlet_id)?;
+    bind(&s.outlet_affiliation)?;
+    bind(&s.date)?;
+    bind(&s.date_precision)?;
+    bind(&s.cue)?;
+    bind(&f64::from(s.confidence))?;
+    bind(&s.rule)?;
+    bind(&v.topic)?;
+    bind(&v.stance)?;
+    bind(&v.coded)?;
+    debug_assert_eq!(i - first, STATEMENT_COLUMNS.len());
     Ok(())
 }
 

@@ -3,15 +3,18 @@
 //! Ingest reads files, directories (recursively), JSON lines, HTML, RSS and
 //! Atom feeds (each item a document) and http(s) URLs; extracts statements
 //! in parallel (rayon); and writes from one thread, through a bounded
-//! channel so memory stays flat however large the corpus. Each document is
-//! one transaction, so an interrupted ingest leaves whole documents only,
-//! and a re-run adds only what is missing.
+//! channel so memory stays flat however large the corpus. The extracting
+//! threads also hash and encode each document ([`PreparedDocument`]), so the
+//! writer only writes. The writer stores documents in batches, one
+//! transaction per batch (a few thousand statements, or what arrived within
+//! [`BATCH_TIME`]): an interrupted ingest leaves whole documents only, and a
+//! re-run adds only what is missing.
 
 use std::collections::HashSet;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
+use std::sync::mpsc::{Receiver, RecvTimeoutError, SyncSender, sync_channel};
 use std::time::{Duration, Instant};
 
 use anyhow::Context;
@@ -20,12 +23,22 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use rayon::prelude::*;
 use tealeaf_core::document::{self, Document, Format, Meta};
 use tealeaf_core::{Pack, Statement, extract};
-use tealeaf_store::{ContentHash, IngestOutcome, RunCounts, RunKind, Store};
+use tealeaf_store::{ContentHash, IngestOutcome, PreparedDocument, RunCounts, RunKind, Store};
 
 use crate::inputs::{Limits, MAX_FILE_BYTES, collect_files_where, read_file_with};
 
-/// Messages in flight between the extractors and the writer.
-const CHANNEL_CAPACITY: usize = 256;
+/// Messages in flight between the extractors and the writer: enough to
+/// keep the writer busy while extractors finish their documents, few enough
+/// that memory stays small (a prepared article with its statements and
+/// their JSON is a few hundred KB).
+const CHANNEL_CAPACITY: usize = 64;
+/// A batch is written once it holds this many statements...
+const BATCH_STATEMENTS: usize = 4096;
+/// ...or this many documents...
+const BATCH_DOCUMENTS: usize = 256;
+/// ...or its first document has waited this long (so readers see progress
+/// and a slow input does not hold finished documents back).
+const BATCH_TIME: Duration = Duration::from_millis(100);
 /// Work shorter than this shows no progress bar.
 const PROGRESS_AFTER: Duration = Duration::from_millis(800);
 /// Documents recoded per parallel batch.
@@ -43,10 +56,7 @@ enum Input {
 /// From an extractor to the writer.
 enum Msg {
     /// A document and its statements, to store.
-    Doc {
-        doc: Box<Document>,
-        statements: Vec<Statement>,
-    },
+    Doc(Box<PreparedDocument>),
     /// A document whose content hash was stored before this run began.
     Known,
     /// A file, feed item or record that could not be read.
@@ -70,6 +80,7 @@ pub fn ingest(
     let started = Instant::now();
     let pack = super::load_pack(pack)?;
     let mut store = Store::open(db)?;
+    store.tune_for_bulk_writes()?;
 
     let mut failures: Vec<(usize, String)> = Vec::new();
     let mut inputs = Vec::new();
@@ -152,28 +163,66 @@ fn produce(
     docs.into_par_iter()
         .try_for_each_with(tx.clone(), |tx, d| {
             let msg = match d.and_then(|doc| limits.check_document(doc)) {
-                Ok(doc) if known.contains(&ContentHash::of(&doc)) => Msg::Known,
-                Ok(doc) => {
-                    let (statements, warning) = limits.extract(&doc, pack);
-                    if let Some(w) = warning {
-                        eprintln!("tealeaf: warning: {w}");
-                    }
-                    Msg::Doc {
-                        doc: Box::new(doc),
-                        statements,
-                    }
-                }
-                Err(reason) => Msg::Failed {
-                    input: index + 1,
-                    reason,
-                },
+                Ok(doc) => prepare(doc, pack, known, limits),
+                Err(reason) => Err(reason),
             };
-            tx.send(msg)
+            tx.send(msg.unwrap_or_else(|reason| Msg::Failed {
+                input: index + 1,
+                reason,
+            }))
         })
         .map_err(|_| ())
 }
 
-/// The writer: stores what arrives, one transaction per document.
+/// One document's message: `Known`, or extracted and prepared for the
+/// writer; an error names the document.
+fn prepare(
+    doc: Document,
+    pack: &Pack,
+    known: &HashSet<ContentHash>,
+    limits: &Limits,
+) -> Result<Msg, String> {
+    let hash = ContentHash::of(&doc);
+    if known.contains(&hash) {
+        return Ok(Msg::Known);
+    }
+    let (statements, warning) = limits.extract(&doc, pack);
+    if let Some(w) = warning {
+        eprintln!("tealeaf: warning: {w}");
+    }
+    let name = format!("{}: document {}", doc.source, doc.id);
+    PreparedDocument::with_hash(hash, doc, statements)
+        .map(|p| Msg::Doc(Box::new(p)))
+        .map_err(|e| format!("{name}: cannot encode its statements as JSON: {e}"))
+}
+
+/// Documents waiting to be written together.
+#[derive(Default)]
+struct Batch {
+    docs: Vec<PreparedDocument>,
+    statements: usize,
+    /// When the first document arrived.
+    since: Option<Instant>,
+}
+
+impl Batch {
+    fn push(&mut self, doc: PreparedDocument) {
+        self.since.get_or_insert_with(Instant::now);
+        self.statements += doc.statements().len();
+        self.docs.push(doc);
+    }
+
+    fn full(&self) -> bool {
+        self.statements >= BATCH_STATEMENTS || self.docs.len() >= BATCH_DOCUMENTS
+    }
+
+    /// How long to wait for the next message before writing what is here.
+    fn wait(&self) -> Option<Duration> {
+        self.since.map(|t| BATCH_TIME.saturating_sub(t.elapsed()))
+    }
+}
+
+/// The writer: stores what arrives, a batch of documents per transaction.
 fn write_all(
     store: &mut Store,
     rx: Receiver<Msg>,
@@ -187,15 +236,59 @@ fn write_all(
         ..RunCounts::default()
     };
     let mut failures = Vec::new();
-    for msg in rx {
+    let bench = BenchMode::from_env();
+    let cpu_at_start = thread_cpu_seconds();
+    let mut busy = Duration::ZERO;
+    let mut transactions = 0usize;
+    let mut batch = Batch::default();
+    let mut flush = |batch: &mut Batch, counts: &mut RunCounts| -> anyhow::Result<()> {
+        if batch.docs.is_empty() {
+            return Ok(());
+        }
+        let t = Instant::now();
+        let outcomes = if bench == BenchMode::Discard {
+            Vec::new()
+        } else {
+            store.ingest_batch(&batch.docs, pack)?
+        };
+        busy += t.elapsed();
+        transactions += 1;
+        for outcome in outcomes {
+            match outcome {
+                IngestOutcome::New { statements, .. } => {
+                    counts.documents_new += 1;
+                    counts.statements += statements;
+                }
+                IngestOutcome::Unchanged { .. } => counts.documents_unchanged += 1,
+            }
+        }
+        if bench == BenchMode::Discard {
+            counts.documents_new += batch.docs.len();
+            counts.statements += batch.statements;
+        }
+        *batch = Batch::default();
+        Ok(())
+    };
+    loop {
+        let msg = match batch.wait() {
+            None => match rx.recv() {
+                Ok(m) => m,
+                Err(_) => break,
+            },
+            Some(wait) => match rx.recv_timeout(wait) {
+                Ok(m) => m,
+                Err(RecvTimeoutError::Timeout) => {
+                    flush(&mut batch, &mut counts)?;
+                    continue;
+                }
+                Err(RecvTimeoutError::Disconnected) => break,
+            },
+        };
         match msg {
-            Msg::Doc { doc, statements } => {
-                match store.ingest_document(&doc, &statements, pack)? {
-                    IngestOutcome::New { statements, .. } => {
-                        counts.documents_new += 1;
-                        counts.statements += statements;
-                    }
-                    IngestOutcome::Unchanged { .. } => counts.documents_unchanged += 1,
+            Msg::Doc(doc) => {
+                batch.push(*doc);
+                if batch.full() {
+                    flush(&mut batch, &mut counts)?;
                 }
             }
             Msg::Known => counts.documents_unchanged += 1,
@@ -209,8 +302,52 @@ fn write_all(
             )),
         }
     }
+    flush(&mut batch, &mut counts)?;
+    drop(flush);
     store.finish_run(run, &counts)?;
+    if bench != BenchMode::Off {
+        eprintln!(
+            "tealeaf ingest bench: writer busy_s={:.3} cpu_s={:.3} statements={} \
+             transactions={transactions}",
+            busy.as_secs_f64(),
+            thread_cpu_seconds()
+                .zip(cpu_at_start)
+                .map_or(f64::NAN, |(b, a)| b - a),
+            counts.statements
+        );
+    }
     Ok((counts, failures))
+}
+
+/// CPU seconds (user + system) of the calling thread so far, from
+/// /proc/thread-self/stat (clock ticks, 100 per second); `None` elsewhere.
+fn thread_cpu_seconds() -> Option<f64> {
+    let stat = std::fs::read_to_string("/proc/thread-self/stat").ok()?;
+    let rest = &stat[stat.rfind(')')? + 2..];
+    let mut f = rest.split_whitespace().skip(11);
+    let user: f64 = f.next()?.parse().ok()?;
+    let system: f64 = f.next()?.parse().ok()?;
+    Some((user + system) / 100.0)
+}
+
+/// `TEALEAF_INGEST_BENCH`, for `tealeaf-bench ingest`: `stats` prints the
+/// writer's busy time; `discard` also stores nothing (the documents are
+/// extracted and dropped), to time reading and extraction alone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum BenchMode {
+    Off,
+    Stats,
+    Discard,
+}
+
+impl BenchMode {
+    fn from_env() -> BenchMode {
+        match std::env::var("TEALEAF_INGEST_BENCH").as_deref() {
+            Ok("stats") => BenchMode::Stats,
+            Ok("discard") => BenchMode::Discard,
+            _ => BenchMode::Off,
+        }
+    }
 }
 
 /// A progress bar on stderr, shown only when stderr is a terminal and the

@@ -1,0 +1,269 @@
+//! Writing many documents quickly: [`PreparedDocument`] does the CPU work
+//! of storing (content hash, metadata and statements as JSON) on whichever
+//! thread makes it, and [`Store::ingest_batch`] writes several prepared
+//! documents in one transaction.
+//!
+//! A transaction per document costs a commit per document: the write-ahead
+//! log receives every page the document touched (the statement table, each
+//! index, a new full-text segment), so a page shared by the next document
+//! is written again. One transaction for a batch writes each such page
+//! once. A batch is still all or nothing, so an interrupted ingest leaves
+//! whole documents only.
+//!
+//! Statements are inserted many rows per `INSERT`: each `INSERT` into
+//! `statements` fires the full-text trigger, so SQLite opens a statement
+//! savepoint for it, and FTS5 writes its pending terms to disk as a new
+//! segment at every savepoint. One row per `INSERT` meant one segment (and
+//! later merging) per statement.
+
+use std::sync::LazyLock;
+
+use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
+use tealeaf_core::{Document, Statement};
+
+use crate::{
+    At, ContentHash, Encoded, INSERT_DOCUMENT, IngestOutcome, PackInfo, STATEMENT_COLUMNS,
+    StatementRow, Store, StoreError, bind_statement, insert_statements, now,
+};
+
+/// Rows per multi-row `INSERT` (29 parameters each: well under SQLite's
+/// 32,766). A remainder goes in halving sizes (32, 16, …, 1), so only
+/// seven statement shapes are ever prepared.
+const ROWS_PER_INSERT: usize = 64;
+
+/// `INSERT INTO statements (…) VALUES (…), …` for 1, 2, 4, … 64 rows,
+/// indexed by log2 of the row count.
+static INSERT_ROWS: LazyLock<Vec<String>> = LazyLock::new(|| {
+    let one = format!("({})", vec!["?"; STATEMENT_COLUMNS.len()].join(", "));
+    let mut out = Vec::new();
+    let mut rows = 1;
+    while rows <= ROWS_PER_INSERT {
+        out.push(format!(
+            "INSERT INTO statements ({}) VALUES {}",
+            STATEMENT_COLUMNS.join(", "),
+            vec![one.as_str(); rows].join(", ")
+        ));
+        rows *= 2;
+    }
+    out
+});
+
+/// Inserts statement rows, many per `INSERT`, in order.
+pub(crate) fn insert_statement_rows(
+    conn: &Connection,
+    rows: &[StatementRow],
+) -> rusqlite::Result<()> {
+    let mut rest = rows;
+    while !rest.is_empty() {
+        // The largest power of two not above what is left (and the cap).
+        let shape = (usize::BITS - 1 - rest.len().min(ROWS_PER_INSERT).leading_zeros()) as usize;
+        let n = 1 << shape;
+        let (chunk, tail) = rest.split_at(n);
+        let mut st = conn.prepare_cached(&INSERT_ROWS[shape])?;
+        for (k, row) in chunk.iter().enumerate() {
+            bind_statement(&mut st, 1 + k * STATEMENT_COLUMNS.len(), row)?;
+        }
+        st.raw_execute()?;
+        rest = tail;
+    }
+    Ok(())
+}
+
+/// A document and its statements, ready to be written: everything but the
+/// writing is done.
+#[derive(Debug, Clone)]
+pub struct PreparedDocument {
+    doc: Document,
+    statements: Vec<Statement>,
+    hash: ContentHash,
+    meta: String,
+    coded: Vec<Encoded>,
+}
+
+impl PreparedDocument {
+    /// Hashes and encodes a document and its statements.
+    pub fn new(doc: Document, statements: Vec<Statement>) -> serde_json::Result<PreparedDocument> {
+        let hash = ContentHash::of(&doc);
+        PreparedDocument::with_hash(hash, doc, statements)
+    }
+
+    /// As [`PreparedDocument::new`] with the content hash already computed
+    /// (it must be `ContentHash::of(&doc)`).
+    pub fn with_hash(
+        hash: ContentHash,
+        doc: Document,
+        statements: Vec<Statement>,
+    ) -> serde_json::Result<PreparedDocument> {
+        debug_assert_eq!(hash, ContentHash::of(&doc));
+        let meta = serde_json::to_string(&doc.meta)?;
+        let coded = statements
+            .iter()
+            .map(Encoded::of)
+            .collect::<serde_json::Result<_>>()?;
+        Ok(PreparedDocument {
+            doc,
+            statements,
+            hash,
+            meta,
+            coded,
+        })
+    }
+
+    pub fn document(&self) -> &Document {
+        &self.doc
+    }
+
+    pub fn statements(&self) -> &[Statement] {
+        &self.statements
+    }
+
+    pub fn hash(&self) -> ContentHash {
+        self.hash
+    }
+}
+
+impl Store {
+    /// Stores documents in one transaction: each one unless a document with
+    /// the same content hash is stored already (before this call, or earlier
+    /// in `docs`). Gives one outcome per document, in order. On an error
+    /// nothing of the batch is stored, and the error names the document.
+    pub fn ingest_batch(
+        &mut self,
+        docs: &[PreparedDocument],
+        pack: &PackInfo,
+    ) -> Result<Vec<IngestOutcome>, StoreError> {
+        let path = self.path.as_str();
+        let batch = || format!("cannot store a batch of {} document(s)", docs.len());
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .at(path, batch)?;
+        let at = now();
+        let mut outcomes = Vec::with_capacity(docs.len());
+        let mut rows = Vec::new();
+        // The document rows first (each new one gets its id), then every
+        // statement of the batch, in document order.
+        for d in docs {
+            let row = DocumentRow {
+                doc: &d.doc,
+                statements: &d.statements,
+                hash: &d.hash.to_string(),
+                meta: &d.meta,
+                coded: &d.coded,
+            };
+            let outcome = row.insert_document(&tx, pack, &at).at(path, || {
+                format!("cannot store document {} ({})", d.doc.id, d.doc.source)
+            })?;
+            if let IngestOutcome::New { document_id, .. } = outcome {
+                rows.extend(d.statements.iter().zip(&d.coded).enumerate().map(
+                    |(ordinal, (statement, coded))| StatementRow {
+                        document_id,
+                        ordinal,
+                        statement,
+                        coded,
+                    },
+                ));
+            }
+            outcomes.push(outcome);
+        }
+        insert_statement_rows(&tx, &rows).at(path, || {
+            let first = docs.first().map_or("", |d| d.doc.source.as_str());
+            let last = docs.last().map_or("", |d| d.doc.source.as_str());
+            format!("cannot store the statements of documents {first} to {last}")
+        })?;
+        tx.commit().at(path, batch)?;
+        Ok(outcomes)
+    }
+
+    /// Settings for a long run of batch writes on this connection: a larger
+    /// page cache (index pages stay in memory between batches) and a larger
+    /// write-ahead log between checkpoints (fewer checkpoints, each of which
+    /// syncs the database file). Both are per connection and bounded.
+    pub fn tune_for_bulk_writes(&mut self) -> Result<(), StoreError> {
+        let path = self.path.as_str();
+        // Negative: KiB. 32 MiB holds the indexes' working set and keeps
+        // memory well under budget.
+        self.conn
+            .pragma_update(None, "cache_size", -32_768)
+            .at(path, || "cannot set cache_size".into())?;
+        // Room for the seven INSERT shapes beside the other statements.
+        self.conn.set_prepared_statement_cache_capacity(32);
+        // Statement journals in memory: every multi-row INSERT into
+        // `statements` (it fires a trigger) keeps one, and on disk it was a
+        // fifth of the writer's time.
+        self.conn
+            .pragma_update(None, "temp_store", "MEMORY")
+            .at(path, || "cannot set temp_store".into())?;
+        // Pages of WAL before an automatic checkpoint (default 1000).
+        let _: i64 = self
+            .conn
+            .query_row("PRAGMA wal_autocheckpoint = 10000", [], |r| r.get(0))
+            .at(path, || "cannot set wal_autocheckpoint".into())?;
+        Ok(())
+    }
+}
+
+/// What one document's rows are made from.
+pub(crate) struct DocumentRow<'a> {
+    pub doc: &'a Document,
+    pub statements: &'a [Statement],
+    pub hash: &'a str,
+    pub meta: &'a str,
+    pub coded: &'a [Encoded],
+}
+
+impl DocumentRow<'_> {
+    /// Writes the document and its statements inside the caller's
+    /// transaction, unless its content hash is stored already.
+    pub fn write(
+        &self,
+        conn: &Connection,
+        pack: &PackInfo,
+        at: &str,
+    ) -> rusqlite::Result<IngestOutcome> {
+        let outcome = self.insert_document(conn, pack, at)?;
+        if let IngestOutcome::New { document_id, .. } = outcome {
+            insert_statements(conn, document_id, self.statements, self.coded)?;
+        }
+        Ok(outcome)
+    }
+
+    /// Writes the document row (not its statements), unless its content
+    /// hash is stored already.
+    fn insert_document(
+        &self,
+        conn: &Connection,
+        pack: &PackInfo,
+        at: &str,
+    ) -> rusqlite::Result<IngestOutcome> {
+        let existing: Option<i64> = conn
+            .prepare_cached("SELECT id FROM documents WHERE content_hash = ?1")?
+            .query_row([self.hash], |r| r.get(0))
+            .optional()?;
+        if let Some(document_id) = existing {
+            return Ok(IngestOutcome::Unchanged { document_id });
+        }
+        let (doc, m) = (self.doc, &self.doc.meta);
+        conn.prepare_cached(INSERT_DOCUMENT)?.execute(params![
+            doc.id,
+            self.hash,
+            doc.source,
+            m.url,
+            m.title,
+            m.published.map(|d| d.to_string()),
+            m.outlet,
+            m.author,
+            m.language,
+            doc.body,
+            self.meta,
+            pack.id,
+            pack.version,
+            at,
+        ])?;
+        let document_id = conn.last_insert_rowid();
+        Ok(IngestOutcome::New {
+            document_id,
+            statements: self.statements.len(),
+        })
+    }
+}
