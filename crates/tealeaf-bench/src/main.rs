@@ -6,8 +6,11 @@
 //! * `cold`      — pack loading + one article in a fresh process, and the
 //!   whole `tealeaf extract FILE` process
 //! * `ingest`    — the whole `tealeaf ingest DIR` process into a fresh store
+//! * `queries`   — analyses and full-text search on a store of 1,000,000 statements
 //!
 //! MB is 10^6 bytes of UTF-8 article text (document bodies only).
+
+mod queries;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode, Stdio};
@@ -97,6 +100,30 @@ enum Cmd {
         #[arg(long)]
         out: PathBuf,
     },
+    /// Analyses and full-text search on a large store (see src/queries.rs).
+    Queries {
+        /// The store: reused when it exists, else built there
+        /// (default: $TMPDIR/tealeaf-queries.db).
+        #[arg(long)]
+        store: Option<PathBuf>,
+        /// Statements to build at least.
+        #[arg(long, default_value_t = 1_000_000)]
+        statements: usize,
+        /// Timed repetitions per query; median and p99 are reported.
+        #[arg(long, default_value_t = 20)]
+        runs: usize,
+        #[arg(long, default_value_t = 42)]
+        seed: u64,
+        #[arg(long, default_value = "us-talks")]
+        issue: String,
+        /// The tealeaf binary, for whole-process and serve figures
+        /// (default: target/release/tealeaf, or $CARGO_TARGET_DIR/release/tealeaf).
+        #[arg(long)]
+        tealeaf: Option<PathBuf>,
+        /// Port for `tealeaf serve`.
+        #[arg(long, default_value_t = 18_731)]
+        port: u16,
+    },
     /// (internal) one cold measurement: prints pack and extract times in ms.
     #[command(hide = true)]
     ColdChild {
@@ -134,6 +161,23 @@ fn main() -> ExitCode {
         Cmd::Ingest(args) => ingest::run(&args),
         Cmd::Generate { mb, seed, out } => cmd_generate(mb, seed, &out),
         Cmd::ColdChild { file } => cold_child(&file),
+        Cmd::Queries {
+            store,
+            statements,
+            runs,
+            seed,
+            issue,
+            tealeaf,
+            port,
+        } => queries::run(&queries::Options {
+            store,
+            statements,
+            runs,
+            seed,
+            issue,
+            tealeaf: tealeaf.or_else(|| Some(default_tealeaf())),
+            port,
+        }),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

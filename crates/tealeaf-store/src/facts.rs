@@ -49,10 +49,12 @@ impl Store {
         let ctx = || format!("cannot read the statements of issue {issue}");
         // One read transaction: the stamp and the rows it describes.
         self.conn.execute_batch("BEGIN").at(path, ctx)?;
-        let read = self.read_issue_facts(issue).and_then(|(found, stamp)| match found {
-            Some(f) => Ok((f, stamp)),
-            None => Ok((self.build_issue_facts(issue)?, stamp)),
-        });
+        let read = self
+            .read_issue_facts(issue)
+            .and_then(|(found, stamp)| match found {
+                Some(f) => Ok((f, stamp)),
+                None => Ok((self.build_issue_facts(issue)?, stamp)),
+            });
         let _ = self.conn.execute_batch("COMMIT");
         let (facts, stamp) = read.at(path, ctx)?;
         if !facts.reused {

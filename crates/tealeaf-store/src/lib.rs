@@ -24,6 +24,7 @@
 mod facts;
 pub mod hash;
 pub mod schema;
+mod search;
 mod write;
 
 use std::collections::HashSet;
@@ -542,10 +543,15 @@ impl Store {
         }
         if let Some(text) = &filter.text {
             match fts_query(text) {
-                Some(q) => add(
-                    "s.id IN (SELECT rowid FROM statements_fts WHERE statements_fts MATCH ?)",
-                    Box::new(q),
-                ),
+                Some(q) => {
+                    if filter.limit.is_some() && self.many_matches(&q)? {
+                        sql = sql.replace("FROM statements s ", search::IN_ORDER);
+                    }
+                    add(
+                        "s.id IN (SELECT rowid FROM statements_fts WHERE statements_fts MATCH ?)",
+                        Box::new(q),
+                    )
+                }
                 // Nothing searchable: nothing matches.
                 None => return Ok(Vec::new()),
             }

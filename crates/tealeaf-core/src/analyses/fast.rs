@@ -169,11 +169,24 @@ pub fn timeline(f: &Facts, pack: &Pack, group_by: GroupBy, bucket: Bucket) -> Ve
 
 /// Shifts over facts: as [`super::shifts()`] over the statements.
 pub fn shifts(f: &Facts) -> Vec<Shift> {
-    let mut doc_rank: HashMap<Sym, usize> = HashMap::new();
-    for r in &f.rows {
-        let n = doc_rank.len();
-        doc_rank.entry(r.doc).or_insert(n);
-    }
+    let mut first: HashMap<Sym, usize> = HashMap::new();
+    let rank: Vec<usize> = f
+        .rows
+        .iter()
+        .map(|r| {
+            let n = first.len();
+            *first.entry(r.doc).or_insert(n)
+        })
+        .collect();
+    shifts_ranked(f, &rank)
+}
+
+/// As [`shifts`], with the rank of each row's document given: same-day
+/// statements are ordered by it. [`super::shifts()`] ranks documents by
+/// their first statement in the slice it is given, which for a caller
+/// holding more than the statements (the server's corpus) is not
+/// the order of the facts' rows.
+pub fn shifts_ranked(f: &Facts, doc_rank: &[usize]) -> Vec<Shift> {
     let mut days: HashMap<Sym, Option<NaiveDate>> = HashMap::new();
     let mut day = |k: Sym| -> Option<NaiveDate> {
         *days
@@ -212,7 +225,7 @@ pub fn shifts(f: &Facts) -> Vec<Shift> {
     let mut out: Vec<(Option<NaiveDate>, u32, Shift)> = Vec::new();
     for (a, mut idx) in by_actor.into_iter().enumerate() {
         let actor = &actors[a];
-        idx.sort_by_key(|&(d, i)| (d, doc_rank[&f.rows[i].doc], f.rows[i].span[0], i));
+        idx.sort_by_key(|&(d, i)| (d, doc_rank[i], f.rows[i].span[0], i));
         for w in idx.windows(2) {
             let ((da, ia), (db, ib)) = (w[0], w[1]);
             let (x, y) = (&f.rows[ia], &f.rows[ib]);

@@ -9,9 +9,8 @@ use std::process::ExitCode;
 
 use anyhow::{Context, bail};
 use rayon::prelude::*;
-use serde::Serialize;
-use serde_json::json;
-use tealeaf_core::analyses::{self, Bucket, GroupBy, StatementRef};
+use serde_json::{Value, json};
+use tealeaf_core::analyses::{self, Bucket, Facts, GroupBy, StatementRef, fast};
 use tealeaf_core::{Pack, Statement, extract};
 
 use crate::inputs::{collect_files, read_file};
@@ -107,7 +106,8 @@ struct Loaded {
     failed: bool,
 }
 
-fn load(source: &Source, issue: Option<&str>) -> anyhow::Result<Loaded> {
+/// The pack, checked to define `issue`.
+fn pack_with(source: &Source, issue: Option<&str>) -> anyhow::Result<Pack> {
     let pack = super::load_pack(source.pack.as_deref())?;
     if let Some(issue) = issue
         && pack.issue(issue).is_none()
@@ -118,12 +118,48 @@ fn load(source: &Source, issue: Option<&str>) -> anyhow::Result<Loaded> {
             known.join(", ")
         );
     }
+    Ok(pack)
+}
+
+fn db_path(source: &Source) -> PathBuf {
+    source
+        .db
+        .clone()
+        .unwrap_or_else(|| PathBuf::from("tealeaf.db"))
+}
+
+/// With a store (no `--input`): the pack and the issue's facts, which
+/// timeline, shifts and divergence read instead of decoding every
+/// statement (`Store::issue_facts`; same results, see
+/// `tealeaf_core::analyses::fast`).
+fn stored_facts(source: &Source, issue: &str) -> anyhow::Result<Option<(Pack, Facts)>> {
+    if !source.input.is_empty() {
+        return Ok(None);
+    }
+    let pack = pack_with(source, Some(issue))?;
+    let store = open_store(&db_path(source))?;
+    Ok(Some((pack, store.issue_facts(issue)?.facts)))
+}
+
+/// Every row of the facts cited, for the JSON output (as [`refs`]).
+fn fact_refs(f: &Facts) -> Vec<StatementRef> {
+    (0..f.len()).map(|i| f.statement_ref(i)).collect()
+}
+
+fn open_store(db: &Path) -> anyhow::Result<tealeaf_store::Store> {
+    if !db.exists() {
+        bail!(
+            "{}: no such store (run `tealeaf ingest` first, or give --input PATH)",
+            db.display()
+        );
+    }
+    Ok(tealeaf_store::Store::open(db)?)
+}
+
+fn load(source: &Source, issue: Option<&str>) -> anyhow::Result<Loaded> {
+    let pack = pack_with(source, issue)?;
     let (statements, failed) = if source.input.is_empty() {
-        let db = source
-            .db
-            .clone()
-            .unwrap_or_else(|| PathBuf::from("tealeaf.db"));
-        (from_store(&db, issue)?, false)
+        (from_store(&db_path(source), issue)?, false)
     } else {
         from_files(&source.input, &pack)
     };
@@ -170,13 +206,7 @@ fn from_files(paths: &[PathBuf], pack: &Pack) -> (Vec<Statement>, bool) {
 
 /// The stored statements (on `issue` when given), in document order.
 fn from_store(db: &Path, issue: Option<&str>) -> anyhow::Result<Vec<Statement>> {
-    if !db.exists() {
-        bail!(
-            "{}: no such store (run `tealeaf ingest` first, or give --input PATH)",
-            db.display()
-        );
-    }
-    let store = tealeaf_store::Store::open(db)?;
+    let store = open_store(db)?;
     let filter = tealeaf_store::StatementFilter {
         topic: issue.map(str::to_string),
         ..Default::default()
@@ -195,14 +225,16 @@ fn from_store(db: &Path, issue: Option<&str>) -> anyhow::Result<Vec<Statement>> 
 fn print(
     format: Format,
     table: impl FnOnce() -> String,
-    value: impl Serialize,
+    // Built only for JSON output: on a large store the cited statements
+    // alone are hundreds of thousands of objects.
+    value: impl FnOnce() -> Value,
 ) -> anyhow::Result<()> {
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     match format {
         Format::Table => out.write_all(table().as_bytes())?,
         Format::Json => {
-            serde_json::to_writer_pretty(&mut out, &value)?;
+            serde_json::to_writer_pretty(&mut out, &value())?;
             writeln!(out)?;
         }
     }
@@ -227,56 +259,82 @@ fn refs(statements: &[Statement]) -> Vec<StatementRef> {
 }
 
 pub fn timeline(a: &TimelineArgs) -> anyhow::Result<ExitCode> {
+    let output = |points: &[analyses::TimelinePoint], refs: &dyn Fn() -> Vec<StatementRef>| {
+        print(
+            a.source.format,
+            || analyses::render::timeline(points),
+            || {
+                json!({
+                    "analysis": "timeline",
+                    "issue": a.issue,
+                    "group_by": a.by,
+                    "bucket": a.bucket,
+                    "net_score": "mean of support +1, conditional +0.5, neutral 0, oppose -1",
+                    "points": points,
+                    "statements": refs(),
+                })
+            },
+        )
+    };
+    if let Some((pack, f)) = stored_facts(&a.source, &a.issue)? {
+        let points = fast::timeline(&f, &pack, a.by, a.bucket);
+        output(&points, &|| fact_refs(&f))?;
+        return Ok(ExitCode::SUCCESS);
+    }
     let l = load(&a.source, Some(&a.issue))?;
     let points = analyses::timeline(&l.statements, &l.pack, &a.issue, a.by, a.bucket);
-    print(
-        a.source.format,
-        || analyses::render::timeline(&points),
-        json!({
-            "analysis": "timeline",
-            "issue": a.issue,
-            "group_by": a.by,
-            "bucket": a.bucket,
-            "net_score": "mean of support +1, conditional +0.5, neutral 0, oppose -1",
-            "points": points,
-            "statements": refs(&l.statements),
-        }),
-    )?;
+    output(&points, &|| refs(&l.statements))?;
     Ok(done(&l))
 }
 
 pub fn shifts(a: &ShiftsArgs) -> anyhow::Result<ExitCode> {
-    let l = load(&a.source, Some(&a.issue))?;
-    let mut shifts = analyses::shifts(&l.statements, &a.issue);
-    if a.reversals {
-        shifts.retain(|s| s.reversal);
+    let output = |mut shifts: Vec<analyses::Shift>| {
+        if a.reversals {
+            shifts.retain(|s| s.reversal);
+        }
+        print(
+            a.source.format,
+            || analyses::render::shifts(&shifts),
+            || json!({"analysis": "shifts", "issue": a.issue, "shifts": shifts}),
+        )
+    };
+    if let Some((_, f)) = stored_facts(&a.source, &a.issue)? {
+        output(fast::shifts(&f))?;
+        return Ok(ExitCode::SUCCESS);
     }
-    print(
-        a.source.format,
-        || analyses::render::shifts(&shifts),
-        json!({"analysis": "shifts", "issue": a.issue, "shifts": shifts}),
-    )?;
+    let l = load(&a.source, Some(&a.issue))?;
+    output(analyses::shifts(&l.statements, &a.issue))?;
     Ok(done(&l))
 }
 
 pub fn divergence(a: &DivergenceArgs) -> anyhow::Result<ExitCode> {
+    let output = |windows: &[analyses::DivergenceWindow], refs: &dyn Fn() -> Vec<StatementRef>| {
+        print(
+            a.source.format,
+            || analyses::render::divergence(windows),
+            || {
+                json!({
+                    "analysis": "divergence",
+                    "issue": a.issue,
+                    "government": a.government,
+                    "window": a.window,
+                    "index": "weighted standard deviation of the voices' mean stance scores \
+                              (support +1, conditional +0.5, oppose -1; neutral left out), \
+                              weights = utterances; in [0, 1]; see docs/analyses.md",
+                    "windows": windows,
+                    "statements": refs(),
+                })
+            },
+        )
+    };
+    if let Some((pack, f)) = stored_facts(&a.source, &a.issue)? {
+        let windows = fast::divergence(&f, &pack, &a.government, a.window);
+        output(&windows, &|| fact_refs(&f))?;
+        return Ok(ExitCode::SUCCESS);
+    }
     let l = load(&a.source, Some(&a.issue))?;
     let windows = analyses::divergence(&l.statements, &l.pack, &a.issue, &a.government, a.window);
-    print(
-        a.source.format,
-        || analyses::render::divergence(&windows),
-        json!({
-            "analysis": "divergence",
-            "issue": a.issue,
-            "government": a.government,
-            "window": a.window,
-            "index": "weighted standard deviation of the voices' mean stance scores \
-                      (support +1, conditional +0.5, oppose -1; neutral left out), \
-                      weights = utterances; in [0, 1]; see docs/analyses.md",
-            "windows": windows,
-            "statements": refs(&l.statements),
-        }),
-    )?;
+    output(&windows, &|| refs(&l.statements))?;
     Ok(done(&l))
 }
 
@@ -286,11 +344,13 @@ pub fn conditions(a: &ConditionsArgs) -> anyhow::Result<ExitCode> {
     print(
         a.source.format,
         || analyses::render::conditions(&ledger),
-        json!({
-            "analysis": "conditions",
-            "ledger": ledger,
-            "statements": refs(&l.statements),
-        }),
+        || {
+            json!({
+                "analysis": "conditions",
+                "ledger": ledger,
+                "statements": refs(&l.statements),
+            })
+        },
     )?;
     Ok(done(&l))
 }
@@ -304,7 +364,7 @@ pub fn channels(a: &ChannelsArgs) -> anyhow::Result<ExitCode> {
     print(
         a.source.format,
         || analyses::render::channels(&entries),
-        json!({"analysis": "channels", "channels": entries}),
+        || json!({"analysis": "channels", "channels": entries}),
     )?;
     Ok(done(&l))
 }
