@@ -273,8 +273,8 @@ impl Facts {
         put_str(&mut w, &self.buf);
         put(&mut w, self.ranges.len() as u64);
         for &(a, b) in &self.ranges {
-            put(&mut w, u64::from(a));
-            put(&mut w, u64::from(b));
+            w.extend_from_slice(&a.to_le_bytes());
+            w.extend_from_slice(&b.to_le_bytes());
         }
         put(&mut w, self.lists.len() as u64);
         for l in &self.lists {
@@ -320,12 +320,9 @@ impl Facts {
         let buf = r.string()?;
         let n = r.len(8)?;
         let mut ranges = Vec::with_capacity(n);
-        for _ in 0..n {
-            let (a, b) = (r.u32()?, r.u32()?);
-            if a > b || b as usize > buf.len() || !buf.is_char_boundary(a as usize) {
-                return None;
-            }
-            if !buf.is_char_boundary(b as usize) {
+        for c in r.take(n * 8)?.chunks_exact(8) {
+            let (a, b) = (le32(&c[..4]), le32(&c[4..]));
+            if a > b || !buf.is_char_boundary(a as usize) || !buf.is_char_boundary(b as usize) {
                 return None;
             }
             ranges.push((a, b));
@@ -337,16 +334,23 @@ impl Facts {
             let l = (0..m).map(|_| r.u32()).collect::<Option<Vec<Sym>>>()?;
             lists.push(l);
         }
-        let n = r.len(8 * 3 + 4 * 12 + 1)?;
+        // Fixed-size rows, read in place.
+        const ROW: usize = 8 * 3 + 4 * 12 + 1;
+        let n = r.len(ROW)?;
         let mut rows = Vec::with_capacity(n);
         let syms = ranges.len() as u32;
-        for _ in 0..n {
-            let (s0, s1, attribution) = (r.usize()?, r.usize()?, r.usize()?);
+        for c in r.take(n * ROW)?.chunks_exact(ROW) {
+            let wide = |i: usize| {
+                usize::try_from(u64::from_le_bytes(
+                    c[i * 8..i * 8 + 8].try_into().unwrap_or_default(),
+                ))
+            };
+            let (s0, s1, attribution) = (wide(0).ok()?, wide(1).ok()?, wide(2).ok()?);
             let mut k = [0u32; 12];
-            for x in &mut k {
-                *x = u32::from_le_bytes(r.take(4)?.try_into().ok()?);
+            for (j, x) in k.iter_mut().enumerate() {
+                *x = le32(&c[24 + j * 4..28 + j * 4]);
             }
-            let outlet_rule = r.take(1)?[0] != 0;
+            let outlet_rule = c[ROW - 1] != 0;
             if k[..11].iter().any(|&x| x >= syms) || k[11] as usize >= lists.len() {
                 return None;
             }
@@ -381,7 +385,11 @@ impl Facts {
     }
 }
 
-const MAGIC: &[u8] = b"tealeaf-facts-1\n";
+const MAGIC: &[u8] = b"tealeaf-facts-2\n";
+
+fn le32(b: &[u8]) -> u32 {
+    u32::from_le_bytes(b.try_into().unwrap_or_default())
+}
 
 fn put(w: &mut Vec<u8>, x: u64) {
     w.extend_from_slice(&x.to_le_bytes());

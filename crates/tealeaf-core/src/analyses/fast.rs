@@ -10,6 +10,7 @@
 //! statement ([`Facts::probe`]).
 
 use std::collections::{BTreeMap, HashMap};
+use std::hash::{BuildHasherDefault, Hasher};
 
 use chrono::NaiveDate;
 
@@ -21,10 +22,42 @@ use super::{
 };
 use crate::pack::Pack;
 
+/// A hasher for keys made of a few small integers (symbols, indices): the
+/// memo tables are looked up once or twice per statement, and the default
+/// SipHash, built against hostile keys, costs more than the rest of the
+/// per-statement work. Keys here come from the facts, not from requests.
+#[derive(Default, Clone, Copy)]
+struct Mix(u64);
+
+impl Hasher for Mix {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.write_u64(u64::from(b));
+        }
+    }
+    fn write_u8(&mut self, x: u8) {
+        self.write_u64(u64::from(x));
+    }
+    fn write_u32(&mut self, x: u32) {
+        self.write_u64(u64::from(x));
+    }
+    fn write_usize(&mut self, x: usize) {
+        self.write_u64(x as u64);
+    }
+    fn write_u64(&mut self, x: u64) {
+        self.0 = (self.0.rotate_left(5) ^ x).wrapping_mul(0x517c_c1b7_2722_0a95);
+    }
+}
+
+type Map<K, V> = HashMap<K, V, BuildHasherDefault<Mix>>;
+
 /// The period of each distinct date, computed once.
 struct Periods {
     bucket: Bucket,
-    of_date: HashMap<Sym, Option<u32>>,
+    of_date: Map<Sym, Option<u32>>,
     list: Vec<Period>,
     index: HashMap<Period, u32>,
 }
@@ -33,7 +66,7 @@ impl Periods {
     fn new(bucket: Bucket) -> Periods {
         Periods {
             bucket,
-            of_date: HashMap::new(),
+            of_date: Map::default(),
             list: Vec::new(),
             index: HashMap::new(),
         }
@@ -65,7 +98,7 @@ impl Periods {
 /// `super::position` per stance symbol: the score of a statement taking a
 /// position, `None` for neutral or unknown stances.
 fn positions(f: &Facts) -> impl FnMut(Sym) -> Option<f64> + '_ {
-    let mut memo: HashMap<Sym, Option<f64>> = HashMap::new();
+    let mut memo: Map<Sym, Option<f64>> = Map::default();
     move |k| {
         *memo
             .entry(k)
@@ -79,12 +112,12 @@ pub fn timeline(f: &Facts, pack: &Pack, group_by: GroupBy, bucket: Bucket) -> Ve
     // (speaker id, speaker, faction, outlet, outlet id, date, rule marker):
     // everything `group_of` reads; the date only matters for institutions.
     type Key = (Sym, Sym, Sym, Sym, Sym, Sym, bool);
-    let mut group_memo: HashMap<Key, Option<u32>> = HashMap::new();
+    let mut group_memo: Map<Key, Option<u32>> = Map::default();
     // Groups by their sort key (label lower-cased, NUL, key), as the slow
     // version's map keys them.
     let mut group_index: HashMap<String, u32> = HashMap::new();
     let mut groups: Vec<(String, String, String)> = Vec::new();
-    let mut point_index: HashMap<(u32, u32), usize> = HashMap::new();
+    let mut point_index: Map<(u32, u32), usize> = Map::default();
     let mut points: Vec<(u32, u32, TimelinePoint)> = Vec::new();
     for (i, r) in f.rows.iter().enumerate() {
         let Some(p) = periods.get(f, r.date) else {
@@ -169,7 +202,7 @@ pub fn timeline(f: &Facts, pack: &Pack, group_by: GroupBy, bucket: Bucket) -> Ve
 
 /// Shifts over facts: as [`super::shifts()`] over the statements.
 pub fn shifts(f: &Facts) -> Vec<Shift> {
-    let mut first: HashMap<Sym, usize> = HashMap::new();
+    let mut first: Map<Sym, usize> = Map::default();
     let rank: Vec<usize> = f
         .rows
         .iter()
@@ -187,7 +220,7 @@ pub fn shifts(f: &Facts) -> Vec<Shift> {
 /// holding more than the statements (the server's corpus) is not
 /// the order of the facts' rows.
 pub fn shifts_ranked(f: &Facts, doc_rank: &[usize]) -> Vec<Shift> {
-    let mut days: HashMap<Sym, Option<NaiveDate>> = HashMap::new();
+    let mut days: Map<Sym, Option<NaiveDate>> = Map::default();
     let mut day = |k: Sym| -> Option<NaiveDate> {
         *days
             .entry(k)
@@ -195,7 +228,7 @@ pub fn shifts_ranked(f: &Facts, doc_rank: &[usize]) -> Vec<Shift> {
     };
     let mut position = positions(f);
     // Actor keys (pack id, else name) by (speaker id, speaker).
-    let mut actor_memo: HashMap<(Sym, Sym), Option<u32>> = HashMap::new();
+    let mut actor_memo: Map<(Sym, Sym), Option<u32>> = Map::default();
     let mut actor_index: HashMap<String, u32> = HashMap::new();
     let mut actors: Vec<String> = Vec::new();
     let mut by_actor: Vec<Vec<(Option<NaiveDate>, usize)>> = Vec::new();
@@ -309,7 +342,7 @@ pub fn divergence(
     // Everything `voice_of` reads: speaker id, speaker, date, outlet,
     // outlet id, affiliation, rule marker.
     type Key = (Sym, Sym, Sym, Sym, Sym, Sym, bool);
-    let mut voice_memo: HashMap<Key, Option<u32>> = HashMap::new();
+    let mut voice_memo: Map<Key, Option<u32>> = Map::default();
     let mut voiced: Vec<Voiced> = Vec::new();
     // Voice keys and member names, interned.
     let mut key_index: HashMap<String, u32> = HashMap::new();
@@ -317,7 +350,7 @@ pub fn divergence(
     let mut member_index: HashMap<String, u32> = HashMap::new();
     let mut voice_member: Vec<u32> = Vec::new();
     let mut member_names: Vec<String> = Vec::new();
-    let mut acc_index: HashMap<(u32, u32), usize> = HashMap::new();
+    let mut acc_index: Map<(u32, u32), usize> = Map::default();
     let mut accs: Vec<(u32, Acc)> = Vec::new();
     for (i, r) in f.rows.iter().enumerate() {
         let Some(score) = position(r.stance) else {
@@ -387,7 +420,7 @@ pub fn divergence(
     docs.sort_unstable();
     docs.dedup();
     docs.sort_by(|a, b| f.str(*a).cmp(&f.str(*b)));
-    let doc_order: HashMap<Sym, u32> = docs
+    let doc_order: Map<Sym, u32> = docs
         .iter()
         .enumerate()
         .map(|(n, &d)| (d, n as u32))
