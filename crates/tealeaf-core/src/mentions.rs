@@ -5,7 +5,7 @@
 use crate::pack::{LexiconEntry, Pack};
 use crate::quotes::Quotation;
 use crate::sentences::Segmentation;
-use crate::text::{Span, tokens};
+use crate::text::{Span, Token, tokens};
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum MentionKind {
@@ -251,6 +251,23 @@ pub fn find_mentions(
     quotes: &[Quotation],
     pack: &Pack,
 ) -> Vec<Mention> {
+    let sentence_tokens: Vec<Vec<Token>> = seg
+        .sentences
+        .iter()
+        .map(|s| tokens(text, s.span))
+        .collect();
+    find_mentions_in(text, seg, &sentence_tokens, quotes, pack)
+}
+
+/// [`find_mentions`] with each sentence's tokens already split (the
+/// pipeline splits them once for mentions and attributions).
+pub fn find_mentions_in(
+    text: &str,
+    seg: &Segmentation,
+    sentence_tokens: &[Vec<Token>],
+    quotes: &[Quotation],
+    pack: &Pack,
+) -> Vec<Mention> {
     // Quotations come in text order and do not overlap: binary search.
     let in_quote = |s: Span| {
         let i = quotes.partition_point(|q| q.outer.start <= s.start);
@@ -259,8 +276,7 @@ pub fn find_mentions(
     let mut out = Vec::new();
     let hits = pack.lexicon.scan(text);
     let mut hit_idx = 0;
-    for sentence in &seg.sentences {
-        let toks = tokens(text, sentence.span);
+    for (sentence, toks) in seg.sentences.iter().zip(sentence_tokens) {
         // This sentence's mentions start here (for the subject pass below).
         let first_of_sentence = out.len();
         // Pack hits inside this sentence.

@@ -600,6 +600,14 @@ fn mediators(
     }
 }
 
+/// The mentions (sorted by start) that start inside `span`: a binary
+/// search, so coding a statement does not walk the whole document.
+fn mentions_starting_in(mentions: &[Mention], span: Span) -> &[Mention] {
+    let lo = mentions.partition_point(|m| m.span.start < span.start);
+    let hi = mentions.partition_point(|m| m.span.start < span.end);
+    &mentions[lo..hi.max(lo)]
+}
+
 /// Whose position the statement reports: a person named as a clause subject
 /// or possessor in the statement ("the supreme leader is not opposed",
 /// "Khamenei's opposition", "Rouhani told Macron that…"), not the speaker.
@@ -608,8 +616,7 @@ fn about(c: &mut Coding, pack: &Pack, input: &CodingInput, has_stance: bool) {
         return;
     }
     let text = input.text;
-    for m in input
-        .mentions
+    for m in mentions_starting_in(input.mentions, input.statement)
         .iter()
         .filter(|m| input.statement.contains(m.span))
     {
@@ -705,8 +712,7 @@ fn about(c: &mut Coding, pack: &Pack, input: &CodingInput, has_stance: bool) {
     let first = words.split_whitespace().next().unwrap_or("");
     if matches!(first, "He" | "She") {
         let window = crate::text::floor_boundary(text, input.statement.start.saturating_sub(1500));
-        let candidate = input
-            .mentions
+        let candidate = mentions_starting_in(input.mentions, Span::new(window, input.statement.start))
             .iter()
             .rev()
             .filter(|m| m.span.start >= window && m.span.end <= input.statement.start)

@@ -67,13 +67,29 @@ fn is_quote_mark(t: &Token) -> bool {
 }
 
 pub fn find_attributions(text: &str, seg: &Segmentation, quotes: &[Quotation]) -> Vec<Attribution> {
+    let sentence_tokens: Vec<Vec<Token>> = seg
+        .sentences
+        .iter()
+        .map(|s| tokens(text, s.span))
+        .collect();
+    find_attributions_in(text, seg, sentence_tokens, quotes)
+}
+
+/// [`find_attributions`] with each sentence's tokens already split.
+pub fn find_attributions_in<'a>(
+    text: &'a str,
+    seg: &Segmentation,
+    sentence_tokens: Vec<Vec<Token<'a>>>,
+    quotes: &[Quotation],
+) -> Vec<Attribution> {
     let sents: Vec<SentenceTokens> = seg
         .sentences
         .iter()
-        .map(|s| SentenceTokens {
+        .zip(sentence_tokens)
+        .map(|(s, toks)| SentenceTokens {
             span: s.span,
             paragraph: s.paragraph,
-            toks: tokens(text, s.span),
+            toks,
         })
         .collect();
     // Quotations come in text order and do not overlap: binary search.

@@ -10,17 +10,17 @@ mod resolve;
 
 use serde::Serialize;
 
-pub use attribution::{Attribution, Kind, SpeakerRef, find_attributions};
+pub use attribution::{Attribution, Kind, SpeakerRef, find_attributions, find_attributions_in};
 pub use resolve::{Resolver, Speaker};
 
 use crate::coding::{Coding, CodingInput, code, document_cues};
 use crate::dates::{DateIndex, ResolvedDate, find_dates};
 use crate::document::Document;
-use crate::mentions::find_mentions;
+use crate::mentions::find_mentions_in;
 use crate::pack::Pack;
 use crate::quotes::find_quotations;
 use crate::sentences::{segment, split_sentences};
-use crate::text::{CharMap, Span, trim_span};
+use crate::text::{CharMap, Span, Token, floor_boundary, tokens, trim_span};
 
 /// One attributed statement. Field names match the gold files of
 /// `../shared/seeds` so the scorers read this output directly.
@@ -84,8 +84,14 @@ pub fn extract_with(doc: &Document, pack: &Pack, opts: &ExtractOptions) -> Vec<S
     let seg = segment(text);
     let quotes = find_quotations(text, &seg);
     let dates: DateIndex = find_dates(text, &seg, doc.meta.published);
-    let mentions = find_mentions(text, &seg, &quotes, pack);
-    let attrs = find_attributions(text, &seg, &quotes);
+    // Each sentence split into tokens once, for mentions and attributions.
+    let sentence_tokens: Vec<Vec<Token>> = seg
+        .sentences
+        .iter()
+        .map(|s| tokens(text, s.span))
+        .collect();
+    let mentions = find_mentions_in(text, &seg, &sentence_tokens, &quotes, pack);
+    let attrs = find_attributions_in(text, &seg, sentence_tokens, &quotes);
     let quotes_outer: Vec<Span> = quotes.iter().map(|q| q.outer).collect();
 
     let mut resolver = Resolver {
@@ -298,6 +304,9 @@ pub fn extract_with(doc: &Document, pack: &Pack, opts: &ExtractOptions) -> Vec<S
     out
 }
 
+/// How far (in bytes) either side of a statement its coding context reaches.
+const CONTEXT_BYTES: usize = 2000;
+
 /// What the coder sees: the statement, its cue (for reported speech), its
 /// sentence with the one before and the reporting clause, one sentence
 /// either side inside the same quotation, and for naming the parties the
@@ -330,11 +339,23 @@ fn coding_input<'a>(
         .map(|s| Span::new(s.start.max(a.outer.start), s.end.min(a.outer.end)))
         .collect();
     let para = seg.paragraph_at(part.start).unwrap_or(0);
-    let mut document: Vec<Span> = (para.saturating_sub(1)..=para + 3)
+    let document: Vec<Span> = (para.saturating_sub(1)..=para + 3)
         .filter_map(|p| seg.paragraphs.get(p).map(|p| p.span))
         .collect();
+    // Context is read within a bounded distance of the statement: a
+    // "sentence" or paragraph of hundreds of kilobytes (text without
+    // punctuation or line breaks) must not make coding quadratic.
+    let near = |s: Span| {
+        let start = floor_boundary(text, s.start.max(part.start.saturating_sub(CONTEXT_BYTES)));
+        let end = floor_boundary(text, s.end.min(part.end.saturating_add(CONTEXT_BYTES)));
+        Span::new(start, end.max(start))
+    };
+    let local: Vec<Span> = local.into_iter().map(near).collect();
+    let wider: Vec<Span> = wider.into_iter().map(near).collect();
+    let mut document: Vec<Span> = document.into_iter().map(near).collect();
     if let Some(lead) = seg.paragraphs.first() {
-        document.push(lead.span);
+        let end = floor_boundary(text, lead.span.end.min(lead.span.start + 2 * CONTEXT_BYTES));
+        document.push(Span::new(lead.span.start, end));
     }
     CodingInput {
         text,
