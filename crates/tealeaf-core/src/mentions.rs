@@ -251,11 +251,8 @@ pub fn find_mentions(
     quotes: &[Quotation],
     pack: &Pack,
 ) -> Vec<Mention> {
-    let sentence_tokens: Vec<Vec<Token>> = seg
-        .sentences
-        .iter()
-        .map(|s| tokens(text, s.span))
-        .collect();
+    let sentence_tokens: Vec<Vec<Token>> =
+        seg.sentences.iter().map(|s| tokens(text, s.span)).collect();
     find_mentions_in(text, seg, &sentence_tokens, quotes, pack)
 }
 

@@ -712,22 +712,23 @@ fn about(c: &mut Coding, pack: &Pack, input: &CodingInput, has_stance: bool) {
     let first = words.split_whitespace().next().unwrap_or("");
     if matches!(first, "He" | "She") {
         let window = crate::text::floor_boundary(text, input.statement.start.saturating_sub(1500));
-        let candidate = mentions_starting_in(input.mentions, Span::new(window, input.statement.start))
-            .iter()
-            .rev()
-            .filter(|m| m.span.start >= window && m.span.end <= input.statement.start)
-            .find_map(|m| match &m.kind {
-                MentionKind::Pack(entries) => entries.iter().find_map(|e| match e {
-                    LexiconEntry::ActorName(a) => Some(*a),
-                    LexiconEntry::RoleMention(a, r) => input
-                        .date
-                        .is_none_or(|d| crate::pack::role_active(&pack.actors[*a].roles[*r], d))
-                        .then_some(*a),
+        let candidate =
+            mentions_starting_in(input.mentions, Span::new(window, input.statement.start))
+                .iter()
+                .rev()
+                .filter(|m| m.span.start >= window && m.span.end <= input.statement.start)
+                .find_map(|m| match &m.kind {
+                    MentionKind::Pack(entries) => entries.iter().find_map(|e| match e {
+                        LexiconEntry::ActorName(a) => Some(*a),
+                        LexiconEntry::RoleMention(a, r) => input
+                            .date
+                            .is_none_or(|d| crate::pack::role_active(&pack.actors[*a].roles[*r], d))
+                            .then_some(*a),
+                        _ => None,
+                    }),
                     _ => None,
-                }),
-                _ => None,
-            })
-            .filter(|a| Some(*a) != input.speaker && pack.actors[*a].kind == ActorKind::Person);
+                })
+                .filter(|a| Some(*a) != input.speaker && pack.actors[*a].kind == ActorKind::Person);
         if let Some(a) = candidate {
             let name = pack.actors[a].name.clone();
             c.evidence.push(Evidence {

@@ -67,11 +67,8 @@ fn is_quote_mark(t: &Token) -> bool {
 }
 
 pub fn find_attributions(text: &str, seg: &Segmentation, quotes: &[Quotation]) -> Vec<Attribution> {
-    let sentence_tokens: Vec<Vec<Token>> = seg
-        .sentences
-        .iter()
-        .map(|s| tokens(text, s.span))
-        .collect();
+    let sentence_tokens: Vec<Vec<Token>> =
+        seg.sentences.iter().map(|s| tokens(text, s.span)).collect();
     find_attributions_in(text, seg, sentence_tokens, quotes)
 }
 

@@ -85,11 +85,8 @@ pub fn extract_with(doc: &Document, pack: &Pack, opts: &ExtractOptions) -> Vec<S
     let quotes = find_quotations(text, &seg);
     let dates: DateIndex = find_dates(text, &seg, doc.meta.published);
     // Each sentence split into tokens once, for mentions and attributions.
-    let sentence_tokens: Vec<Vec<Token>> = seg
-        .sentences
-        .iter()
-        .map(|s| tokens(text, s.span))
-        .collect();
+    let sentence_tokens: Vec<Vec<Token>> =
+        seg.sentences.iter().map(|s| tokens(text, s.span)).collect();
     let mentions = find_mentions_in(text, &seg, &sentence_tokens, &quotes, pack);
     let attrs = find_attributions_in(text, &seg, sentence_tokens, &quotes);
     let quotes_outer: Vec<Span> = quotes.iter().map(|q| q.outer).collect();
@@ -155,10 +152,14 @@ pub fn extract_with(doc: &Document, pack: &Pack, opts: &ExtractOptions) -> Vec<S
         }
         let a = &attrs[i];
         let words = normalise(a.content.slice(text));
+        // Among the nearest dated quotations only: a document of thousands
+        // of quotations must not compare every pair.
+        let near = dated_words.partition_point(|(j, _)| *j + SAME_WORDS_REACH < i);
         let same_words = (words.len() > 20)
             .then(|| {
-                dated_words
+                dated_words[near..]
                     .iter()
+                    .take_while(|(j, _)| *j <= i + SAME_WORDS_REACH)
                     .find(|(j, w)| *j != i && w.contains(&words))
                     .map(|(j, _)| *j)
             })
@@ -303,6 +304,10 @@ pub fn extract_with(doc: &Document, pack: &Pack, opts: &ExtractOptions) -> Vec<S
     out.sort_by_key(|s| (s.span[0], s.span[1]));
     out
 }
+
+/// How many attributions either side are searched for the same words quoted
+/// with a date.
+const SAME_WORDS_REACH: usize = 200;
 
 /// How far (in bytes) either side of a statement its coding context reaches.
 const CONTEXT_BYTES: usize = 2000;

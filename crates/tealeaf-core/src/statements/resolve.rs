@@ -767,7 +767,10 @@ impl<'a> Resolver<'a> {
             .iter()
             .filter(|m| m.span.end <= upto)
             .rfind(|m| {
-                !quotes_outer.iter().any(|q| q.contains(m.span))
+                // Quotations are in text order and do not overlap.
+                !quotes_outer[..quotes_outer.partition_point(|q| q.start <= m.span.start)]
+                    .last()
+                    .is_some_and(|q| q.contains(m.span))
                     && m.resolved
                         .is_some_and(|r| self.dates.published.is_none_or(|p| r.date <= p))
                     && (para.span.contains(m.span)
