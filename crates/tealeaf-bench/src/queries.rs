@@ -92,7 +92,7 @@ fn build(path: &Path, target: usize, seed: u64) -> anyhow::Result<()> {
         }
         write_s += t.elapsed().as_secs_f64();
         docs += batch.len();
-        if docs % 10_240 == 0 {
+        if docs.is_multiple_of(10_240) {
             eprintln!(
                 "  {docs} documents, {statements} statements, {:.0} MB, {:.0} s (load {})",
                 bytes as f64 / 1e6,
@@ -325,9 +325,9 @@ pub fn run(o: &Options) -> anyhow::Result<()> {
         println!("tealeaf serve, HTTP on loopback, {runs} runs (first request untimed, shown):");
         let server = serve(tealeaf, &path, o.port)?;
         for target in [
-            format!("/api/v1/statements?q=talks&limit=50"),
-            format!("/api/v1/statements?q=talks&limit=50&offset=5000"),
-            format!("/api/v1/statements?q=Muscat&limit=50"),
+            "/api/v1/statements?q=talks&limit=50".to_string(),
+            "/api/v1/statements?q=talks&limit=50&offset=5000".to_string(),
+            "/api/v1/statements?q=Muscat&limit=50".to_string(),
             format!("/api/v1/statements?q=sanctions%20talks&issue={issue}&limit=50"),
             format!("/api/v1/timeline?issue={issue}"),
             format!("/api/v1/shifts?issue={issue}"),

@@ -208,7 +208,14 @@ mod tests {
                 s.date = Some(format!("2025-0{}-{:02}", 1 + x % 3, 1 + x % 27));
                 s.coding.stance = Some(stances[(x / 4) % 4].to_string());
                 s.coding.conditions = conds[(x / 3) % 3].iter().map(|c| c.to_string()).collect();
-                s.coding.topic = Some(if x % 5 == 0 { "other" } else { "us-talks" }.into());
+                s.coding.topic = Some(
+                    if x.is_multiple_of(5) {
+                        "other"
+                    } else {
+                        "us-talks"
+                    }
+                    .into(),
+                );
                 s.attribution = k / 2;
                 s.span = [k * 10, k * 10 + 5];
                 s

@@ -58,11 +58,16 @@ mod tests {
                 .unwrap();
             let base = extract(&doc, &pack).into_iter().next().unwrap();
             // Enough matches for the walk in document order.
-            let statements: Vec<_> = (0..1500)
+            let statements: Vec<_> = (0..1500usize)
                 .map(|k| {
                     let mut s = base.clone();
-                    s.speaker_id = (k % 3 == 0).then(|| "abbas-araghchi".to_string());
-                    s.text = if k % 2 == 0 { "talks resume" } else { "no" }.into();
+                    s.speaker_id = k.is_multiple_of(3).then(|| "abbas-araghchi".to_string());
+                    s.text = if k.is_multiple_of(2) {
+                        "talks resume"
+                    } else {
+                        "no"
+                    }
+                    .into();
                     s
                 })
                 .collect();
