@@ -272,11 +272,17 @@ pub fn run(o: &Options) -> anyhow::Result<()> {
     rows.push(("divergence", t));
 
     println!("full-text search, Store::statements with filter.text, {runs} runs:");
-    for (name, q, limit) in [
-        ("rare word, limit 50", "Muscat", Some(50)),
-        ("common word, limit 50", "talks", Some(50)),
-        ("two common words, limit 50", "sanctions talks", Some(50)),
+    for (key, name, q, limit) in [
+        ("search_rare", "rare word, limit 50", "Muscat", Some(50)),
+        ("search_common", "common word, limit 50", "talks", Some(50)),
         (
+            "search_two",
+            "two common words, limit 50",
+            "sanctions talks",
+            Some(50),
+        ),
+        (
+            "search_filtered",
             "common word, speaker and issue, limit 50",
             "talks",
             Some(50),
@@ -294,7 +300,7 @@ pub fn run(o: &Options) -> anyhow::Result<()> {
         let t = time(&format!("search {q:?} ({name})"), runs, || {
             Ok(store.statements(&filter)?.len())
         })?;
-        rows.push(("search", t));
+        rows.push((key, t));
     }
     drop(store);
 
