@@ -327,7 +327,7 @@ fn write_corpus(dir: &Path, mb: f64, seed: u64) -> anyhow::Result<(usize, usize)
 
 fn write_article(dir: &Path, n: usize, d: &Document) -> anyhow::Result<()> {
     let sub = dir.join(format!("d{:04}", n / FILES_PER_DIR));
-    if n % FILES_PER_DIR == 0 {
+    if n.is_multiple_of(FILES_PER_DIR) {
         std::fs::create_dir_all(&sub).with_context(|| sub.display().to_string())?;
     }
     let path = sub.join(format!("{}.txt", d.id));

@@ -267,3 +267,98 @@ impl DocumentRow<'_> {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::StatementFilter;
+    use tealeaf_core::document::{Format, parse};
+    use tealeaf_core::{Pack, extract};
+
+    /// An article with `n` quoted statements, numbered so each one differs.
+    fn article(name: &str, n: usize) -> (Document, Vec<Statement>) {
+        let mut text = format!("title: {name}\ndate: 2025-02-10\n\nOfficials met in {name}.\n\n");
+        for i in 0..n {
+            text.push_str(&format!(
+                "Abbas Araghchi said on Monday that \"point {i} of {name} stands.\"\n\n"
+            ));
+        }
+        let doc = parse(name, text.as_bytes(), Format::Text)
+            .pop()
+            .unwrap()
+            .unwrap();
+        let pack = Pack::default_pack().unwrap();
+        let statements = extract(&doc, &pack);
+        assert_eq!(statements.len(), n, "{name}");
+        (doc, statements)
+    }
+
+    fn prepared(name: &str, n: usize) -> PreparedDocument {
+        let (d, st) = article(name, n);
+        PreparedDocument::new(d, st).unwrap()
+    }
+
+    #[test]
+    fn a_batch_stores_what_one_by_one_stores() {
+        // Sizes around the INSERT shapes: 0, 1, a power of two, 64 + 7.
+        let sizes = [3, 0, 1, 32, 71];
+        let pack = Pack::default_pack().unwrap().info;
+        let mut batched = Store::open_in_memory().unwrap();
+        let mut single = Store::open_in_memory().unwrap();
+        let docs: Vec<PreparedDocument> = sizes
+            .iter()
+            .enumerate()
+            .map(|(i, &n)| prepared(&format!("a{i}.txt"), n))
+            .collect();
+        let outcomes = batched.ingest_batch(&docs, &pack).unwrap();
+        for (d, o) in docs.iter().zip(&outcomes) {
+            let one = single
+                .ingest_document(d.document(), d.statements(), &pack)
+                .unwrap();
+            assert_eq!(o, &one);
+        }
+        let rows = |s: &Store| {
+            s.statements(&StatementFilter::default())
+                .unwrap()
+                .into_iter()
+                .map(|r| (r.document_id, r.ordinal, r.text, r.coded))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(rows(&batched), rows(&single));
+        assert_eq!(batched.counts().unwrap(), (5, 107));
+        assert_eq!(batched.integrity_check().unwrap(), ["ok"]);
+    }
+
+    #[test]
+    fn a_duplicate_in_a_batch_is_stored_once_and_a_failure_stores_nothing() {
+        let pack = Pack::default_pack().unwrap().info;
+        let mut store = Store::open_in_memory().unwrap();
+        let a = prepared("a.txt", 2);
+        let b = prepared("b.txt", 3);
+        let outcomes = store
+            .ingest_batch(&[a.clone(), b.clone(), a.clone()], &pack)
+            .unwrap();
+        assert!(matches!(
+            outcomes[0],
+            IngestOutcome::New { statements: 2, .. }
+        ));
+        assert!(matches!(outcomes[2], IngestOutcome::Unchanged { .. }));
+        assert_eq!(store.counts().unwrap(), (2, 5));
+
+        // A failure in the second document's statements: the whole batch,
+        // first document included, is rolled back.
+        store
+            .conn()
+            .execute_batch(
+                "CREATE TEMP TRIGGER fail BEFORE INSERT ON statements \
+                 WHEN new.text LIKE '%of d.txt%' BEGIN SELECT RAISE(ABORT, 'injected'); END;",
+            )
+            .unwrap();
+        let err = store
+            .ingest_batch(&[prepared("c.txt", 1), prepared("d.txt", 1)], &pack)
+            .unwrap_err();
+        assert!(err.to_string().contains("injected"), "{err}");
+        assert_eq!(store.counts().unwrap(), (2, 5));
+        assert_eq!(store.integrity_check().unwrap(), ["ok"]);
+    }
+}

@@ -303,7 +303,6 @@ fn write_all(
         }
     }
     flush(&mut batch, &mut counts)?;
-    drop(flush);
     store.finish_run(run, &counts)?;
     if bench != BenchMode::Off {
         eprintln!(
