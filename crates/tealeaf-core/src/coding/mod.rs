@@ -76,6 +76,15 @@ pub struct CodingInput<'a> {
     /// Each pack issue's cue matches in the whole document, found once per
     /// document ([`document_cues`]), in the order of `pack.issues`.
     pub cues: &'a [IssueMatches],
+    /// Byte offsets of the words every voiced likelihood needs ("%",
+    /// "per cent", "fifty", "odds"), from [`figure_words`], sorted.
+    pub figure_words: &'a [usize],
+}
+
+/// Where the document has a word a likelihood figure needs: found once per
+/// document, so each statement's check is a binary search.
+pub fn figure_words(text: &str) -> Vec<usize> {
+    NUMBER_WORDS.find_iter(text).map(|m| m.start()).collect()
 }
 
 /// The cue matches of every pack issue in `text`: one automaton pass per
@@ -774,7 +783,8 @@ fn probability(c: &mut Coding, input: &CodingInput) {
     for s in &scope {
         let t = s.slice(text);
         // Cheap gate first: every figure needs "%", "per cent", "fifty" or "odds".
-        if !NUMBER_WORDS.is_match(t) {
+        let first = input.figure_words.partition_point(|&p| p < s.start);
+        if input.figure_words.get(first).is_none_or(|&p| p >= s.end) {
             continue;
         }
         if !LIKELIHOOD.is_match(t) && !FIFTY.is_match(t) {

@@ -723,11 +723,21 @@ fn indirect_in_sentence(
     // Candidate cues with their speakers, left to right.
     let mut cands: Vec<(usize, Cue, SpeakerRef, Option<NpRange>)> = Vec::new();
     for (i, t) in toks.iter().enumerate() {
+        // Cheap tests first (this runs for every token): only words can be
+        // cues, and most words are not.
+        if !t.is_word() {
+            continue;
+        }
+        let l = t.lower();
+        let cue = is_cue_word(t.text);
+        if cue.is_none() && !matches!(l.as_str(), "according" | "consensus" | "agreement") {
+            continue;
+        }
         if inside_quote(t.start) || used_cues.contains(&t.start) {
             continue;
         }
         // according to X
-        if t.lower() == "according" && toks.get(i + 1).is_some_and(|n| n.lower() == "to") {
+        if l == "according" && toks.get(i + 1).is_some_and(|n| n.lower() == "to") {
             let np = subject_after(toks, i + 1);
             if let Some(np) = np {
                 cands.push((
@@ -743,7 +753,7 @@ fn indirect_in_sentence(
             continue;
         }
         // consensus among analysts that …
-        if matches!(t.lower().as_str(), "consensus" | "agreement")
+        if matches!(l.as_str(), "consensus" | "agreement")
             && toks.get(i + 1).is_some_and(|n| n.lower() == "among")
         {
             if let Some(np) = subject_after(toks, i + 1) {
@@ -759,7 +769,7 @@ fn indirect_in_sentence(
             }
             continue;
         }
-        let Some(cue) = is_cue_word(t.text) else {
+        let Some(cue) = cue else {
             continue;
         };
         if cue.kind == CueKind::Intro {
@@ -772,7 +782,7 @@ fn indirect_in_sentence(
                 "was" | "were" | "be" | "been" | "being" | "is" | "are"
             )
             && t.text.ends_with("ed")
-            || matches!(t.lower().as_str(), "known" | "written" | "thought")
+            || matches!(l.as_str(), "known" | "written" | "thought")
         {
             continue;
         }
@@ -786,7 +796,7 @@ fn indirect_in_sentence(
         }
         // A bare form ("state", "note") is a verb only after a plural
         // subject, a modal or "to": "officials say", "will state".
-        if t.lower() == cue.lemma && !(i > 0 && bare_verb_context(&toks[i - 1])) {
+        if l == cue.lemma && !(i > 0 && bare_verb_context(&toks[i - 1])) {
             continue;
         }
         // A sentence ending in ':' introduces the quotation below: its last

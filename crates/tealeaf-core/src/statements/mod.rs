@@ -13,7 +13,7 @@ use serde::Serialize;
 pub use attribution::{Attribution, Kind, SpeakerRef, find_attributions, find_attributions_in};
 pub use resolve::{Resolver, Speaker};
 
-use crate::coding::{Coding, CodingInput, code, document_cues};
+use crate::coding::{Coding, CodingInput, code, document_cues, figure_words};
 use crate::dates::{DateIndex, ResolvedDate, find_dates};
 use crate::document::Document;
 use crate::mentions::find_mentions_in;
@@ -185,6 +185,7 @@ pub fn extract_with(doc: &Document, pack: &Pack, opts: &ExtractOptions) -> Vec<S
 
     let chars = CharMap::new(text);
     let cues = document_cues(pack, text);
+    let figures = figure_words(text);
     let cspan = |s: Span| [chars.char_offset(s.start), chars.char_offset(s.end)];
     let mut out = Vec::new();
     for i in 0..attrs.len() {
@@ -273,6 +274,7 @@ pub fn extract_with(doc: &Document, pack: &Pack, opts: &ExtractOptions) -> Vec<S
                     &dates,
                     &chars,
                     &cues,
+                    &figures,
                 ),
             );
             out.push(Statement {
@@ -328,6 +330,7 @@ fn coding_input<'a>(
     dates: &'a DateIndex,
     chars: &'a CharMap,
     cues: &'a [crate::pack::IssueMatches],
+    figure_words: &'a [usize],
 ) -> CodingInput<'a> {
     let first = seg.sentence_at(part.start).unwrap_or(0);
     let last = seg.sentence_at(part.end.saturating_sub(1)).unwrap_or(first);
@@ -375,17 +378,27 @@ fn coding_input<'a>(
         dates,
         chars,
         cues,
+        figure_words,
     }
 }
 
 fn normalise(s: &str) -> String {
-    s.chars()
-        .filter(|c| c.is_alphanumeric() || c.is_whitespace())
-        .flat_map(char::to_lowercase)
-        .collect::<String>()
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
+    // Letters and digits lower-cased, words joined by one space; other
+    // characters dropped ("U.S." → "us"). One pass, one allocation.
+    let mut out = String::with_capacity(s.len());
+    let mut space = false;
+    for c in s.chars() {
+        if c.is_whitespace() {
+            space = !out.is_empty();
+        } else if c.is_alphanumeric() {
+            if space {
+                out.push(' ');
+                space = false;
+            }
+            out.extend(c.to_lowercase());
+        }
+    }
+    out
 }
 
 #[cfg(test)]
