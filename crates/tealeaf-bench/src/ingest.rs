@@ -111,8 +111,9 @@ pub fn run(a: &IngestArgs) -> anyhow::Result<()> {
         POLL.as_millis(),
         store_bytes as f64 / MB
     );
+    // With --no-store the writer only drops documents: nothing to report.
     let writer = match &child.writer {
-        Some(w) => {
+        Some(w) if !a.no_store => {
             println!(
                 "  writer thread: busy {:.2} s of {:.2} s ({:.0} statements/s while busy), \
                  CPU {:.2} s ({:.0} statements per CPU-second), {} transactions",
@@ -132,7 +133,7 @@ pub fn run(a: &IngestArgs) -> anyhow::Result<()> {
                 w.statements as f64 / w.cpu.max(1e-9)
             )
         }
-        None => String::new(),
+        _ => String::new(),
     };
     println!("  load average after: {}", load_avg());
     println!(
