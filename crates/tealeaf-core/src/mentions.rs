@@ -271,7 +271,7 @@ pub fn find_mentions_in(
         i > 0 && quotes[i - 1].fragments.iter().any(|f| f.contains(s))
     };
     let mut out = Vec::new();
-    let hits = pack.lexicon.scan(text);
+    let mut hits = pack.lexicon.scan(text);
     let mut hit_idx = 0;
     for (sentence, toks) in seg.sentences.iter().zip(sentence_tokens) {
         // This sentence's mentions start here (for the subject pass below).
@@ -279,7 +279,7 @@ pub fn find_mentions_in(
         // Pack hits inside this sentence.
         let mut pack_spans = Vec::new();
         while hit_idx < hits.len() && hits[hit_idx].start < sentence.span.end {
-            let h = &hits[hit_idx];
+            let h = &mut hits[hit_idx];
             hit_idx += 1;
             if h.start < sentence.span.start {
                 continue;
@@ -287,7 +287,8 @@ pub fn find_mentions_in(
             pack_spans.push(Span::new(h.start, h.end));
             out.push(Mention {
                 span: Span::new(h.start, h.end),
-                kind: MentionKind::Pack(h.entries.clone()),
+                // Each hit is used once: its entries move into the mention.
+                kind: MentionKind::Pack(std::mem::take(&mut h.entries)),
                 nominal: false,
                 in_quote: false,
                 subject_like: false,
