@@ -188,7 +188,7 @@ pub fn extract_with(doc: &Document, pack: &Pack, opts: &ExtractOptions) -> Vec<S
     let figures = figure_words(text);
     let cspan = |s: Span| [chars.char_offset(s.start), chars.char_offset(s.end)];
     let mut out = Vec::new();
-    for i in 0..attrs.len() {
+    'attributions: for i in 0..attrs.len() {
         let a = &attrs[i];
         let speaker = speakers[i].clone().unwrap_or_default();
         let date = dated[i];
@@ -259,7 +259,9 @@ pub fn extract_with(doc: &Document, pack: &Pack, opts: &ExtractOptions) -> Vec<S
         };
         for part in parts {
             if out.len() >= opts.max_statements {
-                return out;
+                // The cap keeps the first statements in attribution order;
+                // they are still returned in text order like any output.
+                break 'attributions;
             }
             let coding = code(
                 pack,
