@@ -33,9 +33,9 @@ use crate::inputs::{Limits, MAX_FILE_BYTES, collect_files_where, read_file_with}
 /// their JSON is a few hundred KB).
 const CHANNEL_CAPACITY: usize = 64;
 /// A batch is written once it holds this many statements...
-const BATCH_STATEMENTS: usize = 4096;
+const BATCH_STATEMENTS: usize = 16_384;
 /// ...or this many documents...
-const BATCH_DOCUMENTS: usize = 256;
+const BATCH_DOCUMENTS: usize = 1024;
 /// ...or its first document has waited this long (so readers see progress
 /// and a slow input does not hold finished documents back).
 const BATCH_TIME: Duration = Duration::from_millis(100);
