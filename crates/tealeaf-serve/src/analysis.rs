@@ -94,19 +94,7 @@ impl Corpus {
     /// contiguous range (the corpus is sorted by date); without bounds,
     /// everything, undated statements included.
     pub fn period(&self, from: Option<NaiveDate>, to: Option<NaiveDate>) -> std::ops::Range<usize> {
-        let dated = self
-            .days
-            .iter()
-            .position(Option::is_none)
-            .unwrap_or(self.days.len());
-        let days = &self.days[..dated];
-        let start = from.map_or(0, |f| days.partition_point(|d| d.is_some_and(|d| d < f)));
-        let end = match (from, to) {
-            (_, Some(t)) => days.partition_point(|d| d.is_some_and(|d| d <= t)),
-            (Some(_), None) => dated,
-            (None, None) => self.days.len(),
-        };
-        start..end.max(start)
+        period_range(&self.days, from, to)
     }
 
     /// The first day of statement `i`'s date.
@@ -122,6 +110,25 @@ impl Corpus {
             .or(s.speaker.as_deref())
             .filter(|k| !k.trim().is_empty())
     }
+}
+
+/// The positions dated within `[from, to]` of `days` (sorted, undated
+/// last) as a range; without bounds, everything, undated included.
+pub fn period_range(
+    days: &[Option<NaiveDate>],
+    from: Option<NaiveDate>,
+    to: Option<NaiveDate>,
+) -> std::ops::Range<usize> {
+    let dated = days.iter().position(Option::is_none).unwrap_or(days.len());
+    let all = days.len();
+    let days = &days[..dated];
+    let start = from.map_or(0, |f| days.partition_point(|d| d.is_some_and(|d| d < f)));
+    let end = match (from, to) {
+        (_, Some(t)) => days.partition_point(|d| d.is_some_and(|d| d <= t)),
+        (Some(_), None) => dated,
+        (None, None) => all,
+    };
+    start..end.max(start)
 }
 
 /// Adds store ids to a serialised analysis result: next to every
@@ -269,11 +276,16 @@ fn to_json<T: Serialize>(x: &T, c: &Corpus, offset: usize) -> Value {
 pub fn timeline(c: &Corpus, pack: &Pack, r: &Resolved) -> Value {
     let range = c.period(r.from, r.to);
     let points = analyses::timeline(&c.statements[range.clone()], pack, &r.issue, r.by, r.window);
+    timeline_json(r, to_json(&points, c, range.start))
+}
+
+/// The timeline's answer around its points (ids attached).
+pub fn timeline_json(r: &Resolved, points: Value) -> Value {
     json!({
         "issue": r.issue,
         "by": r.by,
         "window": r.window,
-        "points": to_json(&points, c, range.start),
+        "points": points,
     })
 }
 
@@ -290,7 +302,12 @@ pub fn shift_list(c: &Corpus, r: &Resolved) -> (Vec<analyses::Shift>, usize) {
 /// Shifts: each change of stance or conditions per actor; reversals flagged.
 pub fn shifts(c: &Corpus, r: &Resolved) -> Value {
     let (shifts, offset) = shift_list(c, r);
-    json!({"issue": r.issue, "shifts": to_json(&shifts, c, offset)})
+    shifts_json(r, to_json(&shifts, c, offset))
+}
+
+/// The shifts' answer around the list (ids attached).
+pub fn shifts_json(r: &Resolved, shifts: Value) -> Value {
+    json!({"issue": r.issue, "shifts": shifts})
 }
 
 /// The divergence windows of the period (`analyses::divergence`).
@@ -317,6 +334,11 @@ pub fn divergence_windows(
 /// pairs.
 pub fn divergence(c: &Corpus, pack: &Pack, r: &Resolved) -> Value {
     let (windows, offset) = divergence_windows(c, pack, r);
+    divergence_json(r, to_json(&windows, c, offset))
+}
+
+/// The divergence's answer around its windows (ids attached).
+pub fn divergence_json(r: &Resolved, windows: Value) -> Value {
     json!({
         "issue": r.issue,
         "government": r.government,
@@ -327,7 +349,7 @@ pub fn divergence(c: &Corpus, pack: &Pack, r: &Resolved) -> Value {
                     oppose -1; neutral left out), weighted by their number; 0 = all agree, \
                     1 = evenly split between support and opposition; pairs whose positions differ \
                     by 1 or more contradict each other",
-        "windows": to_json(&windows, c, offset),
+        "windows": windows,
     })
 }
 

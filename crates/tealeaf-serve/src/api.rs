@@ -449,21 +449,56 @@ async fn analyse(
     Ok(Json(v))
 }
 
-async fn timeline(State(app): State<App>, uri: axum::http::Uri) -> Result<Json<Value>, AppError> {
-    analyse(app, &uri, |c, app, r, _| {
-        analysis::timeline(c, app.pack(), r)
-    })
+/// Runs timeline, shifts or divergence on the stored facts
+/// (`fast`), or on the corpus when the store needs it: same answer.
+async fn analyse_fast(
+    app: App,
+    uri: &axum::http::Uri,
+    quick: impl FnOnce(&crate::fast::Slice<'_>, &App, &analysis::Resolved) -> Vec<u8> + Send + 'static,
+    slow: impl FnOnce(&analysis::Corpus, &App, &analysis::Resolved) -> Value + Send + 'static,
+) -> Result<Response, AppError> {
+    let p: AnalysisParams = params(uri.query())?;
+    let r = p.resolve(app.pack()).map_err(AppError::bad_request)?;
+    let body = app
+        .blocking(move |app| -> anyhow::Result<Vec<u8>> {
+            if let Some(v) = app.with_slice(&r, |s| quick(s, app, &r))? {
+                return Ok(v);
+            }
+            let corpus = app.corpus()?;
+            Ok(serde_json::to_vec(&slow(&corpus, app, &r))?)
+        })
+        .await??;
+    // The bytes are JSON already: what `Json` would send.
+    Ok(([(header::CONTENT_TYPE, "application/json")], body).into_response())
+}
+
+async fn timeline(State(app): State<App>, uri: axum::http::Uri) -> Result<Response, AppError> {
+    analyse_fast(
+        app,
+        &uri,
+        |s, app, r| s.timeline(app.pack(), r),
+        |c, app, r| analysis::timeline(c, app.pack(), r),
+    )
     .await
 }
 
-async fn shifts(State(app): State<App>, uri: axum::http::Uri) -> Result<Json<Value>, AppError> {
-    analyse(app, &uri, |c, _, r, _| analysis::shifts(c, r)).await
+async fn shifts(State(app): State<App>, uri: axum::http::Uri) -> Result<Response, AppError> {
+    analyse_fast(
+        app,
+        &uri,
+        |s, _, r| s.shifts(r),
+        |c, _, r| analysis::shifts(c, r),
+    )
+    .await
 }
 
-async fn divergence(State(app): State<App>, uri: axum::http::Uri) -> Result<Json<Value>, AppError> {
-    analyse(app, &uri, |c, app, r, _| {
-        analysis::divergence(c, app.pack(), r)
-    })
+async fn divergence(State(app): State<App>, uri: axum::http::Uri) -> Result<Response, AppError> {
+    analyse_fast(
+        app,
+        &uri,
+        |s, app, r| s.divergence(app.pack(), r),
+        |c, app, r| analysis::divergence(c, app.pack(), r),
+    )
     .await
 }
 

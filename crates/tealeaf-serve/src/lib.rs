@@ -19,20 +19,25 @@
 //!   otherwise.
 //!
 //! The store is one SQLite connection behind a mutex; handlers run their
-//! queries on tokio's blocking pool. Two views of every statement are
-//! cached until the next write: the search facets ([`query::Facets`]: ids,
+//! queries on tokio's blocking pool. Views of the statements are cached
+//! until the next write: the search facets ([`query::Facets`]: ids,
 //! dates and filtered columns, so a search pages in memory and reads only
-//! its page from SQLite) and the corpus the analyses and reports run on
-//! ([`analysis::Corpus`]).
+//! its page from SQLite); the corpus the reports, the dashboard, the
+//! conditions ledger and channels run on ([`analysis::Corpus`], every
+//! statement decoded); and for timeline, shifts and divergence, the corpus
+//! order of every statement and each issue's stored facts in that order
+//! ([`fast`]), which answer the same without decoding anything.
 
 pub mod analysis;
 pub mod api;
 pub mod assets;
+pub mod fast;
 pub mod html;
 pub mod pages;
 pub mod query;
 pub mod svg;
 
+use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -76,6 +81,8 @@ struct Inner {
     /// Bumped by every write, so cached analyses know they are stale.
     generation: AtomicU64,
     corpus: Mutex<Option<Arc<analysis::Corpus>>>,
+    order: Mutex<Option<Arc<fast::Order>>>,
+    views: Mutex<HashMap<String, Arc<fast::IssueView>>>,
     facets: Mutex<Option<Arc<query::Facets>>>,
 }
 
@@ -91,6 +98,8 @@ impl App {
                 ingest_token: ingest_token.filter(|t| !t.is_empty()),
                 generation: AtomicU64::new(0),
                 corpus: Mutex::new(None),
+                order: Mutex::new(None),
+                views: Mutex::new(HashMap::new()),
                 facets: Mutex::new(None),
             }),
         }
@@ -146,6 +155,57 @@ impl App {
         let corpus = Arc::new(analysis::Corpus::load(&self.store(), generation)?);
         *cached = Some(corpus.clone());
         Ok(corpus)
+    }
+
+    /// The corpus position of every statement ([`fast::Order`]), cached
+    /// until the next write.
+    pub fn order(&self) -> anyhow::Result<Arc<fast::Order>> {
+        let generation = self.inner.generation.load(Ordering::SeqCst);
+        let mut cached = self
+            .inner
+            .order
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        if let Some(o) = cached.as_ref()
+            && o.generation == generation
+        {
+            return Ok(o.clone());
+        }
+        let order = Arc::new(fast::Order::load(&self.store(), generation)?);
+        *cached = Some(order.clone());
+        Ok(order)
+    }
+
+    /// The issue's stored facts in corpus order ([`fast::IssueView`]),
+    /// cached until the next write.
+    pub fn issue_view(
+        &self,
+        issue: &str,
+    ) -> anyhow::Result<(Arc<fast::Order>, Arc<fast::IssueView>)> {
+        let order = self.order()?;
+        let mut cached = self
+            .inner
+            .views
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        cached.retain(|_, v| v.generation == order.generation);
+        if let Some(v) = cached.get(issue) {
+            return Ok((order, v.clone()));
+        }
+        let view = Arc::new(fast::IssueView::load(&self.store(), &order, issue)?);
+        cached.insert(issue.to_string(), view.clone());
+        Ok((order, view))
+    }
+
+    /// Runs `f` on the issue's facts within `r`'s period ([`fast::Slice`]);
+    /// `None` when the store needs the corpus (see [`fast::Slice::new`]).
+    pub fn with_slice<T>(
+        &self,
+        r: &analysis::Resolved,
+        f: impl FnOnce(&fast::Slice<'_>) -> T,
+    ) -> anyhow::Result<Option<T>> {
+        let (order, view) = self.issue_view(&r.issue)?;
+        Ok(fast::Slice::new(&order, &view, r).map(|s| f(&s)))
     }
 
     /// The search facets of every statement, rebuilt after a write.
