@@ -93,6 +93,11 @@ enum Command {
         pack: Option<PathBuf>,
         #[command(flatten)]
         limits: inputs::Limits,
+        /// At most this many documents per write transaction (a batch is
+        /// also written at 16,384 statements or after 100 ms). Smaller
+        /// batches commit more often; larger ones write faster.
+        #[arg(long, default_value_t = 1024, value_parser = clap::value_parser!(u32).range(1..))]
+        batch_documents: u32,
     },
     /// Re-extract and re-code every stored document with the current pack.
     Recode {
@@ -228,7 +233,14 @@ fn main() -> ExitCode {
             db,
             pack,
             limits,
-        } => commands::ingest::ingest(&inputs, &db, pack.as_deref(), &limits),
+            batch_documents,
+        } => commands::ingest::ingest(
+            &inputs,
+            &db,
+            pack.as_deref(),
+            &limits,
+            batch_documents as usize,
+        ),
         Command::Recode { db, pack } => commands::ingest::recode(&db, pack.as_deref()),
         Command::Explain {
             file,

@@ -106,6 +106,10 @@ fn readers_keep_working_while_an_ingest_writes() {
                 dir.to_str().unwrap(),
                 "--db",
                 db.to_str().unwrap(),
+                // Many small transactions (the default batch would hold this
+                // whole corpus): readers must see the store part-way filled.
+                "--batch-documents",
+                "5",
             ])
             .stdout(Stdio::null())
             .stderr(Stdio::null())

@@ -82,7 +82,10 @@ fn corpus(dir: &Path) {
 
 fn ingest(corpus: &Path, db: &Path) -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_tealeaf"));
-    c.args(["ingest", s(corpus), "--db", s(db)])
+    // Small batches (ingest's default is 1,024 documents per transaction):
+    // the corpus is written in many transactions, so kills land between
+    // and inside them, not only before or after one big write.
+    c.args(["ingest", s(corpus), "--db", s(db), "--batch-documents", "2"])
         .stdout(Stdio::null())
         .stderr(Stdio::null());
     c
@@ -183,6 +186,7 @@ impl Rng {
 #[test]
 fn ingest_killed_at_random_moments_leaves_only_whole_documents() {
     const ROUNDS: usize = 4;
+    const MAX_ROUNDS: usize = 16;
     const KILLS_PER_ROUND: usize = 6;
     let seed = std::env::var("TEALEAF_CRASH_SEED")
         .ok()
@@ -227,7 +231,11 @@ fn ingest_killed_at_random_moments_leaves_only_whole_documents() {
 
     let mut kills = 0;
     let mut mid_write = 0;
-    for round in 0..ROUNDS {
+    // At least ROUNDS rounds, and more (up to MAX_ROUNDS) until enough
+    // kills have landed while documents were being written: how many do
+    // depends on the machine's timing.
+    let mut round = 0;
+    while round < ROUNDS || (mid_write < 3 && round < MAX_ROUNDS) {
         // Each round starts from an empty store and re-runs on it after
         // every kill, so kills land early, late and in between.
         let db = tmp.path().join(format!("round{round}.db"));
@@ -280,6 +288,7 @@ fn ingest_killed_at_random_moments_leaves_only_whole_documents() {
         assert_eq!(docs, ref_docs, "round {round} (seed {seed})");
         assert_eq!(statements, ref_statements, "round {round} (seed {seed})");
         assert_eq!(Store::open(&db).unwrap().integrity_check().unwrap(), ["ok"]);
+        round += 1;
     }
     eprintln!(
         "{kills} kills ({mid_write} while documents were being written; a clean run takes {clean_ms} ms)"

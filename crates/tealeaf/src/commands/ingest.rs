@@ -34,8 +34,7 @@ use crate::inputs::{Limits, MAX_FILE_BYTES, collect_files_where, read_file_with}
 const CHANNEL_CAPACITY: usize = 64;
 /// A batch is written once it holds this many statements...
 const BATCH_STATEMENTS: usize = 16_384;
-/// ...or this many documents...
-const BATCH_DOCUMENTS: usize = 1024;
+/// ...or `--batch-documents` documents (1,024 by default)...
 /// ...or its first document has waited this long (so readers see progress
 /// and a slow input does not hold finished documents back).
 const BATCH_TIME: Duration = Duration::from_millis(100);
@@ -76,6 +75,7 @@ pub fn ingest(
     db: &Path,
     pack: Option<&Path>,
     limits: &Limits,
+    batch_documents: usize,
 ) -> anyhow::Result<ExitCode> {
     let started = Instant::now();
     let pack = super::load_pack(pack)?;
@@ -107,7 +107,18 @@ pub fn ingest(
     let unreadable = failures.len();
     let (counts, written) = std::thread::scope(|s| {
         let (progress, info, pack, known) = (&progress, &pack.info, &pack, &known);
-        let writer = s.spawn(move || write_all(&mut store, rx, info, run, unreadable, progress));
+        let writer = s.spawn(move || {
+            let batch_documents = batch_documents.max(1);
+            write_all(
+                &mut store,
+                rx,
+                info,
+                run,
+                unreadable,
+                progress,
+                batch_documents,
+            )
+        });
         // An Err here means the writer stopped (its error is reported below).
         let _ = inputs
             .par_iter()
@@ -212,8 +223,8 @@ impl Batch {
         self.docs.push(doc);
     }
 
-    fn full(&self) -> bool {
-        self.statements >= BATCH_STATEMENTS || self.docs.len() >= BATCH_DOCUMENTS
+    fn full(&self, max_documents: usize) -> bool {
+        self.statements >= BATCH_STATEMENTS || self.docs.len() >= max_documents
     }
 
     /// How long to wait for the next message before writing what is here.
@@ -230,6 +241,7 @@ fn write_all(
     run: i64,
     unreadable: usize,
     progress: &Progress,
+    batch_documents: usize,
 ) -> anyhow::Result<(RunCounts, Vec<(usize, String)>)> {
     let mut counts = RunCounts {
         documents_failed: unreadable,
@@ -287,7 +299,7 @@ fn write_all(
         match msg {
             Msg::Doc(doc) => {
                 batch.push(*doc);
-                if batch.full() {
+                if batch.full(batch_documents) {
                     flush(&mut batch, &mut counts)?;
                 }
             }
