@@ -5,7 +5,7 @@
 use crate::pack::{LexiconEntry, Pack};
 use crate::quotes::Quotation;
 use crate::sentences::Segmentation;
-use crate::text::{Span, Token, tokens};
+use crate::text::{Span, Token};
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum MentionKind {
@@ -251,8 +251,7 @@ pub fn find_mentions(
     quotes: &[Quotation],
     pack: &Pack,
 ) -> Vec<Mention> {
-    let sentence_tokens: Vec<Vec<Token>> =
-        seg.sentences.iter().map(|s| tokens(text, s.span)).collect();
+    let sentence_tokens = seg.sentence_tokens(text);
     find_mentions_in(text, seg, &sentence_tokens, quotes, pack)
 }
 

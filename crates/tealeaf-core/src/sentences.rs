@@ -4,7 +4,7 @@
 //! initials, ellipses, closing quotes after full stops, missing spaces after
 //! full stops ("effect.The"), bullets, and hard-wrapped lines.
 
-use crate::text::Span;
+use crate::text::{Span, Token, tokens};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Paragraph {
@@ -36,6 +36,13 @@ impl Segmentation {
     pub fn paragraph_at(&self, pos: usize) -> Option<usize> {
         let idx = self.paragraphs.partition_point(|p| p.span.start <= pos);
         idx.checked_sub(1)
+    }
+    /// Each sentence's tokens, in sentence order.
+    pub fn sentence_tokens<'t>(&self, text: &'t str) -> Vec<Vec<Token<'t>>> {
+        self.sentences
+            .iter()
+            .map(|s| tokens(text, s.span))
+            .collect()
     }
 }
 

@@ -96,10 +96,11 @@ pub fn document_cues(pack: &Pack, text: &str) -> Vec<IssueMatches> {
 /// Issue `ii`'s cues inside `span`, on word boundaries.
 fn cues_in<'p>(pack: &'p Pack, input: &CodingInput, ii: usize, span: &Span) -> Vec<CueHit<'p>> {
     let issue = &pack.issues[ii];
-    match input.cues.get(ii) {
-        Some(m) => m.scan(issue, input.text, span.start, span.end),
-        None => issue.scan(input.text, span.start, span.end),
-    }
+    input
+        .cues
+        .get(ii)
+        .map(|m| m.scan(issue, input.text, span.start, span.end))
+        .unwrap_or_default()
 }
 
 /// Words that negate a cue a few words later in the same clause.

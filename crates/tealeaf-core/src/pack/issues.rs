@@ -2,8 +2,6 @@
 //! "`[[issues]]`"). Parsed from the pack's TOML and compiled into one
 //! Aho-Corasick automaton per issue, so a statement is scanned once.
 
-use std::sync::OnceLock;
-
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use serde::Deserialize;
 
@@ -125,14 +123,13 @@ pub struct CueHit<'p> {
 }
 
 /// An issue with its cue patterns. Documents are matched by the pack's
-/// [`CueMatcher`] (all issues in one pass); the issue's own automaton, for
-/// [`Issue::scan`] on a single span, is built on first use.
+/// [`CueMatcher`] (all issues in one pass); [`IssueMatches::scan`] then
+/// gives the issue's hits in any span.
 #[derive(Debug, Clone)]
 pub struct Issue {
     pub def: IssueDef,
     /// The pattern texts (spelling variants included), index = pattern id.
     texts: Vec<String>,
-    automaton: OnceLock<Option<AhoCorasick>>,
     /// Per pattern: classes it stands for, the phrase, and whether it is a prefix (`*`).
     patterns: Vec<(Vec<CueClass>, String, bool)>,
 }
@@ -222,32 +219,8 @@ impl Issue {
         Issue {
             def,
             texts,
-            automaton: OnceLock::new(),
             patterns,
         }
-    }
-
-    fn automaton(&self) -> Option<&AhoCorasick> {
-        self.automaton
-            .get_or_init(|| cue_automaton(&self.texts, None))
-            .as_ref()
-    }
-
-    /// Every cue of this issue in `text[from..to]`, on word boundaries.
-    pub fn scan(&self, text: &str, from: usize, to: usize) -> Vec<CueHit<'_>> {
-        let (Some(ac), Some(slice)) = (self.automaton(), text.get(from..to)) else {
-            return Vec::new();
-        };
-        let mut out = Vec::new();
-        for m in ac.find_overlapping_iter(slice) {
-            let raw = RawMatch {
-                start: from + m.start(),
-                end: from + m.end(),
-                pattern: m.pattern().as_usize() as u32,
-            };
-            self.accept(text, from, to, raw, &mut out);
-        }
-        out
     }
 
     /// Pushes the hits of one raw match if it sits on word boundaries of
@@ -311,7 +284,8 @@ pub struct IssueMatches {
 }
 
 impl IssueMatches {
-    /// The same hits as `issue.scan(text, from, to)`, found by binary search.
+    /// The issue's cues in `text[from..to]`, on word boundaries of the
+    /// span, found by binary search among the document's matches.
     pub fn scan<'p>(
         &self,
         issue: &'p Issue,
@@ -334,19 +308,6 @@ impl IssueMatches {
         }
         out
     }
-}
-
-/// Builds an overlapping, ASCII-case-insensitive cue automaton. Overlapping:
-/// "if the circumstances" is a conditional cue and "circumstances" a
-/// condition, both at once. `kind` picks the automaton (a DFA for the
-/// whole-document matcher: more build time, faster per byte).
-fn cue_automaton(texts: &[String], kind: Option<AhoCorasickKind>) -> Option<AhoCorasick> {
-    AhoCorasickBuilder::new()
-        .ascii_case_insensitive(true)
-        .match_kind(MatchKind::Standard)
-        .kind(kind)
-        .build(texts)
-        .ok()
 }
 
 /// Every issue's cue patterns in one automaton, so a document is read once
@@ -374,11 +335,16 @@ impl CueMatcher {
                 targets[k].push((ii as u32, pi as u32));
             }
         }
-        let owned: Vec<String> = texts.iter().map(|t| t.to_string()).collect();
-        CueMatcher {
-            automaton: cue_automaton(&owned, Some(AhoCorasickKind::DFA)),
-            targets,
-        }
+        let automaton = AhoCorasickBuilder::new()
+            .ascii_case_insensitive(true)
+            // Overlapping matches: "if the circumstances" is a conditional
+            // cue and "circumstances" a condition, both at once.
+            .match_kind(MatchKind::Standard)
+            // A DFA: more build time at pack load, faster on every document.
+            .kind(Some(AhoCorasickKind::DFA))
+            .build(&texts)
+            .ok();
+        CueMatcher { automaton, targets }
     }
 
     /// Each issue's raw matches in `text` (`issues` = the number of issues).

@@ -67,8 +67,7 @@ fn is_quote_mark(t: &Token) -> bool {
 }
 
 pub fn find_attributions(text: &str, seg: &Segmentation, quotes: &[Quotation]) -> Vec<Attribution> {
-    let sentence_tokens: Vec<Vec<Token>> =
-        seg.sentences.iter().map(|s| tokens(text, s.span)).collect();
+    let sentence_tokens = seg.sentence_tokens(text);
     find_attributions_in(text, seg, sentence_tokens, quotes)
 }
 

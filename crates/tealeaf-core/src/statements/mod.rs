@@ -20,7 +20,7 @@ use crate::mentions::find_mentions_in;
 use crate::pack::Pack;
 use crate::quotes::find_quotations;
 use crate::sentences::{segment, split_sentences};
-use crate::text::{CharMap, Span, Token, floor_boundary, tokens, trim_span};
+use crate::text::{CharMap, Span, floor_boundary, trim_span};
 
 /// One attributed statement. Field names match the gold files of
 /// `../shared/seeds` so the scorers read this output directly.
@@ -85,8 +85,7 @@ pub fn extract_with(doc: &Document, pack: &Pack, opts: &ExtractOptions) -> Vec<S
     let quotes = find_quotations(text, &seg);
     let dates: DateIndex = find_dates(text, &seg, doc.meta.published);
     // Each sentence split into tokens once, for mentions and attributions.
-    let sentence_tokens: Vec<Vec<Token>> =
-        seg.sentences.iter().map(|s| tokens(text, s.span)).collect();
+    let sentence_tokens = seg.sentence_tokens(text);
     let mentions = find_mentions_in(text, &seg, &sentence_tokens, &quotes, pack);
     let attrs = find_attributions_in(text, &seg, sentence_tokens, &quotes);
     let quotes_outer: Vec<Span> = quotes.iter().map(|q| q.outer).collect();
@@ -334,24 +333,6 @@ fn coding_input<'a>(
     cues: &'a [crate::pack::IssueMatches],
     figure_words: &'a [usize],
 ) -> CodingInput<'a> {
-    let first = seg.sentence_at(part.start).unwrap_or(0);
-    let last = seg.sentence_at(part.end.saturating_sub(1)).unwrap_or(first);
-    let sentence = |i: usize| seg.sentences.get(i).map(|s| s.span);
-    let mut local: Vec<Span> = (first.saturating_sub(1)..=last)
-        .filter_map(sentence)
-        .collect();
-    local.push(a.clause);
-    let wider: Vec<Span> = [first.checked_sub(1), Some(last + 1)]
-        .into_iter()
-        .flatten()
-        .filter_map(sentence)
-        .filter(|s| a.outer.overlaps(*s))
-        .map(|s| Span::new(s.start.max(a.outer.start), s.end.min(a.outer.end)))
-        .collect();
-    let para = seg.paragraph_at(part.start).unwrap_or(0);
-    let document: Vec<Span> = (para.saturating_sub(1)..=para + 3)
-        .filter_map(|p| seg.paragraphs.get(p).map(|p| p.span))
-        .collect();
     // Context is read within a bounded distance of the statement: a
     // "sentence" or paragraph of hundreds of kilobytes (text without
     // punctuation or line breaks) must not make coding quadratic.
@@ -360,9 +341,30 @@ fn coding_input<'a>(
         let end = floor_boundary(text, s.end.min(part.end.saturating_add(CONTEXT_BYTES)));
         Span::new(start, end.max(start))
     };
-    let local: Vec<Span> = local.into_iter().map(near).collect();
-    let wider: Vec<Span> = wider.into_iter().map(near).collect();
-    let mut document: Vec<Span> = document.into_iter().map(near).collect();
+    let first = seg.sentence_at(part.start).unwrap_or(0);
+    let last = seg.sentence_at(part.end.saturating_sub(1)).unwrap_or(first);
+    let sentence = |i: usize| seg.sentences.get(i).map(|s| s.span);
+    let local: Vec<Span> = (first.saturating_sub(1)..=last)
+        .filter_map(sentence)
+        .chain(std::iter::once(a.clause))
+        .map(near)
+        .collect();
+    let wider: Vec<Span> = [first.checked_sub(1), Some(last + 1)]
+        .into_iter()
+        .flatten()
+        .filter_map(sentence)
+        .filter(|s| a.outer.overlaps(*s))
+        .map(|s| {
+            near(Span::new(
+                s.start.max(a.outer.start),
+                s.end.min(a.outer.end),
+            ))
+        })
+        .collect();
+    let para = seg.paragraph_at(part.start).unwrap_or(0);
+    let mut document: Vec<Span> = (para.saturating_sub(1)..=para + 3)
+        .filter_map(|p| seg.paragraphs.get(p).map(|p| near(p.span)))
+        .collect();
     if let Some(lead) = seg.paragraphs.first() {
         let end = floor_boundary(text, lead.span.end.min(lead.span.start + 2 * CONTEXT_BYTES));
         document.push(Span::new(lead.span.start, end));
