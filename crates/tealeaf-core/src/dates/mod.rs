@@ -10,8 +10,10 @@
 use std::sync::LazyLock;
 
 use chrono::{Datelike, Days, NaiveDate, Weekday};
-use regex::Regex;
+use regex::{Regex, RegexSet};
 use serde::Serialize;
+
+mod windows;
 
 use crate::sentences::Segmentation;
 use crate::text::Span;
@@ -174,11 +176,72 @@ fn weekday(name: &str) -> Option<Weekday> {
     name.parse().ok()
 }
 
+/// The date patterns in one set, in the order [`find_expressions`] runs
+/// them (the index is the pattern's bit in [`Window::patterns`]).
+static ANY_DATE: LazyLock<RegexSet> = LazyLock::new(|| {
+    RegexSet::new([
+        MONTH_DAY.as_str(),
+        DAY_MONTH.as_str(),
+        MONTH_YEAR.as_str(),
+        ISO.as_str(),
+        YEAR.as_str(),
+        WEEKDAY.as_str(),
+        FROM_NOW.as_str(),
+        FROM_PREVIOUS.as_str(),
+    ])
+    .expect("valid regexes")
+});
+
+/// A stretch of text that may hold dates, and which patterns match in it.
+struct Window {
+    start: usize,
+    end: usize,
+    patterns: u8,
+}
+
+/// The windows of `text` with at least one date pattern in them: one pass
+/// of the pattern set per window, so each pattern then searches only the
+/// windows it matches in (most windows are numbers that are not dates).
+fn date_windows(text: &str) -> Vec<Window> {
+    windows::date_windows(text)
+        .into_iter()
+        .filter_map(|(start, end)| {
+            let patterns = ANY_DATE
+                .matches(&text[start..end])
+                .iter()
+                .fold(0u8, |bits, i| bits | 1 << i);
+            (patterns != 0).then_some(Window {
+                start,
+                end,
+                patterns,
+            })
+        })
+        .collect()
+}
+
+/// Pattern `re` (bit `bit` of the set)'s matches inside the windows, each
+/// with its window's offset.
+fn captures<'t>(
+    re: &'t Regex,
+    bit: u8,
+    text: &'t str,
+    windows: &'t [Window],
+) -> impl Iterator<Item = (usize, regex::Captures<'t>)> + 't {
+    windows
+        .iter()
+        .filter(move |w| w.patterns & (1 << bit) != 0)
+        .flat_map(move |w| {
+            re.captures_iter(&text[w.start..w.end])
+                .map(move |c| (w.start, c))
+        })
+}
+
 /// Finds every date expression, longest first where they overlap.
 fn find_expressions(text: &str) -> Vec<(Span, Expr)> {
+    let windows = date_windows(text);
     let mut found: Vec<(Span, Expr)> = Vec::new();
     let year_of = |m: Option<regex::Match>| m.and_then(|y| y.as_str().parse::<i32>().ok());
-    for c in MONTH_DAY.captures_iter(text) {
+    for (off, c) in captures(&MONTH_DAY, 0, text, &windows) {
         let (Some(all), Some(month), Some(day)) = (c.get(0), c.get(1), c.get(2)) else {
             continue;
         };
@@ -190,7 +253,7 @@ fn find_expressions(text: &str) -> Vec<(Span, Expr)> {
             continue;
         }
         found.push((
-            Span::new(all.start(), all.end()),
+            Span::new(off + all.start(), off + all.end()),
             Expr::MonthDay {
                 year: year_of(c.get(3)),
                 month,
@@ -198,7 +261,7 @@ fn find_expressions(text: &str) -> Vec<(Span, Expr)> {
             },
         ));
     }
-    for c in DAY_MONTH.captures_iter(text) {
+    for (off, c) in captures(&DAY_MONTH, 1, text, &windows) {
         let (Some(all), Some(day), Some(month)) = (c.get(0), c.get(1), c.get(2)) else {
             continue;
         };
@@ -210,7 +273,7 @@ fn find_expressions(text: &str) -> Vec<(Span, Expr)> {
             continue;
         }
         found.push((
-            Span::new(all.start(), all.end()),
+            Span::new(off + all.start(), off + all.end()),
             Expr::MonthDay {
                 year: year_of(c.get(3)),
                 month,
@@ -218,7 +281,7 @@ fn find_expressions(text: &str) -> Vec<(Span, Expr)> {
             },
         ));
     }
-    for c in MONTH_YEAR.captures_iter(text) {
+    for (off, c) in captures(&MONTH_YEAR, 2, text, &windows) {
         let (Some(all), Some(month)) = (c.get(0), c.get(1)) else {
             continue;
         };
@@ -231,11 +294,11 @@ fn find_expressions(text: &str) -> Vec<(Span, Expr)> {
             continue;
         };
         found.push((
-            Span::new(all.start(), all.end()),
+            Span::new(off + all.start(), off + all.end()),
             Expr::Month { year, month },
         ));
     }
-    for c in ISO.captures_iter(text) {
+    for (off, c) in captures(&ISO, 3, text, &windows) {
         let (Some(all), Some(y), Some(m), Some(d)) = (c.get(0), c.get(1), c.get(2), c.get(3))
         else {
             continue;
@@ -245,7 +308,7 @@ fn find_expressions(text: &str) -> Vec<(Span, Expr)> {
             continue;
         };
         found.push((
-            Span::new(all.start(), all.end()),
+            Span::new(off + all.start(), off + all.end()),
             Expr::MonthDay {
                 year: Some(y),
                 month: m,
@@ -253,23 +316,23 @@ fn find_expressions(text: &str) -> Vec<(Span, Expr)> {
             },
         ));
     }
-    for c in YEAR.captures_iter(text) {
+    for (off, c) in captures(&YEAR, 4, text, &windows) {
         let (Some(all), Some(y)) = (c.get(0), c.get(1)) else {
             continue;
         };
         let Ok(y) = y.as_str().parse() else { continue };
-        found.push((Span::new(all.start(), all.end()), Expr::Year(y)));
+        found.push((Span::new(off + all.start(), off + all.end()), Expr::Year(y)));
     }
-    for c in WEEKDAY.captures_iter(text) {
+    for (off, c) in captures(&WEEKDAY, 5, text, &windows) {
         let (Some(all), Some(d)) = (c.get(0), c.get(1)) else {
             continue;
         };
         let Some(d) = weekday(d.as_str()) else {
             continue;
         };
-        found.push((Span::new(all.start(), all.end()), Expr::Weekday(d)));
+        found.push((Span::new(off + all.start(), off + all.end()), Expr::Weekday(d)));
     }
-    for c in FROM_NOW.captures_iter(text) {
+    for (off, c) in captures(&FROM_NOW, 6, text, &windows) {
         let Some(all) = c.get(0) else { continue };
         let (days, precision) = match all.as_str().to_lowercase().as_str() {
             "yesterday" => (-1, Precision::Day),
@@ -283,11 +346,11 @@ fn find_expressions(text: &str) -> Vec<(Span, Expr)> {
             _ => (-365, Precision::Year),
         };
         found.push((
-            Span::new(all.start(), all.end()),
+            Span::new(off + all.start(), off + all.end()),
             Expr::FromNow { days, precision },
         ));
     }
-    for c in FROM_PREVIOUS.captures_iter(text) {
+    for (off, c) in captures(&FROM_PREVIOUS, 7, text, &windows) {
         let Some(all) = c.get(0) else { continue };
         let days = if let (Some(n), Some(unit), Some(dir)) = (c.get(1), c.get(2), c.get(3)) {
             let n = number_word(n.as_str()).unwrap_or(1);
@@ -327,7 +390,7 @@ fn find_expressions(text: &str) -> Vec<(Span, Expr)> {
         } else {
             0
         };
-        found.push((Span::new(all.start(), all.end()), Expr::FromPrevious(days)));
+        found.push((Span::new(off + all.start(), off + all.end()), Expr::FromPrevious(days)));
     }
     // Longest first, then left to right; drop overlaps.
     found.sort_by_key(|(s, _)| (std::cmp::Reverse(s.len()), s.start));
