@@ -7,6 +7,7 @@
 mod dates;
 pub mod issues;
 mod lexicon;
+pub mod word_starts;
 pub mod tabari;
 
 use std::collections::HashMap;

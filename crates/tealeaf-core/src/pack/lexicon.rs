@@ -3,6 +3,7 @@
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 
+use super::word_starts::WordStartMatcher;
 use super::{Actor, ActorIdx, Outlet, OutletIdx};
 
 /// What a pattern in the lexicon stands for.
@@ -28,6 +29,10 @@ pub struct LexiconHit {
 
 #[derive(Debug, Clone)]
 pub struct Lexicon {
+    /// Every term begins with a letter or digit (all real packs): terms are
+    /// looked up at word starts only.
+    at_word_starts: Option<WordStartMatcher>,
+    /// Otherwise one automaton over every byte.
     automaton: Option<AhoCorasick>,
     /// Per pattern: the entries it stands for, and whether its first letter
     /// must be upper case in the text (proper names do; descriptions don't).
@@ -76,12 +81,18 @@ impl Lexicon {
                 add(mention, LexiconEntry::OutletMention(i), false);
             }
         }
-        let automaton = AhoCorasickBuilder::new()
-            .ascii_case_insensitive(true)
-            .match_kind(MatchKind::LeftmostLongest)
-            .build(&texts)
-            .ok();
+        let at_word_starts = WordStartMatcher::new(&texts);
+        let automaton = if at_word_starts.is_some() {
+            None
+        } else {
+            AhoCorasickBuilder::new()
+                .ascii_case_insensitive(true)
+                .match_kind(MatchKind::LeftmostLongest)
+                .build(&texts)
+                .ok()
+        };
         Lexicon {
+            at_word_starts,
             automaton,
             patterns,
         }
@@ -89,13 +100,21 @@ impl Lexicon {
 
     /// Every pack term in `text`, left to right, on word boundaries.
     pub fn scan(&self, text: &str) -> Vec<LexiconHit> {
-        let Some(ac) = &self.automaton else {
+        let candidates: Vec<(usize, usize, usize)> = if let Some(m) = &self.at_word_starts {
+            m.find_iter(text)
+                .into_iter()
+                .map(|x| (x.phrase, x.start, x.end))
+                .collect()
+        } else if let Some(ac) = &self.automaton {
+            ac.find_iter(text)
+                .map(|m| (m.pattern().as_usize(), m.start(), m.end()))
+                .collect()
+        } else {
             return Vec::new();
         };
         let bytes = text.as_bytes();
         let mut hits = Vec::new();
-        for m in ac.find_iter(text) {
-            let (start, end) = (m.start(), m.end());
+        for (pattern, start, end) in candidates {
             let before = text[..start].chars().next_back();
             let after = text[end..].chars().next();
             if before.is_some_and(char::is_alphanumeric) || after.is_some_and(char::is_alphanumeric)
@@ -106,7 +125,7 @@ impl Lexicon {
             if after == Some('-') && bytes.get(end + 1).is_some_and(|b| b.is_ascii_alphabetic()) {
                 continue;
             }
-            let (entries, proper) = &self.patterns[m.pattern().as_usize()];
+            let (entries, proper) = &self.patterns[pattern];
             if *proper && !text[start..].chars().next().is_some_and(char::is_uppercase) {
                 continue;
             }
