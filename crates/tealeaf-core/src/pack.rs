@@ -7,8 +7,8 @@
 mod dates;
 pub mod issues;
 mod lexicon;
-pub mod word_starts;
 pub mod tabari;
+pub mod word_starts;
 
 use std::collections::HashMap;
 

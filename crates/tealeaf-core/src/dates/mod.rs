@@ -330,7 +330,10 @@ fn find_expressions(text: &str) -> Vec<(Span, Expr)> {
         let Some(d) = weekday(d.as_str()) else {
             continue;
         };
-        found.push((Span::new(off + all.start(), off + all.end()), Expr::Weekday(d)));
+        found.push((
+            Span::new(off + all.start(), off + all.end()),
+            Expr::Weekday(d),
+        ));
     }
     for (off, c) in captures(&FROM_NOW, 6, text, &windows) {
         let Some(all) = c.get(0) else { continue };
@@ -390,7 +393,10 @@ fn find_expressions(text: &str) -> Vec<(Span, Expr)> {
         } else {
             0
         };
-        found.push((Span::new(off + all.start(), off + all.end()), Expr::FromPrevious(days)));
+        found.push((
+            Span::new(off + all.start(), off + all.end()),
+            Expr::FromPrevious(days),
+        ));
     }
     // Longest first, then left to right; drop overlaps.
     found.sort_by_key(|(s, _)| (std::cmp::Reverse(s.len()), s.start));

@@ -70,9 +70,7 @@ impl WordStartMatcher {
             key.clear();
             key.extend(bytes[start..word_end].iter().map(u8::to_ascii_lowercase));
             let found = if self.first_words.contains(key.as_slice()) {
-                let input = Input::new(text)
-                    .range(start..)
-                    .anchored(Anchored::Yes);
+                let input = Input::new(text).range(start..).anchored(Anchored::Yes);
                 self.anchored.find(input)
             } else {
                 None
