@@ -160,9 +160,11 @@ const CUES: &[(&str, CueKind, &[&str])] = &[
 ];
 
 /// Every form of every cue, built once from the constant table above.
-static CUE_FORMS: std::sync::LazyLock<std::collections::HashMap<String, Cue>> =
+/// Looked up for nearly every token: a fast non-cryptographic hash (the
+/// keys are our own constants, so hash flooding is not a concern).
+static CUE_FORMS: std::sync::LazyLock<rustc_hash::FxHashMap<String, Cue>> =
     std::sync::LazyLock::new(|| {
-        let mut map = std::collections::HashMap::new();
+        let mut map = rustc_hash::FxHashMap::default();
         for (lemma, kind, irregular) in CUES {
             let cue = Cue { lemma, kind: *kind };
             for form in regular_forms(lemma)
@@ -181,7 +183,7 @@ pub fn is_cue_word(word: &str) -> Option<Cue> {
     if word.len() > 14 || !word.is_ascii() || word.starts_with(|c: char| c.is_ascii_uppercase()) {
         return None;
     }
-    // Lower-cased on the stack: this runs for nearly every token.
+    // Borrowed or lower-cased on the stack: this runs for nearly every token.
     CUE_FORMS
         .get(crate::text::Lower::of(word).as_str())
         .copied()
@@ -455,9 +457,25 @@ pub const SPEAKER_NOUNS: &[&str] = &[
 /// Pronouns that can be a speaker.
 pub const SPEAKER_PRONOUNS: &[&str] = &["he", "she", "they", "it", "we", "i", "you"];
 
+/// Whether a lower-cased word is one of [`SPEAKER_PRONOUNS`] (asked for
+/// nearly every token, hence a `match` rather than a slice scan).
+pub fn is_speaker_pronoun(lower: &str) -> bool {
+    matches!(lower, "he" | "she" | "they" | "it" | "we" | "i" | "you")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn speaker_pronoun_test_matches_the_list() {
+        for w in SPEAKER_PRONOUNS {
+            assert!(is_speaker_pronoun(w), "{w}");
+        }
+        for w in ["He", "hes", "them", "", "iran"] {
+            assert!(!is_speaker_pronoun(w), "{w}");
+        }
+    }
 
     #[test]
     fn regular_and_irregular_forms() {

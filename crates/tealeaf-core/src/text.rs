@@ -91,7 +91,7 @@ pub struct Token<'a> {
     pub end: usize,
 }
 
-impl Token<'_> {
+impl<'a> Token<'a> {
     pub fn is_word(&self) -> bool {
         self.text.chars().next().is_some_and(char::is_alphanumeric)
     }
@@ -99,27 +99,34 @@ impl Token<'_> {
         self.text.chars().next().is_some_and(char::is_uppercase)
     }
     /// The token lower-cased. Called for nearly every token by the
-    /// attribution and mention rules, so short ASCII words are lower-cased
-    /// on the stack instead of allocating a `String` each time.
-    pub fn lower(&self) -> Lower {
+    /// attribution and mention rules, so it neither allocates nor copies
+    /// for the common case (see [`Lower`]).
+    pub fn lower(&self) -> Lower<'a> {
         Lower::of(self.text)
     }
 }
 
-/// A lower-cased word: inline for short ASCII words, on the heap otherwise.
+/// A lower-cased word. Most words of news text are already lower-case
+/// ASCII: those are borrowed as they are; other short ASCII words are
+/// lower-cased on the stack; only long or non-ASCII words allocate.
 /// Reads as a `&str` (`Deref`) and compares with string literals.
 #[derive(Debug, Clone)]
-pub enum Lower {
-    Inline { bytes: [u8; Lower::INLINE], len: u8 },
+pub enum Lower<'a> {
+    Borrowed(&'a str),
+    Inline { bytes: [u8; INLINE_LOWER], len: u8 },
     Heap(String),
 }
 
-impl Lower {
-    const INLINE: usize = 30;
+/// Longest ASCII word lower-cased on the stack.
+const INLINE_LOWER: usize = 30;
 
-    pub fn of(word: &str) -> Lower {
-        if word.len() <= Lower::INLINE && word.is_ascii() {
-            let mut bytes = [0u8; Lower::INLINE];
+impl<'a> Lower<'a> {
+    pub fn of(word: &'a str) -> Lower<'a> {
+        let ascii = word.is_ascii();
+        if ascii && !word.bytes().any(|b| b.is_ascii_uppercase()) {
+            Lower::Borrowed(word)
+        } else if ascii && word.len() <= INLINE_LOWER {
+            let mut bytes = [0u8; INLINE_LOWER];
             for (slot, b) in bytes.iter_mut().zip(word.bytes()) {
                 *slot = b.to_ascii_lowercase();
             }
@@ -134,6 +141,7 @@ impl Lower {
 
     pub fn as_str(&self) -> &str {
         match self {
+            Lower::Borrowed(s) => s,
             // Lower-cased ASCII is always valid UTF-8.
             Lower::Inline { bytes, len } => {
                 std::str::from_utf8(&bytes[..*len as usize]).unwrap_or("")
@@ -143,26 +151,26 @@ impl Lower {
     }
 }
 
-impl std::ops::Deref for Lower {
+impl std::ops::Deref for Lower<'_> {
     type Target = str;
     fn deref(&self) -> &str {
         self.as_str()
     }
 }
 
-impl PartialEq<&str> for Lower {
+impl PartialEq<&str> for Lower<'_> {
     fn eq(&self, other: &&str) -> bool {
         self.as_str() == *other
     }
 }
 
-impl PartialEq<str> for Lower {
+impl PartialEq<str> for Lower<'_> {
     fn eq(&self, other: &str) -> bool {
         self.as_str() == other
     }
 }
 
-impl std::fmt::Display for Lower {
+impl std::fmt::Display for Lower<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -176,46 +184,46 @@ pub fn tokens(text: &str, span: Span) -> Vec<Token<'_>> {
     let Some(slice) = text.get(span.start..span.end) else {
         return out;
     };
-    let mut iter = slice.char_indices().peekable();
-    while let Some((i, c)) = iter.next() {
+    let token = |from: usize, to: usize| Token {
+        text: &text[span.start + from..span.start + to],
+        start: span.start + from,
+        end: span.start + to,
+    };
+    let mut i = 0;
+    while let Some((c, len)) = char_at(slice, i) {
         if c.is_whitespace() || is_invisible(c) {
+            i += len;
             continue;
         }
-        let start = span.start + i;
+        let start = i;
+        let mut end = i + len;
         if c.is_alphanumeric() {
-            let mut end = start + c.len_utf8();
-            while let Some(&(j, d)) = iter.peek() {
-                if d.is_alphanumeric() {
-                    end = span.start + j + d.len_utf8();
-                    iter.next();
-                } else if matches!(d, '\'' | '’' | '-' | '.' | '\u{2011}') {
+            while let Some((d, d_len)) = char_at(slice, end) {
+                let joins = d.is_alphanumeric()
                     // Keep joiners only when a letter or digit follows.
-                    let after = slice[j + d.len_utf8()..].chars().next();
-                    if after.is_some_and(char::is_alphanumeric) {
-                        end = span.start + j + d.len_utf8();
-                        iter.next();
-                    } else {
-                        break;
-                    }
-                } else {
+                    || (matches!(d, '\'' | '’' | '-' | '.' | '\u{2011}')
+                        && char_at(slice, end + d_len).is_some_and(|(e, _)| e.is_alphanumeric()));
+                if !joins {
                     break;
                 }
+                end += d_len;
             }
-            out.push(Token {
-                text: &text[start..end],
-                start,
-                end,
-            });
-        } else {
-            let end = start + c.len_utf8();
-            out.push(Token {
-                text: &text[start..end],
-                start,
-                end,
-            });
         }
+        out.push(token(start, end));
+        i = end;
     }
     out
+}
+
+/// The char starting at byte `i` of `s` and its length in bytes; `i` must be
+/// a char boundary. ASCII (most of the text) is read without decoding.
+fn char_at(s: &str, i: usize) -> Option<(char, usize)> {
+    let b = *s.as_bytes().get(i)?;
+    if b.is_ascii() {
+        return Some((b as char, 1));
+    }
+    let c = s[i..].chars().next()?;
+    Some((c, c.len_utf8()))
 }
 
 /// Zero-width and bidi control characters: ignored between words.
@@ -264,6 +272,18 @@ mod tests {
         let byte = text.find("talks").unwrap();
         assert_eq!(map.char_offset(byte), 8);
         assert_eq!(map.char_offset(text.len()), text.chars().count());
+    }
+
+    #[test]
+    fn lower_borrows_copies_or_allocates_but_always_lower_cases() {
+        assert!(matches!(Lower::of("talks"), Lower::Borrowed("talks")));
+        assert!(matches!(Lower::of("Talks"), Lower::Inline { .. }));
+        assert_eq!(Lower::of("Talks"), "talks");
+        let long = "A".repeat(INLINE_LOWER + 1);
+        assert!(matches!(Lower::of(&long), Lower::Heap(_)));
+        assert_eq!(Lower::of(&long).as_str(), "a".repeat(INLINE_LOWER + 1));
+        assert_eq!(Lower::of("ÉTÉ"), "été");
+        assert_eq!(Lower::of(""), "");
     }
 
     #[test]
