@@ -170,6 +170,9 @@ pub fn ingest(
     })
 }
 
+/// A failure to report: where it sorts, and the message.
+type Failure = ((Order, usize), String);
+
 /// How failures are ordered in the report: paths that cannot be walked
 /// (missing, unreadable directories) before what failed inside an input.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -263,7 +266,7 @@ fn write_all(
     progress: &Progress,
     batch_documents: usize,
     bench: BenchMode,
-) -> anyhow::Result<(RunCounts, Vec<((Order, usize), String)>)> {
+) -> anyhow::Result<(RunCounts, Vec<Failure>)> {
     let mut counts = RunCounts::default();
     let mut failures = Vec::new();
     let cpu_at_start = thread_cpu_seconds();
