@@ -330,26 +330,37 @@ pub fn statement_json(row: &rusqlite::Row<'_>, first: usize) -> rusqlite::Result
             _ => Value::Null,
         })
     };
-    let number = |x: Option<i64>| x.map_or(Value::Null, Value::from);
-    m.insert("doc".into(), text(0)?);
+    // The text columns, by position in STATEMENT_JSON_COLUMNS.
+    for (key, k) in [
+        ("doc", 0),
+        ("text", 3),
+        ("kind", 7),
+        ("speaker", 9),
+        ("speaker_mention", 10),
+        ("speaker_role", 13),
+        ("speaker_id", 14),
+        ("faction", 15),
+        ("outlet", 16),
+        ("outlet_id", 17),
+        ("outlet_affiliation", 18),
+        ("date", 19),
+        ("date_precision", 20),
+        ("cue", 21),
+        ("rule", 23),
+        ("topic", 24),
+        ("stance", 25),
+    ] {
+        m.insert(key.into(), text(k)?);
+    }
     m.insert("span".into(), pair(1)?);
-    m.insert("text".into(), text(3)?);
     m.insert("quote_span".into(), pair(4)?);
-    m.insert("attribution".into(), number(int(6)?));
-    m.insert("kind".into(), text(7)?);
-    m.insert("direct".into(), Value::Bool(row.get(at(8))?));
-    m.insert("speaker".into(), text(9)?);
-    m.insert("speaker_mention".into(), text(10)?);
     m.insert("speaker_span".into(), pair(11)?);
-    m.insert("speaker_role".into(), text(13)?);
-    m.insert("speaker_id".into(), text(14)?);
-    m.insert("faction".into(), text(15)?);
-    m.insert("outlet".into(), text(16)?);
-    m.insert("outlet_id".into(), text(17)?);
-    m.insert("outlet_affiliation".into(), text(18)?);
-    m.insert("date".into(), text(19)?);
-    m.insert("date_precision".into(), text(20)?);
-    m.insert("cue".into(), text(21)?);
+    let attribution = int(6)?;
+    m.insert(
+        "attribution".into(),
+        attribution.map_or(Value::Null, Value::from),
+    );
+    m.insert("direct".into(), Value::Bool(row.get(at(8))?));
     let confidence: Option<f64> = row.get(at(22))?;
     m.insert(
         "confidence".into(),
@@ -357,9 +368,6 @@ pub fn statement_json(row: &rusqlite::Row<'_>, first: usize) -> rusqlite::Result
             .and_then(serde_json::Number::from_f64)
             .map_or(Value::Null, Value::Number),
     );
-    m.insert("rule".into(), text(23)?);
-    m.insert("topic".into(), text(24)?);
-    m.insert("stance".into(), text(25)?);
     Ok(Value::Object(m))
 }
 
