@@ -3,8 +3,8 @@
 //!
 //! Reports wall and CPU time, MB/s of article text, statements/s (counted
 //! from the store afterwards), the child's peak RSS, and the writer
-//! thread's own share (the ingest prints it when `TEALEAF_INGEST_BENCH` is
-//! set). `--no-store` runs the same ingest with a writer that drops what it
+//! thread's own share (the ingest prints it with the hidden flag
+//! `--bench-stats`). `--no-store` runs the same ingest with a writer that drops what it
 //! receives, to separate reading and extraction from writing.
 
 use std::io::{BufWriter, Write};
@@ -171,8 +171,8 @@ struct Child {
     writer: Option<WriterStats>,
 }
 
-/// The writer's line, printed by `tealeaf ingest` when `TEALEAF_INGEST_BENCH`
-/// is set: `tealeaf ingest bench: writer busy_s=… statements=… transactions=…`.
+/// The writer's line, printed by `tealeaf ingest --bench-stats` (or
+/// `--bench-discard`): `tealeaf ingest bench: writer busy_s=… statements=… transactions=…`.
 struct WriterStats {
     busy: f64,
     cpu: f64,
@@ -202,10 +202,11 @@ fn run_child(bin: &Path, corpus: &Path, db: &Path, a: &IngestArgs) -> anyhow::Re
         .arg(corpus)
         .arg("--db")
         .arg(db)
-        .env(
-            "TEALEAF_INGEST_BENCH",
-            if a.no_store { "discard" } else { "stats" },
-        )
+        .arg(if a.no_store {
+            "--bench-discard"
+        } else {
+            "--bench-stats"
+        })
         .stdout(Stdio::null())
         .stderr(Stdio::piped());
     if let Some(n) = a.threads {

@@ -41,11 +41,14 @@ pub struct Corpus {
 
 impl Corpus {
     pub fn load(store: &Store, generation: u64) -> anyhow::Result<Corpus> {
-        let mut st = store.conn().prepare(
-            "SELECT s.id, s.coded FROM statements s \
+        let mut st = store.conn().prepare(&format!(
+            "SELECT s.id, {} FROM statements s \
              ORDER BY s.date IS NULL, substr(s.date || '-01-01', 1, 10), s.document_id, s.ordinal",
-        )?;
-        let rows = st.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))?;
+            tealeaf_store::STATEMENT_JSON_COLUMNS
+        ))?;
+        let rows = st.query_map([], |r| {
+            Ok((r.get::<_, i64>(0)?, tealeaf_store::statement_json(r, 1)?))
+        })?;
         let mut c = Corpus {
             generation,
             statements: Vec::new(),
@@ -55,8 +58,7 @@ impl Corpus {
             by_span: HashMap::new(),
         };
         for row in rows {
-            let (id, coded) = row?;
-            let v: Value = serde_json::from_str(&coded)?;
+            let (id, v) = row?;
             // A row the analyses cannot read is left out of them (it is
             // still searchable).
             if let Ok(s) = analyses::statement_from_json(&v) {

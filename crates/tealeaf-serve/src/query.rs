@@ -357,29 +357,24 @@ fn matching(
     Ok(Ok(positions))
 }
 
-const SELECT_HIT: &str = "SELECT s.id, s.document_id, d.title, d.published, s.coded \
-     FROM statements s JOIN documents d ON d.id = s.document_id";
-
-fn read_hit(r: &rusqlite::Row) -> rusqlite::Result<(Hit, String)> {
-    Ok((
-        Hit {
-            id: r.get(0)?,
-            document_id: r.get(1)?,
-            document_title: r.get(2)?,
-            published: r.get(3)?,
-            coded: Value::Null,
-        },
-        r.get(4)?,
-    ))
+/// A statement with its document's title and date, by `s.id = ?1`: the
+/// whole statement is rebuilt from its columns ([`tealeaf_store::statement_json`]).
+fn select_hit() -> String {
+    format!(
+        "SELECT s.id, s.document_id, d.title, d.published, {} \
+         FROM statements s JOIN documents d ON d.id = s.document_id WHERE s.id = ?1",
+        tealeaf_store::STATEMENT_JSON_COLUMNS
+    )
 }
 
-fn decode(rows: Vec<(Hit, String)>) -> anyhow::Result<Vec<Hit>> {
-    rows.into_iter()
-        .map(|(mut h, coded)| {
-            h.coded = serde_json::from_str(&coded)?;
-            Ok(h)
-        })
-        .collect()
+fn read_hit(r: &rusqlite::Row) -> rusqlite::Result<Hit> {
+    Ok(Hit {
+        id: r.get(0)?,
+        document_id: r.get(1)?,
+        document_title: r.get(2)?,
+        published: r.get(3)?,
+        coded: tealeaf_store::statement_json(r, 4)?,
+    })
 }
 
 /// The statements matching `p`, newest first (undated last), a page at a
@@ -394,9 +389,7 @@ pub fn search(
         Ok(v) => v,
         Err(e) => return Ok(Err(e)),
     };
-    let mut st = store
-        .conn()
-        .prepare_cached(&format!("{SELECT_HIT} WHERE s.id = ?1"))?;
+    let mut st = store.conn().prepare_cached(&select_hit())?;
     let mut rows = Vec::new();
     for &i in positions.iter().skip(offset).take(limit) {
         if let Some(row) = st
@@ -410,21 +403,17 @@ pub fn search(
         total: positions.len(),
         limit,
         offset,
-        hits: decode(rows)?,
+        hits: rows,
     }))
 }
 
 /// One statement by id.
 pub fn statement(store: &Store, id: i64) -> anyhow::Result<Option<Hit>> {
-    let row = store
+    Ok(store
         .conn()
-        .prepare_cached(&format!("{SELECT_HIT} WHERE s.id = ?1"))?
+        .prepare_cached(&select_hit())?
         .query_row([id], read_hit)
-        .optional()?;
-    Ok(match row {
-        Some(r) => decode(vec![r])?.pop(),
-        None => None,
-    })
+        .optional()?)
 }
 
 /// The body of a document.

@@ -9,10 +9,12 @@
 //!   stores it once; with its source, metadata, body and the pack that coded
 //!   it.
 //! * `statements`: one row per statement, every field of
-//!   [`tealeaf_core::Statement`] in its own column plus `coded`, the whole
-//!   statement as JSON, so fields the coding stage adds later are kept
-//!   without a schema change; `topic` and `stance` are copied out of it for
-//!   indexing.
+//!   [`tealeaf_core::Statement`] that is a scalar in its own column, plus
+//!   `coded`, the other fields (the coding's lists and evidence) as JSON,
+//!   so fields the coding stage adds later are kept without a schema
+//!   change. [`statement_json`] puts the whole statement back together
+//!   (before schema version 6, `coded` held the whole statement; such rows
+//!   read the same way).
 //! * `statements_fts`: FTS5 over statement text, speaker and outlet, kept in
 //!   sync by triggers in the same transaction.
 //! * `runs` and `meta`: each ingest or recode with its pack and counts, and
@@ -21,6 +23,8 @@
 //! Each document is written in one transaction (document row, statements,
 //! full-text index), so a crash leaves every stored document whole.
 
+mod checkpoint;
+mod encode;
 mod facts;
 pub mod hash;
 pub mod schema;
@@ -36,6 +40,7 @@ use serde_json::Value;
 use tealeaf_core::document::Meta;
 use tealeaf_core::{Document, Statement};
 
+pub use checkpoint::{CheckpointStats, Checkpointer};
 pub use facts::IssueFacts;
 pub use hash::ContentHash;
 pub use schema::SCHEMA_VERSION;
@@ -62,6 +67,13 @@ pub enum StoreError {
         #[source]
         source: serde_json::Error,
     },
+    #[error("{path}: {context}: {source}")]
+    Io {
+        path: String,
+        context: String,
+        #[source]
+        source: std::io::Error,
+    },
     #[error(
         "{path}: the database has schema version {found}, newer than this build of tealeaf \
          knows ({known}); use a newer tealeaf"
@@ -79,6 +91,7 @@ impl StoreError {
         match self {
             StoreError::Sqlite { path, .. }
             | StoreError::Json { path, .. }
+            | StoreError::Io { path, .. }
             | StoreError::SchemaTooNew { path, .. } => path,
         }
     }
@@ -274,22 +287,100 @@ const STATEMENT_COLUMNS: &[&str] = &[
     "coded",
 ];
 
-const SELECT_STATEMENT: &str = "SELECT s.id, s.document_id, d.doc_key, s.ordinal, s.text, \
-     s.speaker, s.speaker_id, s.outlet, s.date, s.topic, s.stance, s.coded \
-     FROM statements s JOIN documents d ON d.id = s.document_id";
+/// The columns of `statements` (aliased `s`) a whole statement is rebuilt
+/// from, for a `SELECT` list; [`statement_json`] reads them in this order.
+pub const STATEMENT_JSON_COLUMNS: &str = "s.doc, s.span_start, s.span_end, s.text, \
+     s.quote_start, s.quote_end, s.attribution, s.kind, s.direct, s.speaker, s.speaker_mention, \
+     s.speaker_start, s.speaker_end, s.speaker_role, s.speaker_id, s.faction, s.outlet, \
+     s.outlet_id, s.outlet_affiliation, s.date, s.date_precision, s.cue, s.confidence, s.rule, \
+     s.topic, s.stance, s.coded";
+
+/// The whole statement as JSON (every field, as `serde_json::to_value` of
+/// the [`Statement`] gives it) from a row holding
+/// [`STATEMENT_JSON_COLUMNS`] from column `first` on.
+///
+/// Stores before schema version 6 hold the whole statement in `coded`;
+/// later ones only the fields without a column (a third of the bytes, and
+/// less to write at ingest). Both read the same way: the `coded` object
+/// with the column values set over it (in an old row they are the same
+/// values). `confidence` comes from its `REAL` column, the exact `f64`
+/// the JSON printed.
+pub fn statement_json(row: &rusqlite::Row<'_>, first: usize) -> rusqlite::Result<Value> {
+    use rusqlite::types::{Type, ValueRef};
+    let at = |k: usize| first + k;
+    let coded_at = at(26);
+    let coded = row.get_ref(coded_at)?.as_str()?;
+    let bad = |e: Box<dyn std::error::Error + Send + Sync>| {
+        rusqlite::Error::FromSqlConversionFailure(coded_at, Type::Text, e)
+    };
+    let mut m = match serde_json::from_str::<Value>(coded).map_err(|e| bad(Box::new(e)))? {
+        Value::Object(m) => m,
+        _ => return Err(bad("the coded column is not a JSON object".into())),
+    };
+    let text = |k: usize| -> rusqlite::Result<Value> {
+        Ok(match row.get_ref(at(k))? {
+            ValueRef::Null => Value::Null,
+            v => Value::String(v.as_str()?.to_string()),
+        })
+    };
+    let int = |k: usize| -> rusqlite::Result<Option<i64>> { row.get(at(k)) };
+    let pair = |k: usize| -> rusqlite::Result<Value> {
+        Ok(match (int(k)?, int(k + 1)?) {
+            (Some(a), Some(b)) => Value::Array(vec![a.into(), b.into()]),
+            _ => Value::Null,
+        })
+    };
+    // The text columns, by position in STATEMENT_JSON_COLUMNS.
+    for (key, k) in [
+        ("doc", 0),
+        ("text", 3),
+        ("kind", 7),
+        ("speaker", 9),
+        ("speaker_mention", 10),
+        ("speaker_role", 13),
+        ("speaker_id", 14),
+        ("faction", 15),
+        ("outlet", 16),
+        ("outlet_id", 17),
+        ("outlet_affiliation", 18),
+        ("date", 19),
+        ("date_precision", 20),
+        ("cue", 21),
+        ("rule", 23),
+        ("topic", 24),
+        ("stance", 25),
+    ] {
+        m.insert(key.into(), text(k)?);
+    }
+    m.insert("span".into(), pair(1)?);
+    m.insert("quote_span".into(), pair(4)?);
+    m.insert("speaker_span".into(), pair(11)?);
+    let attribution = int(6)?;
+    m.insert(
+        "attribution".into(),
+        attribution.map_or(Value::Null, Value::from),
+    );
+    m.insert("direct".into(), Value::Bool(row.get(at(8))?));
+    let confidence: Option<f64> = row.get(at(22))?;
+    m.insert(
+        "confidence".into(),
+        confidence
+            .and_then(serde_json::Number::from_f64)
+            .map_or(Value::Null, Value::Number),
+    );
+    Ok(Value::Object(m))
+}
+
+static SELECT_STATEMENT: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    format!(
+        "SELECT s.id, s.document_id, d.doc_key, s.ordinal, s.text, s.speaker, s.speaker_id, \
+         s.outlet, s.date, s.topic, s.stance, {STATEMENT_JSON_COLUMNS} \
+         FROM statements s JOIN documents d ON d.id = s.document_id"
+    )
+});
 
 fn now() -> String {
     chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
-}
-
-/// A coded field as a column value: strings as they are, other JSON values
-/// (a structured stance, say) as JSON text, null as NULL.
-fn json_column(v: &Value, key: &str) -> Option<String> {
-    match v.get(key)? {
-        Value::Null => None,
-        Value::String(s) => Some(s.clone()),
-        other => Some(other.to_string()),
-    }
 }
 
 /// The FTS5 query for words typed by a user: each whitespace-separated word
@@ -514,7 +605,7 @@ impl Store {
 
     /// The statements that match `filter`, in document and extraction order.
     pub fn statements(&self, filter: &StatementFilter) -> Result<Vec<StoredStatement>, StoreError> {
-        let mut sql = String::from(SELECT_STATEMENT);
+        let mut sql = SELECT_STATEMENT.clone();
         let mut args: Vec<Box<dyn rusqlite::ToSql>> = Vec::new();
         let mut clauses: Vec<String> = Vec::new();
         let mut add = |clause: &str, arg: Box<dyn rusqlite::ToSql>| {
@@ -568,32 +659,23 @@ impl Store {
         let mut st = self.conn.prepare(&sql).at(&self.path, ctx)?;
         let rows = st
             .query_map(rusqlite::params_from_iter(args.iter()), |r| {
-                Ok((
-                    StoredStatement {
-                        id: r.get(0)?,
-                        document_id: r.get(1)?,
-                        doc_key: r.get(2)?,
-                        ordinal: r.get(3)?,
-                        text: r.get(4)?,
-                        speaker: r.get(5)?,
-                        speaker_id: r.get(6)?,
-                        outlet: r.get(7)?,
-                        date: r.get(8)?,
-                        topic: r.get(9)?,
-                        stance: r.get(10)?,
-                        coded: Value::Null,
-                    },
-                    r.get::<_, String>(11)?,
-                ))
+                Ok(StoredStatement {
+                    id: r.get(0)?,
+                    document_id: r.get(1)?,
+                    doc_key: r.get(2)?,
+                    ordinal: r.get(3)?,
+                    text: r.get(4)?,
+                    speaker: r.get(5)?,
+                    speaker_id: r.get(6)?,
+                    outlet: r.get(7)?,
+                    date: r.get(8)?,
+                    topic: r.get(9)?,
+                    stance: r.get(10)?,
+                    coded: statement_json(r, 11)?,
+                })
             })
             .at(&self.path, ctx)?;
-        let mut out = Vec::new();
-        for row in rows {
-            let (mut s, coded) = row.at(&self.path, ctx)?;
-            s.coded = serde_json::from_str(&coded).at(&self.path, ctx)?;
-            out.push(s);
-        }
-        Ok(out)
+        rows.collect::<rusqlite::Result<_>>().at(&self.path, ctx)
     }
 
     /// Replaces the statements of a stored document, in one transaction,
@@ -821,27 +903,18 @@ fn encode_statements(path: &str, statements: &[Statement]) -> Result<Vec<Encoded
         .collect()
 }
 
-/// What a statement row takes from the statement's JSON: the `coded` text
-/// and the columns copied out of it. Made on whichever thread prepares the
-/// statement, so the writer only binds strings.
+/// What a statement row takes beyond the statement's own fields: the
+/// `coded` text, made on whichever thread prepares the statement, so the
+/// writer only binds strings.
 #[derive(Debug, Clone)]
 pub(crate) struct Encoded {
     coded: String,
-    kind: String,
-    topic: Option<String>,
-    stance: Option<String>,
 }
 
 impl Encoded {
     fn of(s: &Statement) -> serde_json::Result<Encoded> {
-        // Through a `Value`, as always: the stored text keeps its form
-        // (sorted keys, `confidence` widened to f64).
-        let v = serde_json::to_value(s)?;
         Ok(Encoded {
-            kind: json_column(&v, "kind").unwrap_or_default(),
-            topic: json_column(&v, "topic"),
-            stance: json_column(&v, "stance"),
-            coded: v.to_string(),
+            coded: encode::statement(s, encode::Form::Slim)?,
         })
     }
 }
@@ -899,7 +972,7 @@ fn bind_statement(
     bind(&s.quote_span[0])?;
     bind(&s.quote_span[1])?;
     bind(&s.attribution)?;
-    bind(&v.kind)?;
+    bind(&encode::kind_name(s.kind))?;
     bind(&s.direct)?;
     bind(&s.speaker)?;
     bind(&s.speaker_mention)?;
@@ -916,8 +989,8 @@ fn bind_statement(
     bind(&s.cue)?;
     bind(&f64::from(s.confidence))?;
     bind(&s.rule)?;
-    bind(&v.topic)?;
-    bind(&v.stance)?;
+    bind(&s.coding.topic)?;
+    bind(&s.coding.stance)?;
     bind(&v.coded)?;
     debug_assert_eq!(i - first, STATEMENT_COLUMNS.len());
     Ok(())

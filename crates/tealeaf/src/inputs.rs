@@ -114,47 +114,97 @@ pub fn collect_files(paths: &[PathBuf], errors: &mut Vec<String>) -> Vec<PathBuf
 pub fn collect_files_where(
     paths: &[PathBuf],
     errors: &mut Vec<String>,
-    accept: &dyn Fn(&Path) -> bool,
+    accept: &(dyn Fn(&Path) -> bool + Sync),
 ) -> Vec<PathBuf> {
     let mut out = Vec::new();
-    for p in paths {
-        if p.is_dir() {
-            walk(p, &mut out, errors, accept);
-        } else if p.exists() {
-            out.push(p.clone());
-        } else {
-            errors.push(format!("{}: no such file or directory", p.display()));
+    for f in visit_files_where(paths, accept) {
+        match f {
+            Ok(p) => out.push(p),
+            Err(e) => errors.push(e),
         }
     }
     out
 }
 
-fn walk(
-    dir: &Path,
-    out: &mut Vec<PathBuf>,
-    errors: &mut Vec<String>,
-    accept: &dyn Fn(&Path) -> bool,
-) {
-    let mut entries: Vec<PathBuf> = match std::fs::read_dir(dir) {
-        Ok(rd) => rd.filter_map(Result::ok).map(|e| e.path()).collect(),
-        Err(e) => {
-            errors.push(format!("{}: cannot read directory: {e}", dir.display()));
-            return;
-        }
-    };
-    entries.sort();
-    for p in entries {
-        let hidden = p
-            .file_name()
-            .and_then(|n| n.to_str())
-            .is_some_and(|n| n.starts_with('.'));
-        if hidden {
-            continue;
-        }
-        if p.is_dir() {
-            walk(&p, out, errors, accept);
-        } else if accept(&p) {
-            out.push(p);
+/// The files of [`collect_files_where`], in the same order, found as they
+/// are asked for: only the directories on the way to the current file are
+/// listed and held, so memory does not grow with the number of files (a
+/// million-file corpus made `collect_files` hold every path before the
+/// first was read). An `Err` is a path that does not exist or a directory
+/// that cannot be read; the walk goes on after it.
+pub fn visit_files_where<'a>(
+    paths: &'a [PathBuf],
+    accept: &'a (dyn Fn(&Path) -> bool + Sync),
+) -> FileWalk<'a> {
+    FileWalk {
+        roots: paths.iter(),
+        open: Vec::new(),
+        accept,
+    }
+}
+
+/// The iterator of [`visit_files_where`].
+pub struct FileWalk<'a> {
+    roots: std::slice::Iter<'a, PathBuf>,
+    /// The entries not yet visited of each directory being walked,
+    /// outermost first, each in reverse sorted order (the next one last).
+    open: Vec<Vec<PathBuf>>,
+    accept: &'a (dyn Fn(&Path) -> bool + Sync),
+}
+
+impl FileWalk<'_> {
+    /// Starts walking `dir`: its entries, sorted, become the innermost
+    /// level; an error names it.
+    fn enter(&mut self, dir: &Path) -> Result<(), String> {
+        let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
+            .map_err(|e| format!("{}: cannot read directory: {e}", dir.display()))?
+            .filter_map(Result::ok)
+            .map(|e| e.path())
+            .collect();
+        entries.sort_unstable_by(|a, b| b.cmp(a));
+        self.open.push(entries);
+        Ok(())
+    }
+}
+
+impl Iterator for FileWalk<'_> {
+    type Item = Result<PathBuf, String>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        loop {
+            let Some(level) = self.open.last_mut() else {
+                // Between roots: a path named explicitly is taken whatever
+                // its extension.
+                let p = self.roots.next()?;
+                if p.is_dir() {
+                    if let Err(e) = self.enter(p) {
+                        return Some(Err(e));
+                    }
+                } else if p.exists() {
+                    return Some(Ok(p.clone()));
+                } else {
+                    return Some(Err(format!("{}: no such file or directory", p.display())));
+                }
+                continue;
+            };
+            let Some(p) = level.pop() else {
+                self.open.pop();
+                continue;
+            };
+            let hidden = p
+                .file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| n.starts_with('.'));
+            if hidden {
+                continue;
+            }
+            if p.is_dir() {
+                if let Err(e) = self.enter(&p) {
+                    return Some(Err(e));
+                }
+            } else if (self.accept)(&p) {
+                return Some(Ok(p));
+            }
         }
     }
 }
@@ -184,4 +234,51 @@ pub fn read_file_with(path: &Path, limits: &Limits) -> Vec<Result<Document, Stri
                 .and_then(|d| limits.check_document(d))
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_walk_is_sorted_depth_first_and_skips_hidden_and_unknown_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        for f in [
+            "b/2.txt",
+            "b/1.md",
+            "a.txt",
+            "c/d/e.html",
+            "c/x.bin",
+            ".hidden/h.txt",
+            "c/.h.txt",
+        ] {
+            let p = d.join(f);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(p, "x").unwrap();
+        }
+        std::fs::create_dir_all(d.join("empty")).unwrap();
+        let named = d.join("c/x.bin");
+        let missing = d.join("missing.txt");
+        let paths = vec![d.to_path_buf(), missing.clone(), named.clone()];
+        let mut errors = Vec::new();
+        let files = collect_files(&paths, &mut errors);
+        let rel: Vec<_> = files
+            .iter()
+            .map(|p| p.strip_prefix(d).unwrap().to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(rel, ["a.txt", "b/1.md", "b/2.txt", "c/d/e.html", "c/x.bin"]);
+        assert_eq!(files.last(), Some(&named));
+        assert_eq!(
+            errors,
+            [format!("{}: no such file or directory", missing.display())]
+        );
+        // The lazy walk gives the same, the error in its place.
+        let accept = |p: &Path| document::format_for_path(&p.to_string_lossy()).is_some();
+        let walked: Vec<_> = visit_files_where(&paths, &accept).collect();
+        assert_eq!(walked.len(), 6);
+        assert!(walked[4].is_err());
+        let ok: Vec<_> = walked.into_iter().filter_map(Result::ok).collect();
+        assert_eq!(ok, files);
+    }
 }

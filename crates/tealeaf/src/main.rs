@@ -98,6 +98,13 @@ enum Command {
         /// batches commit more often; larger ones write faster.
         #[arg(long, default_value_t = 1024, value_parser = clap::value_parser!(u32).range(1..))]
         batch_documents: u32,
+        /// Print the writer thread's busy and CPU time (for tealeaf-bench).
+        #[arg(long, hide = true)]
+        bench_stats: bool,
+        /// Extract everything but store nothing, printing the writer's
+        /// statistics (for tealeaf-bench: reading and extraction alone).
+        #[arg(long, hide = true)]
+        bench_discard: bool,
     },
     /// Re-extract and re-code every stored document with the current pack.
     Recode {
@@ -234,12 +241,15 @@ fn main() -> ExitCode {
             pack,
             limits,
             batch_documents,
+            bench_stats,
+            bench_discard,
         } => commands::ingest::ingest(
             &inputs,
             &db,
             pack.as_deref(),
             &limits,
             batch_documents as usize,
+            commands::ingest::BenchMode::from_flags(bench_stats, bench_discard),
         ),
         Command::Recode { db, pack } => commands::ingest::recode(&db, pack.as_deref()),
         Command::Explain {

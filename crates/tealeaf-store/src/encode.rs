@@ -1,0 +1,368 @@
+//! A statement's JSON written straight into a buffer.
+//!
+//! The store used to render each statement through a `serde_json::Value`
+//! (a map per statement, a map per evidence item, a string copy of every
+//! field), only to print it and free it: on the ingest path that was a
+//! large share of the extracting threads' work and of the allocator's.
+//! This writes the same bytes directly: keys in `Value`'s sorted order,
+//! floats widened to `f64` as `Value` widens them, non-finite floats as
+//! `null`. Every leaf (string, number) goes through `serde_json` itself,
+//! so escaping and number formatting cannot drift from it; the tests
+//! compare the output with the `Value` rendering byte for byte.
+
+use serde::Serialize;
+use tealeaf_core::Statement;
+use tealeaf_core::coding::{Deadline, Evidence};
+use tealeaf_core::statements::Kind;
+
+/// Which fields to write.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Form {
+    /// Every field: what `serde_json::to_value(statement)` prints.
+    Full,
+    /// Only the fields without a column of their own in `statements` (the
+    /// coding's lists, evidence and the rarer codes): what the `coded`
+    /// column holds from schema version 6 on. Readers put the columns back
+    /// ([`crate::statement_json`]).
+    Slim,
+}
+
+/// The statement as JSON, in `form`.
+pub(crate) fn statement(s: &Statement, form: Form) -> serde_json::Result<String> {
+    // Slim rows are a few hundred bytes, full ones about a kilobyte.
+    let mut w = Writer {
+        buf: Vec::with_capacity(if form == Form::Full { 1024 } else { 384 }),
+        first: true,
+    };
+    let full = form == Form::Full;
+    let c = &s.coding;
+    w.open();
+    // Keys in byte order, as a `Value` map (a BTreeMap) prints them; the
+    // column fields only in the full form.
+    w.field("about", &c.about)?;
+    if full {
+        w.field("attribution", &s.attribution)?;
+    }
+    w.field("cameo", &c.cameo)?;
+    w.field("cameo_name", &c.cameo_name)?;
+    w.field("conditions", &c.conditions)?;
+    if full {
+        w.float("confidence", Some(f64::from(s.confidence)))?;
+        w.field("cue", &s.cue)?;
+        w.field("date", &s.date)?;
+        w.field("date_precision", &s.date_precision)?;
+    }
+    w.key("deadlines");
+    w.list(&c.deadlines, Writer::deadline)?;
+    if full {
+        w.field("direct", &s.direct)?;
+        w.field("doc", &s.doc)?;
+    }
+    w.key("evidence");
+    w.list(&c.evidence, Writer::evidence)?;
+    if full {
+        w.field("faction", &s.faction)?;
+        w.field("kind", kind_name(s.kind))?;
+    }
+    w.field("mediators", &c.mediators)?;
+    if full {
+        w.field("outlet", &s.outlet)?;
+        w.field("outlet_affiliation", &s.outlet_affiliation)?;
+        w.field("outlet_id", &s.outlet_id)?;
+    }
+    w.field("plover_event", &c.plover_event)?;
+    w.field("plover_mode", &c.plover_mode)?;
+    w.float("probability", c.probability)?;
+    if full {
+        w.field("quote_span", &s.quote_span)?;
+        w.field("rule", &s.rule)?;
+        w.field("span", &s.span)?;
+        w.field("speaker", &s.speaker)?;
+        w.field("speaker_id", &s.speaker_id)?;
+        w.field("speaker_mention", &s.speaker_mention)?;
+        w.field("speaker_role", &s.speaker_role)?;
+        w.field("speaker_span", &s.speaker_span)?;
+        w.field("stance", &c.stance)?;
+        w.field("text", &s.text)?;
+    }
+    w.field("threats", &c.threats)?;
+    if full {
+        w.field("topic", &c.topic)?;
+    }
+    w.close();
+    String::from_utf8(w.buf).map_err(serde::ser::Error::custom)
+}
+
+/// The name `Kind` serializes as (the `kind` column and JSON field).
+pub(crate) fn kind_name(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Direct => "direct",
+        Kind::Mixed => "mixed",
+        Kind::Indirect => "indirect",
+    }
+}
+
+/// An object being written: the buffer, and whether the next key is the
+/// object's first (no comma before it).
+struct Writer {
+    buf: Vec<u8>,
+    first: bool,
+}
+
+impl Writer {
+    fn open(&mut self) {
+        self.buf.push(b'{');
+        self.first = true;
+    }
+
+    fn close(&mut self) {
+        self.buf.push(b'}');
+        self.first = false;
+    }
+
+    fn key(&mut self, key: &str) {
+        if !self.first {
+            self.buf.push(b',');
+        }
+        self.first = false;
+        self.buf.push(b'"');
+        // Keys are this file's own identifiers: nothing to escape.
+        self.buf.extend_from_slice(key.as_bytes());
+        self.buf.extend_from_slice(b"\":");
+    }
+
+    /// A leaf (string, integer, bool, option or list of those), printed by
+    /// serde_json as `Value` would print it.
+    fn value<T: Serialize + ?Sized>(&mut self, v: &T) -> serde_json::Result<()> {
+        serde_json::to_writer(&mut self.buf, v)
+    }
+
+    fn field<T: Serialize + ?Sized>(&mut self, key: &str, v: &T) -> serde_json::Result<()> {
+        self.key(key);
+        self.value(v)
+    }
+
+    /// A float as `Value` holds it: an `f64`, and `null` when not finite
+    /// (`Value` has no NaN or infinity).
+    fn float(&mut self, key: &str, v: Option<f64>) -> serde_json::Result<()> {
+        self.key(key);
+        match v.filter(|x| x.is_finite()) {
+            Some(x) => self.value(&x),
+            None => {
+                self.buf.extend_from_slice(b"null");
+                Ok(())
+            }
+        }
+    }
+
+    fn list<T>(
+        &mut self,
+        items: &[T],
+        mut each: impl FnMut(&mut Self, &T) -> serde_json::Result<()>,
+    ) -> serde_json::Result<()> {
+        self.buf.push(b'[');
+        for (i, item) in items.iter().enumerate() {
+            if i > 0 {
+                self.buf.push(b',');
+            }
+            each(self, item)?;
+        }
+        self.buf.push(b']');
+        Ok(())
+    }
+
+    fn deadline(&mut self, d: &Deadline) -> serde_json::Result<()> {
+        self.open();
+        self.field("deadline", &d.deadline)?;
+        self.field("threat", &d.threat)?;
+        self.close();
+        Ok(())
+    }
+
+    fn evidence(&mut self, e: &Evidence) -> serde_json::Result<()> {
+        self.open();
+        self.float("confidence", Some(f64::from(e.confidence)))?;
+        self.field("cue", &e.cue)?;
+        self.field("field", e.field)?;
+        self.field("rule", e.rule)?;
+        self.field("span", &e.span)?;
+        self.field("value", &e.value)?;
+        self.close();
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::Value;
+    use tealeaf_core::coding::Coding;
+    use tealeaf_core::document::{Format, parse};
+    use tealeaf_core::{Pack, extract};
+
+    /// The statement's JSON fields that have a column of their own: from
+    /// schema version 6 on, `coded` holds every field but these (see
+    /// `crate::statement_json`).
+    const COLUMN_FIELDS: &[&str] = &[
+        "attribution",
+        "confidence",
+        "cue",
+        "date",
+        "date_precision",
+        "direct",
+        "doc",
+        "faction",
+        "kind",
+        "outlet",
+        "outlet_affiliation",
+        "outlet_id",
+        "quote_span",
+        "rule",
+        "span",
+        "speaker",
+        "speaker_id",
+        "speaker_mention",
+        "speaker_role",
+        "speaker_span",
+        "stance",
+        "text",
+        "topic",
+    ];
+
+    /// What the store wrote before this module: the statement through a
+    /// `Value`.
+    fn through_value(s: &Statement) -> String {
+        serde_json::to_value(s).unwrap().to_string()
+    }
+
+    /// `through_value` without the fields that have columns.
+    fn slim_through_value(s: &Statement) -> String {
+        let mut v = serde_json::to_value(s).unwrap();
+        let m = v.as_object_mut().unwrap();
+        for key in COLUMN_FIELDS {
+            m.remove(*key);
+        }
+        v.to_string()
+    }
+
+    fn check(s: &Statement) {
+        assert_eq!(statement(s, Form::Full).unwrap(), through_value(s));
+        assert_eq!(statement(s, Form::Slim).unwrap(), slim_through_value(s));
+    }
+
+    /// Statements with every field set, every optional field empty, and
+    /// strings that need escaping.
+    fn varied() -> Vec<Statement> {
+        let base = Statement {
+            doc: "a \"quoted\"\\doc\u{1}\u{7f}.txt".into(),
+            span: [3, 40],
+            text: "Line one\nline\ttwo \u{2028} café 😀 \u{8}\u{c}\r".into(),
+            quote_span: [2, 41],
+            attribution: 7,
+            kind: Kind::Mixed,
+            direct: true,
+            speaker: Some("Abbas Araghchi".into()),
+            speaker_mention: Some("the minister".into()),
+            speaker_span: Some([50, 62]),
+            speaker_role: Some("foreign minister".into()),
+            speaker_id: Some("araghchi".into()),
+            faction: Some("government".into()),
+            outlet: Some("Gulf Wire".into()),
+            outlet_id: Some("gulf-wire".into()),
+            outlet_affiliation: Some("independent".into()),
+            date: Some("2025-02-10".into()),
+            date_precision: Some("day".into()),
+            cue: Some("said".into()),
+            confidence: 0.9,
+            rule: "direct:cue-after;speaker:name".into(),
+            coding: Coding {
+                topic: Some("us-talks".into()),
+                stance: Some("conditional".into()),
+                conditions: vec!["sanctions relief".into(), "guarantees".into()],
+                mediators: vec!["Oman".into()],
+                threats: vec!["enrichment".into()],
+                deadlines: vec![Deadline {
+                    threat: "enrichment".into(),
+                    deadline: "2025-03-01".into(),
+                }],
+                about: Some("Iran".into()),
+                probability: Some(0.35),
+                cameo: Some("036".into()),
+                cameo_name: Some("Express intent to meet".into()),
+                plover_event: Some("CONSULT".into()),
+                plover_mode: Some("meet".into()),
+                evidence: vec![
+                    Evidence {
+                        field: "stance",
+                        value: "conditional".into(),
+                        cue: Some("only if".into()),
+                        span: Some([10, 17]),
+                        rule: "stance:condition-cue",
+                        confidence: 0.7,
+                    },
+                    Evidence {
+                        field: "topic",
+                        value: "us-talks".into(),
+                        cue: None,
+                        span: None,
+                        rule: "topic:lead",
+                        confidence: 1.0 / 3.0,
+                    },
+                ],
+            },
+        };
+        let mut empty = base.clone();
+        empty.kind = Kind::Indirect;
+        empty.direct = false;
+        empty.speaker = None;
+        empty.speaker_mention = None;
+        empty.speaker_span = None;
+        empty.speaker_role = None;
+        empty.speaker_id = None;
+        empty.faction = None;
+        empty.outlet = None;
+        empty.outlet_id = None;
+        empty.outlet_affiliation = None;
+        empty.date = None;
+        empty.date_precision = None;
+        empty.cue = None;
+        empty.text = String::new();
+        empty.coding = Coding::default();
+        let mut odd = base.clone();
+        odd.kind = Kind::Direct;
+        odd.confidence = f32::NAN;
+        odd.coding.probability = Some(f64::INFINITY);
+        odd.coding.evidence[0].confidence = f32::MIN_POSITIVE;
+        odd.span = [usize::MAX, 0];
+        vec![base, empty, odd]
+    }
+
+    #[test]
+    fn writes_what_a_value_writes() {
+        for s in varied() {
+            check(&s);
+        }
+    }
+
+    #[test]
+    fn writes_what_a_value_writes_for_extracted_statements() {
+        let pack = Pack::default_pack().unwrap();
+        let text = "title: Talks\ndate: 2025-02-10\noutlet: Gulf Wire\n\n\
+            Abbas Araghchi said on Monday that \"talks can resume only if sanctions are lifted.\"\n\n\
+            \"We will not wait forever,\" the minister said, warning of enrichment within two months.\n\n\
+            Oman's foreign minister said there was a 60 per cent chance of a deal.\n";
+        let doc = parse("t.txt", text.as_bytes(), Format::Text)
+            .pop()
+            .unwrap()
+            .unwrap();
+        let statements = extract(&doc, &pack);
+        assert!(statements.len() >= 2, "{statements:#?}");
+        for s in &statements {
+            check(s);
+        }
+        // The slim form parses, and with the columns back is the statement.
+        let slim: Value =
+            serde_json::from_str(&statement(&statements[0], Form::Slim).unwrap()).unwrap();
+        assert!(slim.get("text").is_none() && slim.get("evidence").is_some());
+    }
+}
