@@ -5,7 +5,8 @@
 //! `Store::ingest_document` (the rows are the real statements), then times:
 //!
 //! * in process, the code path of `tealeaf timeline|shifts|divergence --db`:
-//!   `tealeaf_store::Store::issue_statements` and the core analysis;
+//!   `tealeaf_store::Store::issue_facts` and the core analysis, for the
+//!   default page (200 items) and for the whole answer;
 //! * full-text search as `Store::statements` with `filter.text` runs it;
 //! * the whole `tealeaf timeline|shifts|divergence` process (`--tealeaf`);
 //! * the serve API over HTTP on loopback (`tealeaf serve`, `--tealeaf`):
@@ -22,7 +23,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
 use rayon::prelude::*;
-use tealeaf_core::analyses::{Bucket, GroupBy, fast};
+use tealeaf_core::analyses::{Bucket, Facts, GroupBy, Paging, ShiftFilter, fast};
 use tealeaf_core::{Pack, extract};
 use tealeaf_store::{StatementFilter, Store};
 
@@ -239,37 +240,62 @@ pub fn run(o: &Options) -> anyhow::Result<()> {
         "in process (the code path of `tealeaf timeline|shifts|divergence --db`), {} runs:",
         o.runs
     );
+    let (facts_bytes, ids_bytes): (i64, i64) = store.conn().query_row(
+        "SELECT length(facts), length(ids) FROM issue_facts WHERE issue = ?1",
+        [issue],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
+    println!(
+        "stored copy: facts {:.1} MB ({:.1} bytes per row), ids {:.1} MB",
+        facts_bytes as f64 / 1e6,
+        facts_bytes as f64 / f.facts.len().max(1) as f64,
+        ids_bytes as f64 / 1e6
+    );
     let runs = o.runs;
     let mut rows = Vec::new();
     rows.push((
-        "issue_facts (stored copy read)",
+        "issue_facts".to_string(),
         time("issue_facts (stored copy read)", runs, || {
             Ok(store.issue_facts(issue)?.facts.len())
         })?,
     ));
-    let t = time(
-        "timeline (issue_facts + fast::timeline, actor, week)",
-        runs,
-        || {
-            let f = store.issue_facts(issue)?;
-            Ok(fast::timeline(&f.facts, &pack, GroupBy::Actor, Bucket::Week).len())
-        },
-    )?;
-    rows.push(("timeline", t));
-    let t = time("shifts (issue_facts + fast::shifts)", runs, || {
-        let f = store.issue_facts(issue)?;
-        Ok(fast::shifts(&f.facts).len())
-    })?;
-    rows.push(("shifts", t));
-    let t = time(
-        "divergence (issue_facts + fast::divergence, Iran, week)",
-        runs,
-        || {
-            let f = store.issue_facts(issue)?;
-            Ok(fast::divergence(&f.facts, &pack, "Iran", Bucket::Week).len())
-        },
-    )?;
-    rows.push(("divergence", t));
+    // The default page of the CLI and the API, then the whole answer.
+    let default_page = Paging::new(0, Some(200));
+    for (suffix, paging) in [("", default_page), ("_all", Paging::ALL)] {
+        let what = if suffix.is_empty() {
+            "page of 200"
+        } else {
+            "whole"
+        };
+        type Run<'a> = Box<dyn Fn(&Facts) -> usize + 'a>;
+        let analyses: [(&str, &str, Run); 3] = [
+            (
+                "timeline",
+                ", actor, week",
+                Box::new(|f| {
+                    fast::timeline_page(f, &pack, GroupBy::Actor, Bucket::Week, paging).total
+                }),
+            ),
+            (
+                "shifts",
+                "",
+                Box::new(|f| fast::shifts_page(f, ShiftFilter::default(), paging).total),
+            ),
+            (
+                "divergence",
+                ", Iran, week",
+                Box::new(|f| fast::divergence_page(f, &pack, "Iran", Bucket::Week, paging).total),
+            ),
+        ];
+        for (name, how, run) in &analyses {
+            let t = time(
+                &format!("{name} {what} (issue_facts + fast{how})"),
+                runs,
+                || Ok(run(&store.issue_facts(issue)?.facts)),
+            )?;
+            rows.push((format!("{name}{suffix}"), t));
+        }
+    }
 
     println!("full-text search, Store::statements with filter.text, {runs} runs:");
     for (key, name, q, limit) in [
@@ -300,7 +326,7 @@ pub fn run(o: &Options) -> anyhow::Result<()> {
         let t = time(&format!("search {q:?} ({name})"), runs, || {
             Ok(store.statements(&filter)?.len())
         })?;
-        rows.push((key, t));
+        rows.push((key.to_string(), t));
     }
     drop(store);
 
@@ -312,6 +338,10 @@ pub fn run(o: &Options) -> anyhow::Result<()> {
             vec!["shifts", "--issue", issue],
             vec!["divergence", "--issue", issue],
             vec!["timeline", "--issue", issue, "--format", "json"],
+            vec!["shifts", "--issue", issue, "--format", "json"],
+            vec!["timeline", "--issue", issue, "--limit", "all"],
+            vec!["shifts", "--issue", issue, "--limit", "all"],
+            vec!["divergence", "--issue", issue, "--limit", "all"],
         ] {
             time(
                 &format!("tealeaf {} > /dev/null", args.join(" ")),
@@ -338,6 +368,9 @@ pub fn run(o: &Options) -> anyhow::Result<()> {
             format!("/api/v1/timeline?issue={issue}"),
             format!("/api/v1/shifts?issue={issue}"),
             format!("/api/v1/divergence?issue={issue}"),
+            format!("/api/v1/timeline?issue={issue}&limit=all"),
+            format!("/api/v1/shifts?issue={issue}&limit=all"),
+            format!("/api/v1/divergence?issue={issue}&limit=all"),
         ] {
             let t = Instant::now();
             let (status, bytes) = get(o.port, &target)?;

@@ -18,7 +18,7 @@ use std::collections::HashMap;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
-use tealeaf_core::analyses::{self, Bucket, GroupBy};
+use tealeaf_core::analyses::{self, Bucket, GroupBy, Page, Paging};
 use tealeaf_core::report::{self, DocInfo, NetworkKind, NetworkOptions};
 use tealeaf_core::{Pack, Statement};
 use tealeaf_store::Store;
@@ -192,7 +192,16 @@ pub struct AnalysisParams {
     pub format: Option<String>,
     /// Network: congruence | conflict | two-mode.
     pub kind: Option<String>,
+    /// Timeline, shifts, divergence: items per page ([`DEFAULT_LIMIT`];
+    /// `0` or `all`: every item).
+    pub limit: Option<String>,
+    /// Timeline, shifts, divergence: items to skip.
+    pub offset: Option<String>,
 }
+
+/// Items per page of timeline, shifts and divergence when `limit` is not
+/// given: on a large store their whole answers are tens of megabytes.
+pub const DEFAULT_LIMIT: usize = 200;
 
 fn present(v: &Option<String>) -> Option<&str> {
     v.as_deref().map(str::trim).filter(|s| !s.is_empty())
@@ -211,6 +220,8 @@ pub struct Resolved {
     /// Was the issue named (channels cover every issue otherwise)?
     pub issue_given: bool,
     pub kind: NetworkKind,
+    /// Which items of timeline, shifts and divergence to send.
+    pub paging: Paging,
 }
 
 impl AnalysisParams {
@@ -263,6 +274,22 @@ impl AnalysisParams {
                 None => NetworkKind::Congruence,
                 Some(k) => k.parse().map_err(|e| format!("kind: {e}"))?,
             },
+            paging: Paging::new(
+                match present(&self.offset) {
+                    None => 0,
+                    Some(o) => o
+                        .parse()
+                        .map_err(|_| format!("offset: not a number: {o:?}"))?,
+                },
+                match present(&self.limit) {
+                    None => Some(DEFAULT_LIMIT),
+                    Some("all" | "0") => None,
+                    Some(l) => Some(
+                        l.parse()
+                            .map_err(|_| format!("limit: not a number: {l:?} (or all)"))?,
+                    ),
+                },
+            ),
         })
     }
 }
@@ -273,12 +300,29 @@ fn to_json<T: Serialize>(x: &T, c: &Corpus, offset: usize) -> Value {
     v
 }
 
+/// Adds where a page sits in the whole answer to the answer's object:
+/// `total`, `offset`, `limit` (`null`: no limit) and `next_offset`
+/// (`null` on the last page).
+pub fn paged<T>(mut v: Value, p: &Page<T>) -> Value {
+    if let Value::Object(m) = &mut v {
+        m.insert("total".into(), p.total.into());
+        m.insert("offset".into(), p.offset.into());
+        m.insert("limit".into(), p.limit.into());
+        m.insert("next_offset".into(), p.next_offset().into());
+    }
+    v
+}
+
 /// Timeline: stance over time per actor, faction, institution, country or
-/// outlet (`analyses::timeline`).
+/// outlet (`analyses::timeline`), the page `r` asks for.
 pub fn timeline(c: &Corpus, pack: &Pack, r: &Resolved) -> Value {
     let range = c.period(r.from, r.to);
     let points = analyses::timeline(&c.statements[range.clone()], pack, &r.issue, r.by, r.window);
-    timeline_json(r, to_json(&points, c, range.start))
+    let page = Page::of_whole(points, r.paging);
+    paged(
+        timeline_json(r, to_json(&page.items, c, range.start)),
+        &page,
+    )
 }
 
 /// The timeline's answer around its points (ids attached).
@@ -301,10 +345,12 @@ pub fn shift_list(c: &Corpus, r: &Resolved) -> (Vec<analyses::Shift>, usize) {
     (shifts, range.start)
 }
 
-/// Shifts: each change of stance or conditions per actor; reversals flagged.
+/// Shifts: each change of stance or conditions per actor; reversals
+/// flagged; the page `r` asks for.
 pub fn shifts(c: &Corpus, r: &Resolved) -> Value {
     let (shifts, offset) = shift_list(c, r);
-    shifts_json(r, to_json(&shifts, c, offset))
+    let page = Page::of_whole(shifts, r.paging);
+    paged(shifts_json(r, to_json(&page.items, c, offset)), &page)
 }
 
 /// The shifts' answer around the list (ids attached).
@@ -333,10 +379,11 @@ pub fn divergence_windows(
 }
 
 /// Divergence: the mixed-signals index per window with the contradicting
-/// pairs.
+/// pairs; the page `r` asks for.
 pub fn divergence(c: &Corpus, pack: &Pack, r: &Resolved) -> Value {
     let (windows, offset) = divergence_windows(c, pack, r);
-    divergence_json(r, to_json(&windows, c, offset))
+    let page = Page::of_whole(windows, r.paging);
+    paged(divergence_json(r, to_json(&page.items, c, offset)), &page)
 }
 
 /// The divergence's answer around its windows (ids attached).

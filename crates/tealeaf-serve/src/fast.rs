@@ -23,7 +23,7 @@ use std::ops::Range;
 use chrono::NaiveDate;
 use serde_json::Value;
 use tealeaf_core::Pack;
-use tealeaf_core::analyses::{self, Facts, fast};
+use tealeaf_core::analyses::{self, Facts, Page, ShiftFilter, fast};
 use tealeaf_store::Store;
 
 use crate::analysis::{self, Resolved};
@@ -317,21 +317,22 @@ impl<'a> Slice<'a> {
 
     /// Timeline, as `analysis::timeline` (its JSON, as bytes).
     pub fn timeline(&self, pack: &Pack, r: &Resolved) -> Vec<u8> {
-        let mut points = fast::timeline(&self.facts, pack, r.by, r.window);
-        for p in &mut points {
+        let mut page = fast::timeline_page(&self.facts, pack, r.by, r.window, r.paging);
+        for p in &mut page.items {
             for i in &mut p.statements {
                 *i = self.index(*i);
             }
         }
         self.render(
-            &points,
-            |v| analysis::timeline_json(r, v),
+            &page.items,
+            |v| analysis::paged(analysis::timeline_json(r, v), &page),
             |out, x| self.write_value(out, x),
         )
     }
 
-    /// Shifts, as `analysis::shift_list` (indices into the period slice).
-    pub fn shift_list(&self, r: &Resolved) -> Vec<analyses::Shift> {
+    /// The page of shifts `r` asks for, as `analysis::shifts` pages
+    /// `analysis::shift_list` (indices into the period slice).
+    pub fn shift_page(&self, r: &Resolved) -> Page<analyses::Shift> {
         // The slow version ranks documents by their first statement in the
         // slice, of any topic.
         let rank: Vec<usize> = self
@@ -344,31 +345,36 @@ impl<'a> Slice<'a> {
                 at[first] as usize
             })
             .collect();
-        let mut shifts = fast::shifts_ranked(&self.facts, &rank);
-        shifts.retain(|s| r.actor.as_deref().is_none_or(|a| a == s.actor));
-        for s in &mut shifts {
+        let filter = ShiftFilter {
+            actor: r.actor.as_deref(),
+            reversals: false,
+        };
+        let mut page = fast::shifts_ranked_page(&self.facts, &rank, filter, r.paging);
+        for s in &mut page.items {
             s.from.index = self.index(s.from.index);
             s.to.index = self.index(s.to.index);
         }
-        shifts
+        page
     }
 
     /// Shifts, as `analysis::shifts` (its JSON, as bytes).
     pub fn shifts(&self, r: &Resolved) -> Vec<u8> {
+        let page = self.shift_page(r);
         self.render(
-            &self.shift_list(r),
-            |v| analysis::shifts_json(r, v),
+            &page.items,
+            |v| analysis::paged(analysis::shifts_json(r, v), &page),
             |out, x| self.write_shift(out, x),
         )
     }
 
-    /// Divergence windows, as `analysis::divergence_windows`.
-    pub fn divergence_windows(&self, pack: &Pack, r: &Resolved) -> Vec<analyses::DivergenceWindow> {
+    /// The page of divergence windows `r` asks for, as `analysis::divergence`
+    /// pages `analysis::divergence_windows`.
+    pub fn divergence_page(&self, pack: &Pack, r: &Resolved) -> Page<analyses::DivergenceWindow> {
         let Some(government) = r.government.as_deref() else {
-            return Vec::new();
+            return Page::of_whole(Vec::new(), r.paging);
         };
-        let mut windows = fast::divergence(&self.facts, pack, government, r.window);
-        for w in &mut windows {
+        let mut page = fast::divergence_page(&self.facts, pack, government, r.window, r.paging);
+        for w in &mut page.items {
             for v in &mut w.voices {
                 for i in &mut v.statements {
                     *i = self.index(*i);
@@ -379,14 +385,15 @@ impl<'a> Slice<'a> {
                 x.closed_statement.index = self.index(x.closed_statement.index);
             }
         }
-        windows
+        page
     }
 
     /// Divergence, as `analysis::divergence` (its JSON, as bytes).
     pub fn divergence(&self, pack: &Pack, r: &Resolved) -> Vec<u8> {
+        let page = self.divergence_page(pack, r);
         self.render(
-            &self.divergence_windows(pack, r),
-            |v| analysis::divergence_json(r, v),
+            &page.items,
+            |v| analysis::paged(analysis::divergence_json(r, v), &page),
             |out, x| self.write_value(out, x),
         )
     }

@@ -552,6 +552,57 @@ async fn openapi_describes_every_route() {
     }
 }
 
+/// `limit` and `offset` page timeline, shifts and divergence: a page is
+/// that slice of the whole answer, with the total and the next offset.
+#[tokio::test]
+async fn analyses_come_in_pages() {
+    let app = app_with(None);
+    for (route, key) in [
+        ("timeline?window=day", "points"),
+        ("shifts?from=2019-01-01", "shifts"),
+        ("divergence?window=day", "windows"),
+    ] {
+        let whole = get(&app, &format!("/api/v1/{route}&limit=all"))
+            .await
+            .json();
+        let items = whole[key].as_array().unwrap().clone();
+        let n = items.len();
+        assert!(n >= 1, "{route}: {n}");
+        assert_eq!(
+            (
+                &whole["total"],
+                &whole["offset"],
+                &whole["limit"],
+                &whole["next_offset"]
+            ),
+            (&Value::from(n), &Value::from(0), &Value::Null, &Value::Null)
+        );
+        // The default page is 200 items: everything here.
+        let default = get(&app, &format!("/api/v1/{route}")).await.json();
+        assert_eq!(default[key].as_array().unwrap(), &items);
+        assert_eq!(default["limit"], 200);
+        let page = get(&app, &format!("/api/v1/{route}&limit=1&offset=0"))
+            .await
+            .json();
+        assert_eq!(page[key].as_array().unwrap(), &items[..1], "{route}");
+        let next = if n > 1 { Value::from(1) } else { Value::Null };
+        assert_eq!(
+            (&page["total"], &page["next_offset"]),
+            (&Value::from(n), &next)
+        );
+        let last = get(&app, &format!("/api/v1/{route}&limit=5&offset={}", n - 1))
+            .await
+            .json();
+        assert_eq!(last[key].as_array().unwrap(), &items[n - 1..], "{route}");
+        assert_eq!(last["next_offset"], Value::Null);
+        let past = get(&app, &format!("/api/v1/{route}&limit=0&offset={n}"))
+            .await
+            .json();
+        assert!(past[key].as_array().unwrap().is_empty());
+        assert_eq!(past["next_offset"], Value::Null);
+    }
+}
+
 #[tokio::test]
 async fn analyses_answer_json() {
     let app = app_with(None);
@@ -644,6 +695,8 @@ async fn analyses_answer_json() {
         "/api/v1/divergence?window=decade",
         "/api/v1/brief?format=pdf",
         "/api/v1/shifts?from=soon",
+        "/api/v1/shifts?limit=many",
+        "/api/v1/timeline?offset=-1",
         "/api/v1/conditions?issue=weather",
     ] {
         assert_eq!(

@@ -48,6 +48,8 @@ fn params(pairs: &[(&str, &str)]) -> AnalysisParams {
             "by" => p.by = v,
             "country" => p.country = v,
             "actor" => p.actor = v,
+            "limit" => p.limit = v,
+            "offset" => p.offset = v,
             _ => panic!("unknown parameter {k}"),
         }
     }
@@ -96,6 +98,18 @@ fn fast_path_answers_as_the_corpus() {
         &[("issue", "us-talks"), ("country", "United States")],
         &[("issue", "us-talks"), ("actor", "abbas-araghchi")],
         &[("issue", "us-talks"), ("from", "2031-01-01")],
+        // Pages: the same slice of the same answer.
+        &[("issue", "us-talks"), ("limit", "3")],
+        &[("issue", "us-talks"), ("limit", "2"), ("offset", "4")],
+        &[("issue", "us-talks"), ("offset", "1"), ("window", "month")],
+        &[("issue", "us-talks"), ("limit", "all")],
+        &[("issue", "us-talks"), ("limit", "0"), ("offset", "1000")],
+        &[
+            ("issue", "us-talks"),
+            ("actor", "abbas-araghchi"),
+            ("limit", "1"),
+            ("offset", "1"),
+        ],
     ];
     let mut total = 0;
     for pairs in cases {

@@ -8,14 +8,17 @@
 //! from the statement columns once, saved in `issue_facts` (migration 5)
 //! and reused until the store is written to: the copy records the write
 //! generation and the largest statement id it was made at, and a copy that
-//! does not match both is rebuilt. Rows are in the order `Store::statements`
+//! does not match both is rebuilt, as is a copy in a format this build
+//! does not read (`Facts::from_bytes` checks the version; the `ids` blob is
+//! `analyses::ids_to_bytes`, no longer the bare 64-bit ids of migration
+//! 5's comment). Rows are in the order `Store::statements`
 //! gives (document, then extraction order), so row `i` is the `i`-th
 //! statement of the slow path and results are identical.
 
 use std::time::Duration;
 
 use rusqlite::{OptionalExtension, params};
-use tealeaf_core::analyses::{FactRow, Facts, FactsBuilder};
+use tealeaf_core::analyses::{self, FactRow, Facts, FactsBuilder};
 
 use crate::{At, Store, StoreError, now};
 
@@ -83,10 +86,7 @@ impl Store {
         }
         // A copy this build cannot read (another version) is rebuilt.
         let found = Facts::from_bytes(&facts).and_then(|facts| {
-            let ids: Vec<i64> = ids
-                .chunks_exact(8)
-                .map(|c| i64::from_le_bytes(c.try_into().unwrap_or_default()))
-                .collect();
+            let ids = analyses::ids_from_bytes(&ids)?;
             (ids.len() == facts.len() && facts.issue == issue).then_some(IssueFacts {
                 facts,
                 ids,
@@ -153,7 +153,7 @@ impl Store {
     /// written (locked) or cannot be written (read-only file) is left as it
     /// is, without waiting; the next run builds the facts again.
     fn save_issue_facts(&self, issue: &str, stamp: Stamp, f: &IssueFacts) {
-        let ids: Vec<u8> = f.ids.iter().flat_map(|id| id.to_le_bytes()).collect();
+        let ids = analyses::ids_to_bytes(&f.ids);
         let _ = self.conn.busy_timeout(Duration::ZERO);
         let _ = self.conn.execute(
             "INSERT INTO issue_facts (issue, generation, max_statement_id, ids, facts, built_at) \
@@ -292,6 +292,36 @@ mod tests {
         let other = store.issue_facts("other").unwrap();
         assert_eq!(other.facts.len(), slow(&store, "other").len());
         assert!(store.issue_facts("us-talks").unwrap().reused);
+    }
+
+    #[test]
+    fn a_copy_in_another_format_is_rebuilt_not_misread() {
+        let pack = Pack::default_pack().unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(dir.path().join("s.db")).unwrap();
+        for n in 0..3 {
+            let (d, st) = article(&pack, n);
+            store.ingest_document(&d, &st, &pack.info).unwrap();
+        }
+        let f = store.issue_facts("us-talks").unwrap();
+        // A current stamp over a copy of the previous format (header
+        // `tealeaf-facts-2`, ids as bare 64-bit numbers), as an older
+        // build left it.
+        let mut old = b"tealeaf-facts-2\n".to_vec();
+        old.extend_from_slice(&f.facts.to_bytes()[16..]);
+        let ids: Vec<u8> = f.ids.iter().flat_map(|i| i.to_le_bytes()).collect();
+        store
+            .conn()
+            .execute(
+                "UPDATE issue_facts SET facts = ?1, ids = ?2 WHERE issue = 'us-talks'",
+                rusqlite::params![old, ids],
+            )
+            .unwrap();
+        let again = store.issue_facts("us-talks").unwrap();
+        assert!(!again.reused);
+        assert_eq!((&again.facts, &again.ids), (&f.facts, &f.ids));
+        assert!(store.issue_facts("us-talks").unwrap().reused);
+        same_results(&store, &pack);
     }
 
     #[test]

@@ -268,9 +268,12 @@ fn timeline_groups_and_tables() {
             .map(|k| p[*k].as_u64().unwrap())
             .sum();
         assert_eq!(counts, p["total"].as_u64().unwrap());
-        // Evidence indices point into the statements listed.
+        // Evidence indices are those of statements listed.
         for i in p["statements"].as_array().unwrap() {
-            let st = &statements[i.as_u64().unwrap() as usize];
+            let st = statements
+                .iter()
+                .find(|st| st["index"] == *i)
+                .unwrap_or_else(|| panic!("statement {i} is not listed"));
             assert!(!s(st, &["text"]).is_empty());
         }
     }
@@ -346,6 +349,29 @@ fn the_store_gives_the_same_analyses_as_the_files() {
         count(&from_db(&args), "shifts"),
         count(&analysis(&args), "shifts")
     );
+    // Pages from the stored facts: same total, the page's size.
+    let args = [
+        "shifts", "--issue", "us-talks", "--limit", "2", "--offset", "1",
+    ];
+    let (db, files) = (from_db(&args), analysis(&args));
+    assert_eq!(db["total"], files["total"]);
+    assert_eq!(
+        (count(&db, "shifts"), &db["next_offset"]),
+        (2, &Value::from(3))
+    );
+    let v = from_db(&["timeline", "--issue", "us-talks", "--limit", "3"]);
+    assert_eq!(count(&v, "points"), 3);
+    for p in v["points"].as_array().unwrap() {
+        for i in p["statements"].as_array().unwrap() {
+            assert!(
+                v["statements"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .any(|s| s["index"] == *i)
+            );
+        }
+    }
     let args = ["channels"];
     assert_eq!(
         count(&from_db(&args), "channels"),
@@ -385,4 +411,85 @@ fn errors_name_the_problem() {
     assert_eq!(o.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&o.stderr).contains("/no/such/file.txt"));
     assert!(String::from_utf8_lossy(&o.stdout).contains("Russia"));
+}
+
+/// `--limit` and `--offset` page through the answer: the pages are slices
+/// of the whole, with the total and the next offset; tables say what they
+/// show.
+#[test]
+fn pages_are_slices_of_the_whole_answer() {
+    for (args, key) in [
+        (
+            vec!["timeline", "--issue", "us-talks", "--by", "institution"],
+            "points",
+        ),
+        (vec!["shifts", "--issue", "us-talks"], "shifts"),
+        (
+            vec!["divergence", "--issue", "us-talks", "--window", "day"],
+            "windows",
+        ),
+    ] {
+        let with = |extra: &[&str]| {
+            let mut a = args.clone();
+            a.extend(extra);
+            analysis(&a)
+        };
+        let whole = with(&["--limit", "all"]);
+        let items = whole[key].as_array().unwrap().clone();
+        let n = items.len();
+        assert!(n >= 4, "{args:?}: {n}");
+        assert_eq!(whole["total"], n);
+        assert_eq!(whole["limit"], Value::Null);
+        assert_eq!(whole["next_offset"], Value::Null);
+        // The default page holds everything on a corpus this small.
+        assert_eq!(analysis(&args)[key].as_array().unwrap(), &items);
+        let page = with(&["--limit", "2", "--offset", "1"]);
+        assert_eq!(page[key].as_array().unwrap(), &items[1..3], "{args:?}");
+        assert_eq!(
+            (&page["total"], &page["offset"], &page["limit"]),
+            (&Value::from(n), &Value::from(1), &Value::from(2))
+        );
+        assert_eq!(page["next_offset"], 3);
+        let last = with(&["--limit", "0", "--offset", &(n - 1).to_string()]);
+        assert_eq!(last[key].as_array().unwrap(), &items[n - 1..]);
+        assert_eq!(last["next_offset"], Value::Null);
+        // Cited statements: those of the page, each with its index.
+        if key != "shifts" {
+            let listed = page["statements"].as_array().unwrap();
+            assert!(
+                !listed.is_empty() && listed.len() < whole["statements"].as_array().unwrap().len()
+            );
+        }
+
+        let mut table = args.clone();
+        table.extend(["--limit", "2", "--input"]);
+        let files = demo_files();
+        table.extend(files.iter().map(String::as_str));
+        let o = tealeaf(&table);
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        let out = String::from_utf8_lossy(&o.stdout);
+        assert!(
+            out.contains(&format!("(1–2 of {n} {key} shown; next: --offset 2")),
+            "{out}"
+        );
+    }
+    let files = demo_files();
+    let o = tealeaf(&[
+        "shifts", "--issue", "us-talks", "--limit", "few", "--input", &files[0],
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("a number, 0 or all"));
+}
+
+/// `--actor` keeps one actor's shifts, before paging.
+#[test]
+fn shifts_of_one_actor() {
+    let whole = analysis(&["shifts", "--issue", "us-talks", "--limit", "all"]);
+    let all = whole["shifts"].as_array().unwrap();
+    let actor = all[0]["actor"].as_str().unwrap();
+    let theirs: Vec<&Value> = all.iter().filter(|s| s["actor"] == actor).collect();
+    let v = analysis(&["shifts", "--issue", "us-talks", "--actor", actor]);
+    let got: Vec<&Value> = v["shifts"].as_array().unwrap().iter().collect();
+    assert_eq!(got, theirs);
+    assert_eq!(v["total"], theirs.len());
 }

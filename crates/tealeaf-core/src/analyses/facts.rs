@@ -69,11 +69,11 @@ pub struct FactRow<'a> {
 pub struct Facts {
     pub issue: String,
     /// Every distinct string, one after the other.
-    buf: String,
+    pub(super) buf: String,
     /// `buf` range of each symbol (index 0 unused).
-    ranges: Vec<(u32, u32)>,
+    pub(super) ranges: Vec<(u32, u32)>,
     /// Condition lists (index 0: empty).
-    lists: Vec<Vec<Sym>>,
+    pub(super) lists: Vec<Vec<Sym>>,
     pub rows: Vec<Fact>,
 }
 
@@ -207,6 +207,12 @@ impl Facts {
             .map(|&k| self.str(k).unwrap_or_default())
     }
 
+    /// The conditions of row `i` as symbols: equal symbols are equal
+    /// strings, so lists compare without reading them.
+    pub fn condition_syms(&self, i: usize) -> &[Sym] {
+        &self.lists[self.rows[i].conditions as usize]
+    }
+
     /// Row `i` cited as evidence, as [`StatementRef::new`] cites a statement.
     pub fn statement_ref(&self, i: usize) -> StatementRef {
         let f = &self.rows[i];
@@ -262,173 +268,5 @@ impl Facts {
                 ..Coding::default()
             },
         }
-    }
-
-    /// The facts as bytes (little-endian numbers, lengths first), for a
-    /// store to keep; read back with [`Facts::from_bytes`].
-    pub fn to_bytes(&self) -> Vec<u8> {
-        let mut w = Vec::with_capacity(16 + self.buf.len() + self.rows.len() * 96);
-        w.extend_from_slice(MAGIC);
-        put_str(&mut w, &self.issue);
-        put_str(&mut w, &self.buf);
-        put(&mut w, self.ranges.len() as u64);
-        for &(a, b) in &self.ranges {
-            w.extend_from_slice(&a.to_le_bytes());
-            w.extend_from_slice(&b.to_le_bytes());
-        }
-        put(&mut w, self.lists.len() as u64);
-        for l in &self.lists {
-            put(&mut w, l.len() as u64);
-            for &k in l {
-                put(&mut w, u64::from(k));
-            }
-        }
-        put(&mut w, self.rows.len() as u64);
-        for f in &self.rows {
-            for x in [f.span[0] as u64, f.span[1] as u64, f.attribution as u64] {
-                put(&mut w, x);
-            }
-            for k in [
-                f.doc,
-                f.text,
-                f.speaker,
-                f.speaker_id,
-                f.speaker_role,
-                f.faction,
-                f.outlet,
-                f.outlet_id,
-                f.affiliation,
-                f.date,
-                f.stance,
-                f.conditions,
-            ] {
-                w.extend_from_slice(&k.to_le_bytes());
-            }
-            w.push(u8::from(f.outlet_rule));
-        }
-        w
-    }
-
-    /// Facts written by [`Facts::to_bytes`] (of this version); `None` when
-    /// the bytes are not such facts or are cut short.
-    pub fn from_bytes(bytes: &[u8]) -> Option<Facts> {
-        let mut r = Reader { b: bytes, at: 0 };
-        if r.take(MAGIC.len())? != MAGIC {
-            return None;
-        }
-        let issue = r.string()?;
-        let buf = r.string()?;
-        let n = r.len(8)?;
-        let mut ranges = Vec::with_capacity(n);
-        for c in r.take(n * 8)?.chunks_exact(8) {
-            let (a, b) = (le32(&c[..4]), le32(&c[4..]));
-            if a > b || !buf.is_char_boundary(a as usize) || !buf.is_char_boundary(b as usize) {
-                return None;
-            }
-            ranges.push((a, b));
-        }
-        let n = r.len(8)?;
-        let mut lists = Vec::with_capacity(n);
-        for _ in 0..n {
-            let m = r.len(8)?;
-            let l = (0..m).map(|_| r.u32()).collect::<Option<Vec<Sym>>>()?;
-            lists.push(l);
-        }
-        // Fixed-size rows, read in place.
-        const ROW: usize = 8 * 3 + 4 * 12 + 1;
-        let n = r.len(ROW)?;
-        let mut rows = Vec::with_capacity(n);
-        let syms = ranges.len() as u32;
-        for c in r.take(n * ROW)?.chunks_exact(ROW) {
-            let wide = |i: usize| {
-                usize::try_from(u64::from_le_bytes(
-                    c[i * 8..i * 8 + 8].try_into().unwrap_or_default(),
-                ))
-            };
-            let (s0, s1, attribution) = (wide(0).ok()?, wide(1).ok()?, wide(2).ok()?);
-            let mut k = [0u32; 12];
-            for (j, x) in k.iter_mut().enumerate() {
-                *x = le32(&c[24 + j * 4..28 + j * 4]);
-            }
-            let outlet_rule = c[ROW - 1] != 0;
-            if k[..11].iter().any(|&x| x >= syms) || k[11] as usize >= lists.len() {
-                return None;
-            }
-            rows.push(Fact {
-                doc: k[0],
-                span: [s0, s1],
-                attribution,
-                text: k[1],
-                speaker: k[2],
-                speaker_id: k[3],
-                speaker_role: k[4],
-                faction: k[5],
-                outlet: k[6],
-                outlet_id: k[7],
-                affiliation: k[8],
-                date: k[9],
-                stance: k[10],
-                conditions: k[11],
-                outlet_rule,
-            });
-        }
-        if lists.iter().flatten().any(|&x| x >= syms || x == NONE) || r.at != bytes.len() {
-            return None;
-        }
-        Some(Facts {
-            issue,
-            buf,
-            ranges,
-            lists,
-            rows,
-        })
-    }
-}
-
-const MAGIC: &[u8] = b"tealeaf-facts-2\n";
-
-fn le32(b: &[u8]) -> u32 {
-    u32::from_le_bytes(b.try_into().unwrap_or_default())
-}
-
-fn put(w: &mut Vec<u8>, x: u64) {
-    w.extend_from_slice(&x.to_le_bytes());
-}
-
-fn put_str(w: &mut Vec<u8>, s: &str) {
-    put(w, s.len() as u64);
-    w.extend_from_slice(s.as_bytes());
-}
-
-struct Reader<'a> {
-    b: &'a [u8],
-    at: usize,
-}
-
-impl<'a> Reader<'a> {
-    fn take(&mut self, n: usize) -> Option<&'a [u8]> {
-        let end = self.at.checked_add(n)?;
-        let s = self.b.get(self.at..end)?;
-        self.at = end;
-        Some(s)
-    }
-    fn u64(&mut self) -> Option<u64> {
-        Some(u64::from_le_bytes(self.take(8)?.try_into().ok()?))
-    }
-    fn u32(&mut self) -> Option<u32> {
-        u32::try_from(self.u64()?).ok()
-    }
-    fn usize(&mut self) -> Option<usize> {
-        usize::try_from(self.u64()?).ok()
-    }
-    /// A count of items of at least `each` bytes: refused when the rest of
-    /// the input cannot hold them (so corrupt bytes allocate nothing huge).
-    fn len(&mut self, each: usize) -> Option<usize> {
-        let n = self.usize()?;
-        (n.checked_mul(each)? <= self.b.len() - self.at).then_some(n)
-    }
-    fn string(&mut self) -> Option<String> {
-        let n = self.len(1)?;
-        String::from_utf8(self.take(n)?.to_vec()).ok()
     }
 }

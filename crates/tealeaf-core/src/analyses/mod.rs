@@ -82,6 +82,7 @@ mod channels;
 mod conditions;
 mod divergence;
 pub mod facts;
+mod facts_bytes;
 pub mod fast;
 mod json;
 mod shifts;
@@ -105,6 +106,8 @@ pub use divergence::{
     CONTRADICTION_GAP, ContradictingPair, DivergenceWindow, Voice, VoiceKind, divergence,
 };
 pub use facts::{FactRow, Facts, FactsBuilder};
+pub use facts_bytes::{ids_from_bytes, ids_to_bytes};
+pub use fast::{Page, Paging, ShiftFilter};
 pub use json::statement_from_json;
 pub use shifts::{Direction, Shift, shifts};
 pub use timeline::{GroupBy, TimelinePoint, timeline};

@@ -10,7 +10,9 @@ use std::process::ExitCode;
 use anyhow::{Context, bail};
 use rayon::prelude::*;
 use serde_json::{Value, json};
-use tealeaf_core::analyses::{self, Bucket, Facts, GroupBy, StatementRef, fast};
+use tealeaf_core::analyses::{
+    self, Bucket, Facts, GroupBy, Page, Paging, ShiftFilter, StatementRef, fast,
+};
 use tealeaf_core::{Pack, Statement, extract};
 
 use crate::inputs::{collect_files, read_file};
@@ -39,6 +41,43 @@ pub struct Source {
     pub format: Format,
 }
 
+/// `--limit`: a number of items, or `0` / `all` for every one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limit(pub Option<usize>);
+
+impl std::str::FromStr for Limit {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Limit, String> {
+        match s.trim() {
+            "all" | "0" => Ok(Limit(None)),
+            n => n
+                .parse()
+                .map(|n| Limit(Some(n)))
+                .map_err(|_| format!("not a number of items: {n:?} (a number, 0 or all)")),
+        }
+    }
+}
+
+/// Which part of a large answer to print: on a large store the whole
+/// answer is tens of thousands of points or hundreds of thousands of
+/// shifts, and building it costs more than finding it.
+#[derive(Debug, clap::Args)]
+pub struct PageArgs {
+    /// How many points, shifts or windows to print (0 or all: every one).
+    #[arg(long, default_value = "200")]
+    pub limit: Limit,
+    /// Skip this many first (for the next page: the `next_offset` of the
+    /// JSON output).
+    #[arg(long, default_value_t = 0)]
+    pub offset: usize,
+}
+
+impl PageArgs {
+    fn paging(&self) -> Paging {
+        Paging::new(self.offset, self.limit.0)
+    }
+}
+
 #[derive(Debug, clap::Args)]
 pub struct TimelineArgs {
     /// The pack issue ("us-talks").
@@ -51,6 +90,8 @@ pub struct TimelineArgs {
     #[arg(long, default_value = "week")]
     pub bucket: Bucket,
     #[command(flatten)]
+    pub page: PageArgs,
+    #[command(flatten)]
     pub source: Source,
 }
 
@@ -61,6 +102,11 @@ pub struct ShiftsArgs {
     /// Only reversals (support or conditional ↔ oppose).
     #[arg(long)]
     pub reversals: bool,
+    /// Only this actor's shifts (pack id, else the speaker's name).
+    #[arg(long)]
+    pub actor: Option<String>,
+    #[command(flatten)]
+    pub page: PageArgs,
     #[command(flatten)]
     pub source: Source,
 }
@@ -75,6 +121,8 @@ pub struct DivergenceArgs {
     /// Window: day, week or month.
     #[arg(long, default_value = "week")]
     pub window: Bucket,
+    #[command(flatten)]
+    pub page: PageArgs,
     #[command(flatten)]
     pub source: Source,
 }
@@ -141,9 +189,9 @@ fn stored_facts(source: &Source, issue: &str) -> anyhow::Result<Option<(Pack, Fa
     Ok(Some((pack, store.issue_facts(issue)?.facts)))
 }
 
-/// Every row of the facts cited, for the JSON output (as [`refs`]).
-fn fact_refs(f: &Facts) -> Vec<StatementRef> {
-    (0..f.len()).map(|i| f.statement_ref(i)).collect()
+/// The rows of the facts a page cites, for the JSON output (as [`refs`]).
+fn fact_refs(f: &Facts, cited: Vec<usize>) -> Vec<StatementRef> {
+    cited.into_iter().map(|i| f.statement_ref(i)).collect()
 }
 
 fn open_store(db: &Path) -> anyhow::Result<tealeaf_store::Store> {
@@ -250,70 +298,149 @@ fn done(loaded: &Loaded) -> ExitCode {
     }
 }
 
-/// Every statement of the slice an analysis ran on, for the JSON output:
-/// the indices in the results point into this list.
-fn refs(statements: &[Statement]) -> Vec<StatementRef> {
-    (0..statements.len())
+/// The statements a page cites, for the JSON output: each carries its
+/// `index`, the number the page's items cite it by.
+fn refs(statements: &[Statement], cited: Vec<usize>) -> Vec<StatementRef> {
+    cited
+        .into_iter()
         .map(|i| StatementRef::new(statements, i))
         .collect()
 }
 
+/// The indices cited, in order, once each.
+fn cited(indices: impl Iterator<Item = usize>) -> Vec<usize> {
+    let mut v: Vec<usize> = indices.collect();
+    v.sort_unstable();
+    v.dedup();
+    v
+}
+
+/// Where a page sits in the whole answer, for the JSON output.
+fn page_json<T>(p: &Page<T>) -> serde_json::Map<String, Value> {
+    let mut m = serde_json::Map::new();
+    m.insert("total".into(), p.total.into());
+    m.insert("offset".into(), p.offset.into());
+    m.insert("limit".into(), p.limit.into());
+    m.insert("next_offset".into(), p.next_offset().into());
+    m
+}
+
+/// A page's JSON object: its fields, then where it sits in the whole.
+fn with_page<T>(mut v: Value, p: &Page<T>) -> Value {
+    if let Value::Object(m) = &mut v {
+        m.extend(page_json(p));
+    }
+    v
+}
+
+/// The table's last line: which items are shown, and how to see more.
+fn page_note<T>(p: &Page<T>, what: &str) -> String {
+    let shown = p.items.len();
+    if p.total == 0 {
+        // The table says so already.
+        return String::new();
+    }
+    if shown == p.total {
+        return format!("({} {what})\n", p.total);
+    }
+    let first = p.offset.min(p.total);
+    let mut note = if shown == 0 {
+        format!("(none of {} {what} from offset {})", p.total, p.offset)
+    } else {
+        format!(
+            "({}–{} of {} {what} shown",
+            first + 1,
+            first + shown,
+            p.total
+        )
+    };
+    if let Some(next) = p.next_offset() {
+        note.push_str(&format!("; next: --offset {next}, or --limit all"));
+    }
+    if shown > 0 {
+        note.push(')');
+    }
+    note.push('\n');
+    note
+}
+
 pub fn timeline(a: &TimelineArgs) -> anyhow::Result<ExitCode> {
-    let output = |points: &[analyses::TimelinePoint], refs: &dyn Fn() -> Vec<StatementRef>| {
+    let output = |page: &Page<analyses::TimelinePoint>,
+                  refs: &dyn Fn(Vec<usize>) -> Vec<StatementRef>| {
         print(
             a.source.format,
-            || analyses::render::timeline(points),
+            || analyses::render::timeline(&page.items) + &page_note(page, "points"),
             || {
-                json!({
+                let cited = cited(page.items.iter().flat_map(|p| p.statements.iter().copied()));
+                let v = json!({
                     "analysis": "timeline",
                     "issue": a.issue,
                     "group_by": a.by,
                     "bucket": a.bucket,
                     "net_score": "mean of support +1, conditional +0.5, neutral 0, oppose -1",
-                    "points": points,
-                    "statements": refs(),
-                })
+                    "points": page.items,
+                    "statements": refs(cited),
+                });
+                with_page(v, page)
             },
         )
     };
+    let paging = a.page.paging();
     if let Some((pack, f)) = stored_facts(&a.source, &a.issue)? {
-        let points = fast::timeline(&f, &pack, a.by, a.bucket);
-        output(&points, &|| fact_refs(&f))?;
+        let page = fast::timeline_page(&f, &pack, a.by, a.bucket, paging);
+        output(&page, &|c| fact_refs(&f, c))?;
         return Ok(ExitCode::SUCCESS);
     }
     let l = load(&a.source, Some(&a.issue))?;
     let points = analyses::timeline(&l.statements, &l.pack, &a.issue, a.by, a.bucket);
-    output(&points, &|| refs(&l.statements))?;
+    output(&Page::of_whole(points, paging), &|c| refs(&l.statements, c))?;
     Ok(done(&l))
 }
 
 pub fn shifts(a: &ShiftsArgs) -> anyhow::Result<ExitCode> {
-    let output = |mut shifts: Vec<analyses::Shift>| {
-        if a.reversals {
-            shifts.retain(|s| s.reversal);
-        }
+    let output = |page: Page<analyses::Shift>| {
         print(
             a.source.format,
-            || analyses::render::shifts(&shifts),
-            || json!({"analysis": "shifts", "issue": a.issue, "shifts": shifts}),
+            || analyses::render::shifts(&page.items) + &page_note(&page, "shifts"),
+            || {
+                let v = json!({"analysis": "shifts", "issue": a.issue, "shifts": page.items});
+                with_page(v, &page)
+            },
         )
     };
+    let filter = ShiftFilter {
+        actor: a.actor.as_deref(),
+        reversals: a.reversals,
+    };
+    let paging = a.page.paging();
     if let Some((_, f)) = stored_facts(&a.source, &a.issue)? {
-        output(fast::shifts(&f))?;
+        output(fast::shifts_page(&f, filter, paging))?;
         return Ok(ExitCode::SUCCESS);
     }
     let l = load(&a.source, Some(&a.issue))?;
-    output(analyses::shifts(&l.statements, &a.issue))?;
+    let mut shifts = analyses::shifts(&l.statements, &a.issue);
+    shifts
+        .retain(|s| (!filter.reversals || s.reversal) && filter.actor.is_none_or(|k| k == s.actor));
+    output(Page::of_whole(shifts, paging))?;
     Ok(done(&l))
 }
 
 pub fn divergence(a: &DivergenceArgs) -> anyhow::Result<ExitCode> {
-    let output = |windows: &[analyses::DivergenceWindow], refs: &dyn Fn() -> Vec<StatementRef>| {
+    let output = |page: &Page<analyses::DivergenceWindow>,
+                  refs: &dyn Fn(Vec<usize>) -> Vec<StatementRef>| {
         print(
             a.source.format,
-            || analyses::render::divergence(windows),
+            || analyses::render::divergence(&page.items) + &page_note(page, "windows"),
             || {
-                json!({
+                let cited = cited(page.items.iter().flat_map(|w| {
+                    let voiced = w.voices.iter().flat_map(|v| v.statements.iter().copied());
+                    let paired = w
+                        .pairs
+                        .iter()
+                        .flat_map(|p| [p.open_statement.index, p.closed_statement.index]);
+                    voiced.chain(paired)
+                }));
+                let v = json!({
                     "analysis": "divergence",
                     "issue": a.issue,
                     "government": a.government,
@@ -321,20 +448,24 @@ pub fn divergence(a: &DivergenceArgs) -> anyhow::Result<ExitCode> {
                     "index": "weighted standard deviation of the voices' mean stance scores \
                               (support +1, conditional +0.5, oppose -1; neutral left out), \
                               weights = utterances; in [0, 1]; see docs/analyses.md",
-                    "windows": windows,
-                    "statements": refs(),
-                })
+                    "windows": page.items,
+                    "statements": refs(cited),
+                });
+                with_page(v, page)
             },
         )
     };
+    let paging = a.page.paging();
     if let Some((pack, f)) = stored_facts(&a.source, &a.issue)? {
-        let windows = fast::divergence(&f, &pack, &a.government, a.window);
-        output(&windows, &|| fact_refs(&f))?;
+        let page = fast::divergence_page(&f, &pack, &a.government, a.window, paging);
+        output(&page, &|c| fact_refs(&f, c))?;
         return Ok(ExitCode::SUCCESS);
     }
     let l = load(&a.source, Some(&a.issue))?;
     let windows = analyses::divergence(&l.statements, &l.pack, &a.issue, &a.government, a.window);
-    output(&windows, &|| refs(&l.statements))?;
+    output(&Page::of_whole(windows, paging), &|c| {
+        refs(&l.statements, c)
+    })?;
     Ok(done(&l))
 }
 
@@ -348,7 +479,7 @@ pub fn conditions(a: &ConditionsArgs) -> anyhow::Result<ExitCode> {
             json!({
                 "analysis": "conditions",
                 "ledger": ledger,
-                "statements": refs(&l.statements),
+                "statements": refs(&l.statements, (0..l.statements.len()).collect()),
             })
         },
     )?;

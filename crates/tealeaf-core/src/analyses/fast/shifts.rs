@@ -1,0 +1,201 @@
+//! Shifts over facts.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+
+use super::super::facts::{Facts, Sym};
+use super::super::{Shift, parse_date};
+use super::{Map, Page, Paging, positions, ranks_by};
+
+/// Which shifts to keep, before paging (so that the total counts them).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ShiftFilter<'a> {
+    /// Only this actor's (pack id, else the name: [`Shift::actor`]).
+    pub actor: Option<&'a str>,
+    /// Only reversals ([`Shift::reversal`]).
+    pub reversals: bool,
+}
+
+/// Shifts over facts: as [`super::super::shifts()`] over the statements.
+pub fn shifts(f: &Facts) -> Vec<Shift> {
+    shifts_page(f, ShiftFilter::default(), Paging::ALL).items
+}
+
+/// A page of the shifts [`shifts`] gives (those `filter` keeps), and their
+/// number.
+pub fn shifts_page(f: &Facts, filter: ShiftFilter<'_>, paging: Paging) -> Page<Shift> {
+    let mut first: Map<Sym, usize> = Map::default();
+    let rank: Vec<usize> = f
+        .rows
+        .iter()
+        .map(|r| {
+            let n = first.len();
+            *first.entry(r.doc).or_insert(n)
+        })
+        .collect();
+    shifts_ranked_page(f, &rank, filter, paging)
+}
+
+/// As [`shifts`], with the rank of each row's document given: same-day
+/// statements are ordered by it. [`super::super::shifts()`] ranks documents
+/// by their first statement in the slice it is given, which for a caller
+/// holding more than the statements (the server's corpus) is not
+/// the order of the facts' rows.
+pub fn shifts_ranked(f: &Facts, doc_rank: &[usize]) -> Vec<Shift> {
+    shifts_ranked_page(f, doc_rank, ShiftFilter::default(), Paging::ALL).items
+}
+
+/// A shift found, before it is built: what orders it and its two rows.
+struct Found {
+    /// The later statement's day, the actor's rank by key, its row: the
+    /// slow version's sort key (date, actor, index).
+    day: Option<NaiveDate>,
+    actor_rank: u32,
+    to: u32,
+    from: u32,
+    actor: u32,
+}
+
+/// As [`shifts_page`], with the documents ranked as for [`shifts_ranked`].
+/// Every consecutive pair is compared on symbols (no strings, no
+/// allocation); only the page's shifts are built and cite their
+/// statements.
+pub fn shifts_ranked_page(
+    f: &Facts,
+    doc_rank: &[usize],
+    filter: ShiftFilter<'_>,
+    paging: Paging,
+) -> Page<Shift> {
+    let mut days: Map<Sym, Option<NaiveDate>> = Map::default();
+    let mut day = |k: Sym| -> Option<NaiveDate> {
+        *days
+            .entry(k)
+            .or_insert_with(|| f.str(k).and_then(parse_date).map(|d| d.0))
+    };
+    let mut position = positions(f);
+    // Actor keys (pack id, else name) by (speaker id, speaker).
+    let mut actor_memo: Map<(Sym, Sym), Option<u32>> = Map::default();
+    let mut actor_index: HashMap<String, u32> = HashMap::new();
+    let mut actors: Vec<String> = Vec::new();
+    // Per actor, each statement's sort key: (day, document rank, start,
+    // row), the slow version's order; whole, so the sort reads no rows.
+    let mut by_actor: Vec<Vec<(Option<NaiveDate>, usize, usize, usize)>> = Vec::new();
+    for (i, r) in f.rows.iter().enumerate() {
+        let d = day(r.date);
+        if d.is_none() || position(r.stance).is_none() {
+            continue;
+        }
+        let a = *actor_memo
+            .entry((r.speaker_id, r.speaker))
+            .or_insert_with(|| {
+                let key = f
+                    .str(r.speaker_id)
+                    .or(f.str(r.speaker))
+                    .filter(|k| !k.trim().is_empty())?;
+                let next = actors.len() as u32;
+                Some(*actor_index.entry(key.to_string()).or_insert_with(|| {
+                    actors.push(key.to_string());
+                    by_actor.push(Vec::new());
+                    next
+                }))
+            });
+        if let Some(a) = a {
+            by_actor[a as usize].push((d, doc_rank[i], r.span[0], i));
+        }
+    }
+    let actor_rank = ranks_by(&actors, |a, b| a.cmp(b));
+    let mut found: Vec<Found> = Vec::new();
+    for (a, mut idx) in by_actor.into_iter().enumerate() {
+        if filter.actor.is_some_and(|k| k != actors[a]) {
+            continue;
+        }
+        // Keys end with the row, so no two are equal: an unstable sort
+        // gives the stable order.
+        idx.sort_unstable();
+        for w in idx.windows(2) {
+            let ((_, _, _, ia), (db, _, _, ib)) = (w[0], w[1]);
+            let (x, y) = (&f.rows[ia], &f.rows[ib]);
+            if x.doc == y.doc && x.attribution == y.attribution {
+                continue;
+            }
+            // Equal symbols are equal strings, so conditions compare as
+            // symbol sets.
+            if x.stance == y.stance
+                && (x.conditions == y.conditions || {
+                    let (cx, cy) = (f.condition_syms(ia), f.condition_syms(ib));
+                    cy.iter().all(|c| cx.contains(c)) && cx.iter().all(|c| cy.contains(c))
+                })
+            {
+                continue;
+            }
+            if filter.reversals {
+                let (sx, sy) = (
+                    position(x.stance).unwrap_or(0.0),
+                    position(y.stance).unwrap_or(0.0),
+                );
+                if !reversal(sx, sy) {
+                    continue;
+                }
+            }
+            found.push(Found {
+                day: db,
+                actor_rank: actor_rank[a],
+                to: ib as u32,
+                from: ia as u32,
+                actor: a as u32,
+            });
+        }
+    }
+    found.sort_unstable_by_key(|s| (s.day, s.actor_rank, s.to));
+    let range = paging.range(found.len());
+    let items = found[range]
+        .iter()
+        .map(|s| {
+            let (ia, ib) = (s.from as usize, s.to as usize);
+            let (x, y) = (&f.rows[ia], &f.rows[ib]);
+            let actor = &actors[s.actor as usize];
+            let added: Vec<String> = f
+                .conditions(ib)
+                .filter(|c| !f.conditions(ia).any(|d| d == *c))
+                .map(str::to_string)
+                .collect();
+            let dropped: Vec<String> = f
+                .conditions(ia)
+                .filter(|c| !f.conditions(ib).any(|d| d == *c))
+                .map(str::to_string)
+                .collect();
+            let (sx, sy) = (
+                position(x.stance).unwrap_or(0.0),
+                position(y.stance).unwrap_or(0.0),
+            );
+            let days = match (day(x.date), s.day) {
+                (Some(d1), Some(d2)) => (d2 - d1).num_days(),
+                _ => 0,
+            };
+            Shift {
+                actor: actor.clone(),
+                speaker: f
+                    .str(y.speaker)
+                    .or(f.str(x.speaker))
+                    .map_or_else(|| actor.clone(), str::to_string),
+                from: f.statement_ref(ia),
+                to: f.statement_ref(ib),
+                from_score: sx,
+                to_score: sy,
+                stance_changed: x.stance != y.stance,
+                direction: super::super::shifts::direction(sx, sy, &added, &dropped),
+                conditions_added: added,
+                conditions_dropped: dropped,
+                reversal: reversal(sx, sy),
+                days,
+            }
+        })
+        .collect();
+    Page::new(items, found.len(), paging)
+}
+
+/// Are the two scores on opposite sides of the open/closed line?
+fn reversal(from: f64, to: f64) -> bool {
+    (from > 0.0 && to < 0.0) || (from < 0.0 && to > 0.0)
+}
