@@ -80,7 +80,8 @@ pub fn shifts_ranked_page(
     let mut actors: Vec<String> = Vec::new();
     // Per actor, each statement's sort key: (day, document rank, start,
     // row), the slow version's order; whole, so the sort reads no rows.
-    let mut by_actor: Vec<Vec<(Option<NaiveDate>, usize, usize, usize)>> = Vec::new();
+    type SortKey = (Option<NaiveDate>, usize, usize, usize);
+    let mut by_actor: Vec<Vec<SortKey>> = Vec::new();
     for (i, r) in f.rows.iter().enumerate() {
         let d = day(r.date);
         if d.is_none() || position(r.stance).is_none() {
