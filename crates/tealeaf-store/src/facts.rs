@@ -266,15 +266,21 @@ mod tests {
         assert_eq!(fast::divergence(&f.facts, pack, "Iran", Bucket::Month), d);
     }
 
+    /// A store in `dir` holding articles `0..n`.
+    fn store_of(pack: &Pack, dir: &tempfile::TempDir, n: usize) -> Store {
+        let mut store = Store::open(dir.path().join("s.db")).unwrap();
+        for k in 0..n {
+            let (d, st) = article(pack, k);
+            store.ingest_document(&d, &st, &pack.info).unwrap();
+        }
+        store
+    }
+
     #[test]
     fn facts_give_the_slow_results_and_are_rebuilt_after_writes() {
         let pack = Pack::default_pack().unwrap();
         let dir = tempfile::tempdir().unwrap();
-        let mut store = Store::open(dir.path().join("s.db")).unwrap();
-        for n in 0..6 {
-            let (d, st) = article(&pack, n);
-            store.ingest_document(&d, &st, &pack.info).unwrap();
-        }
+        let mut store = store_of(&pack, &dir, 6);
         same_results(&store, &pack);
         assert!(store.issue_facts("us-talks").unwrap().reused);
         // A new document: stale, rebuilt.
@@ -298,11 +304,7 @@ mod tests {
     fn a_copy_in_another_format_is_rebuilt_not_misread() {
         let pack = Pack::default_pack().unwrap();
         let dir = tempfile::tempdir().unwrap();
-        let mut store = Store::open(dir.path().join("s.db")).unwrap();
-        for n in 0..3 {
-            let (d, st) = article(&pack, n);
-            store.ingest_document(&d, &st, &pack.info).unwrap();
-        }
+        let store = store_of(&pack, &dir, 3);
         let f = store.issue_facts("us-talks").unwrap();
         // A current stamp over a copy of the previous format (header
         // `tealeaf-facts-2`, ids as bare 64-bit numbers), as an older

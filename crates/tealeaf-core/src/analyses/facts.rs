@@ -235,7 +235,15 @@ impl Facts {
     /// analyses call the same helpers as the slow ones, once per distinct
     /// combination.
     pub(crate) fn probe(&self, i: usize) -> Statement {
+        self.probe_of(i, true)
+    }
+
+    /// As [`Facts::probe`] with only the speaker id and the date (`full`:
+    /// every field): all that a pack actor's voice depends on, for callers
+    /// that probe once per actor and day.
+    pub(crate) fn probe_of(&self, i: usize, full: bool) -> Statement {
         let f = &self.rows[i];
+        let some = |k: Sym| if full { self.string(k) } else { None };
         Statement {
             doc: String::new(),
             span: f.span,
@@ -244,15 +252,15 @@ impl Facts {
             attribution: f.attribution,
             kind: Kind::Indirect,
             direct: false,
-            speaker: self.string(f.speaker),
+            speaker: some(f.speaker),
             speaker_mention: None,
             speaker_span: None,
-            speaker_role: self.string(f.speaker_role),
+            speaker_role: some(f.speaker_role),
             speaker_id: self.string(f.speaker_id),
-            faction: self.string(f.faction),
-            outlet: self.string(f.outlet),
-            outlet_id: self.string(f.outlet_id),
-            outlet_affiliation: self.string(f.affiliation),
+            faction: some(f.faction),
+            outlet: some(f.outlet),
+            outlet_id: some(f.outlet_id),
+            outlet_affiliation: some(f.affiliation),
             date: self.string(f.date),
             date_precision: None,
             cue: None,
@@ -264,7 +272,7 @@ impl Facts {
             },
             coding: Coding {
                 topic: Some(self.issue.clone()),
-                stance: self.string(f.stance),
+                stance: some(f.stance),
                 ..Coding::default()
             },
         }

@@ -250,6 +250,8 @@ struct Column<'a> {
 
 impl Column<'_> {
     /// The value at `i` (in range: the column holds the rows' count).
+    /// Inlined: it is called for every value of every row.
+    #[inline]
     fn get(&self, i: usize) -> u64 {
         let d = self.data;
         match self.width {
@@ -275,6 +277,7 @@ struct Syms<'a> {
 }
 
 impl Syms<'_> {
+    #[inline]
     fn get(&self, i: usize) -> Sym {
         // Checked when read: every number is in the dictionary.
         self.dict[self.numbers.get(i) as usize]

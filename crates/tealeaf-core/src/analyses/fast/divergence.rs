@@ -90,7 +90,7 @@ pub fn divergence_page(
         let v = match voice_memo.get(&key) {
             Some(&v) => v,
             None => {
-                let v = voice_of(pack, &f.probe(i), government).map(|vd| {
+                let v = voice_of(pack, &f.probe_of(i, !actor), government).map(|vd| {
                     let next = key_index.len() as u32;
                     voice_key.push(*key_index.entry(vd.0.clone()).or_insert(next));
                     let next = member_index.len() as u32;
