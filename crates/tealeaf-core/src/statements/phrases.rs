@@ -1,7 +1,7 @@
 //! Phrase-level helpers over a sentence's tokens: the speaker noun phrase
 //! before or after a cue, and where a reported clause ends.
 
-use crate::cues::{AUXILIARIES, SPEAKER_NOUNS, SPEAKER_PRONOUNS, is_cue_word};
+use crate::cues::{AUXILIARIES, SPEAKER_NOUNS, is_cue_word, is_speaker_pronoun};
 use crate::text::{Span, Token, strip_possessive};
 
 /// Words that end a noun phrase when walking backwards from a cue.
@@ -300,7 +300,7 @@ pub fn plausible_speaker(toks: &[Token], np: NpRange, has_pack_term: bool) -> bo
     }
     let head = toks[head_index(toks, np)];
     let lower = strip_possessive(&head.lower()).to_string();
-    if SPEAKER_PRONOUNS.contains(&lower.as_str()) {
+    if is_speaker_pronoun(&lower) {
         return np.1 - np.0 == 1;
     }
     if SPEAKER_NOUNS.contains(&lower.as_str()) {

@@ -225,9 +225,7 @@ impl<'a> Resolver<'a> {
                 return self.outlet_speaker(outlet, span);
             }
         }
-        if span.len() <= 4
-            && crate::cues::SPEAKER_PRONOUNS.contains(&written.to_lowercase().as_str())
-        {
+        if span.len() <= 4 && crate::cues::is_speaker_pronoun(&written.to_lowercase()) {
             return self.pronoun(span, date);
         }
         // "the editorial", "the newspaper": the outlet last named or speaking.
