@@ -1,9 +1,11 @@
 //! Issue definitions: what statements are coded on (docs/packs.md,
 //! "`[[issues]]`"). Parsed from the pack's TOML and compiled into one
-//! Aho-Corasick automaton per issue, so a statement is scanned once.
+//! matcher for all issues ([`CueMatcher`]), so a document is scanned once.
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use serde::Deserialize;
+
+use super::word_starts::WordStartMatcher;
 
 fn yes() -> bool {
     true
@@ -310,10 +312,16 @@ impl IssueMatches {
     }
 }
 
-/// Every issue's cue patterns in one automaton, so a document is read once
+/// Every issue's cue patterns in one matcher, so a document is read once
 /// for all issues.
 #[derive(Debug, Clone, Default)]
 pub struct CueMatcher {
+    /// Cues that all begin with a letter or digit (every real pack): a trie
+    /// walked from word starts, which builds in a fraction of the time of an
+    /// automaton (pack loading is part of every cold start) and skips the
+    /// bytes inside words.
+    pub(super) at_word_starts: Option<WordStartMatcher>,
+    /// Otherwise one automaton over every byte.
     automaton: Option<AhoCorasick>,
     /// Per combined pattern: the (issue, issue pattern) pairs it stands for.
     targets: Vec<Vec<(u32, u32)>>,
@@ -335,6 +343,14 @@ impl CueMatcher {
                 targets[k].push((ii as u32, pi as u32));
             }
         }
+        let at_word_starts = WordStartMatcher::new(&texts);
+        if at_word_starts.is_some() {
+            return CueMatcher {
+                at_word_starts,
+                automaton: None,
+                targets,
+            };
+        }
         let automaton = AhoCorasickBuilder::new()
             .ascii_case_insensitive(true)
             // Overlapping matches: "if the circumstances" is a conditional
@@ -344,7 +360,11 @@ impl CueMatcher {
             .kind(Some(AhoCorasickKind::DFA))
             .build(&texts)
             .ok();
-        CueMatcher { automaton, targets }
+        CueMatcher {
+            at_word_starts: None,
+            automaton,
+            targets,
+        }
     }
 
     /// Each issue's raw matches in `text` (`issues` = the number of issues).
@@ -352,24 +372,29 @@ impl CueMatcher {
     /// coder asks about starts at a word, so they could never be accepted.
     pub fn matches(&self, text: &str, issues: usize) -> Vec<IssueMatches> {
         let mut out = vec![IssueMatches::default(); issues];
-        let Some(ac) = &self.automaton else {
-            return out;
-        };
-        for m in ac.find_overlapping_iter(text) {
-            if text[..m.start()]
-                .chars()
-                .next_back()
-                .is_some_and(char::is_alphanumeric)
-            {
-                continue;
-            }
-            for &(ii, pattern) in &self.targets[m.pattern().as_usize()] {
+        let mut push = |pattern: usize, start: usize, end: usize| {
+            for &(ii, pattern) in &self.targets[pattern] {
                 if let Some(slot) = out.get_mut(ii as usize) {
                     slot.raw.push(RawMatch {
-                        start: m.start(),
-                        end: m.end(),
+                        start,
+                        end,
                         pattern,
                     });
+                }
+            }
+        };
+        if let Some(trie) = &self.at_word_starts {
+            for m in trie.find_overlapping(text) {
+                push(m.phrase, m.start, m.end);
+            }
+        } else if let Some(ac) = &self.automaton {
+            for m in ac.find_overlapping_iter(text) {
+                let inside_a_word = text[..m.start()]
+                    .chars()
+                    .next_back()
+                    .is_some_and(char::is_alphanumeric);
+                if !inside_a_word {
+                    push(m.pattern().as_usize(), m.start(), m.end());
                 }
             }
         }

@@ -146,3 +146,34 @@ fn pack_dates_cover_their_period() {
     assert!(PackDate::parse("2019-13").is_none());
     assert!(PackDate::parse("19-01-01").is_none());
 }
+
+/// The trie (cues that all start with a word) and the automaton (a cue
+/// starting with a symbol forces it) find the same cues in the same order.
+#[test]
+fn cue_trie_and_automaton_agree() {
+    let def = |extra: &[&str]| IssueDef {
+        id: "talks".into(),
+        topic_cues: ["talks", "negotiat*", "maximum pressure", "pressure"]
+            .iter()
+            .chain(extra)
+            .map(|s| s.to_string())
+            .collect(),
+        ..Default::default()
+    };
+    let by_trie = [Issue::compile(def(&[]), &[])];
+    let by_automaton = [Issue::compile(def(&["#talks"]), &[])];
+    let trie = CueMatcher::build(&by_trie);
+    let automaton = CueMatcher::build(&by_automaton);
+    assert!(trie.at_word_starts.is_some() && automaton.at_word_starts.is_none());
+    let text = "Talks under maximum pressure; negotiators said the pressure-free talks stall.";
+    let found = |m: &CueMatcher, issue: &Issue| -> Vec<(usize, usize, String)> {
+        m.matches(text, 1)[0]
+            .scan(issue, text, 0, text.len())
+            .iter()
+            .map(|h| (h.start, h.end, h.phrase.to_string()))
+            .collect()
+    };
+    let expected = found(&automaton, &by_automaton[0]);
+    assert_eq!(found(&trie, &by_trie[0]), expected);
+    assert_eq!(expected.len(), 6, "{expected:?}");
+}

@@ -49,7 +49,7 @@ impl WordStartMatcher {
         let mut classes = 1usize;
         for phrase in phrases {
             let phrase = phrase.as_ref();
-            if word_len(phrase, 0) == 0 {
+            if !phrase.chars().next().is_some_and(is_word_char) {
                 return None;
             }
             for b in phrase.bytes().map(|b| b.to_ascii_lowercase()) {
@@ -131,17 +131,33 @@ impl WordStartMatcher {
         let bytes = text.as_bytes();
         let mut out = Vec::new();
         let mut pos = 0;
-        while let Some(start) = next_word_start(text, pos) {
+        for start in word_starts(text) {
+            if start < pos {
+                continue;
+            }
             let mut longest = None;
             self.each_at(bytes, start, |m| longest = Some(m));
-            match longest {
-                Some(m) => {
-                    out.push(m);
-                    pos = m.end;
-                }
-                None => pos = start + word_len(text, start),
+            if let Some(m) = longest {
+                out.push(m);
+                pos = m.end;
             }
         }
+        out
+    }
+
+    /// Every phrase matching at every word start, overlapping ones
+    /// included ("if the circumstances" and "circumstances" both), in the
+    /// order of an overlapping Aho-Corasick search: by end, and at one end
+    /// the longest first.
+    pub fn find_overlapping(&self, text: &str) -> Vec<WordStartMatch> {
+        let bytes = text.as_bytes();
+        let mut out = Vec::new();
+        for start in word_starts(text) {
+            self.each_at(bytes, start, |m| out.push(m));
+        }
+        // Starts are visited in order, so sorting by end alone (stable)
+        // leaves equal ends longest first.
+        out.sort_by_key(|m| m.end);
         out
     }
 }
@@ -150,48 +166,45 @@ fn is_word_char(c: char) -> bool {
     c.is_alphanumeric()
 }
 
-/// Length in bytes of the run of letters and digits at `at`.
-fn word_len(text: &str, at: usize) -> usize {
-    let bytes = text.as_bytes();
-    let mut i = at;
-    while i < bytes.len() {
-        let b = bytes[i];
-        if b.is_ascii() {
-            if !b.is_ascii_alphanumeric() {
-                break;
-            }
-            i += 1;
-        } else {
-            match text[i..].chars().next() {
-                Some(c) if is_word_char(c) => i += c.len_utf8(),
-                _ => break,
-            }
-        }
+/// ASCII bytes that are letters or digits.
+const ASCII_WORD: [bool; 128] = {
+    let mut table = [false; 128];
+    let mut b = 0;
+    while b < 128 {
+        table[b] = (b as u8).is_ascii_alphanumeric();
+        b += 1;
     }
-    i - at
-}
+    table
+};
 
-/// The first word start at or after `pos`: a letter or digit not preceded by
-/// one. `pos` is a char boundary.
-fn next_word_start(text: &str, pos: usize) -> Option<usize> {
+/// Byte offsets where words start: a letter or digit not preceded by one.
+/// One pass, a table lookup per ASCII byte (this runs over every document
+/// twice, for pack terms and for issue cues).
+fn word_starts(text: &str) -> impl Iterator<Item = usize> + '_ {
     let bytes = text.as_bytes();
-    let mut prev_is_word = text[..pos].chars().next_back().is_some_and(is_word_char);
-    let mut i = pos;
-    while i < bytes.len() {
-        let b = bytes[i];
-        let (is_word, len) = if b.is_ascii() {
-            (b.is_ascii_alphanumeric(), 1)
-        } else {
-            let c = text[i..].chars().next()?;
-            (is_word_char(c), c.len_utf8())
-        };
-        if is_word && !prev_is_word {
-            return Some(i);
+    let mut i = 0;
+    let mut prev_is_word = false;
+    std::iter::from_fn(move || {
+        while i < bytes.len() {
+            let at = i;
+            let b = bytes[at];
+            let is_word = if b < 128 {
+                i += 1;
+                ASCII_WORD[b as usize]
+            } else {
+                // A lead byte (`i` is always on a char boundary).
+                let c = text[at..].chars().next()?;
+                i += c.len_utf8();
+                is_word_char(c)
+            };
+            let starts = is_word && !prev_is_word;
+            prev_is_word = is_word;
+            if starts {
+                return Some(at);
+            }
         }
-        prev_is_word = is_word;
-        i += len;
-    }
-    None
+        None
+    })
 }
 
 #[cfg(test)]
@@ -233,6 +246,21 @@ mod tests {
             .map(|x| x.phrase)
             .collect();
         assert_eq!(ids, vec![0, 2]);
+    }
+
+    #[test]
+    fn overlapping_matches_come_by_end_longest_first() {
+        let m =
+            WordStartMatcher::new(&["if the circumstances", "circumstances", "the", "if"]).unwrap();
+        let text = "If the circumstances change; thecircumstances";
+        let spans: Vec<(usize, usize)> = m
+            .find_overlapping(text)
+            .iter()
+            .map(|x| (x.start, x.end))
+            .collect();
+        // "thecircumstances" holds "the" at a word start, "circumstances"
+        // inside a word: only the first counts.
+        assert_eq!(spans, vec![(0, 2), (3, 6), (0, 20), (7, 20), (29, 32)]);
     }
 
     #[test]
