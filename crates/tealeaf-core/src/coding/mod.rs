@@ -95,12 +95,24 @@ pub fn document_cues(pack: &Pack, text: &str) -> Vec<IssueMatches> {
 
 /// Issue `ii`'s cues inside `span`, on word boundaries.
 fn cues_in<'p>(pack: &'p Pack, input: &CodingInput, ii: usize, span: &Span) -> Vec<CueHit<'p>> {
-    let issue = &pack.issues[ii];
-    input
-        .cues
-        .get(ii)
-        .map(|m| m.scan(issue, input.text, span.start, span.end))
-        .unwrap_or_default()
+    cues_in_spans(pack, input, ii, std::iter::once(span))
+}
+
+/// The issue's cues in each span in turn, in one vector.
+fn cues_in_spans<'p, 's>(
+    pack: &'p Pack,
+    input: &CodingInput,
+    ii: usize,
+    spans: impl IntoIterator<Item = &'s Span>,
+) -> Vec<CueHit<'p>> {
+    let mut out = Vec::new();
+    if let Some(matches) = input.cues.get(ii) {
+        let issue = &pack.issues[ii];
+        for span in spans {
+            matches.scan_into(issue, input.text, span.start, span.end, &mut out);
+        }
+    }
+    out
 }
 
 /// Words that negate a cue a few words later in the same clause.
@@ -140,10 +152,29 @@ fn negated(text: &str, start: usize) -> bool {
         .filter(|w| !w.is_empty())
         .rev()
         .take(5)
-        .any(|w| {
-            let w = w.to_lowercase().replace('’', "'");
-            NEGATORS.contains(&w.as_str()) || w.ends_with("n't")
-        })
+        .any(|w| with_folded(w, |w| NEGATORS.contains(&w) || w.ends_with("n't")))
+}
+
+/// Calls `test` with `word` lower-cased and its ’ read as '. Short ASCII
+/// words (nearly all) are folded on the stack: this runs for every word
+/// before every cue.
+fn with_folded(word: &str, test: impl Fn(&str) -> bool) -> bool {
+    let mut buf = [0u8; 24];
+    let mut len = 0;
+    for c in word.chars() {
+        let b = match c {
+            '’' => b'\'',
+            c if c.is_ascii() => c.to_ascii_lowercase() as u8,
+            _ => return test(&word.to_lowercase().replace('’', "'")),
+        };
+        if len == buf.len() {
+            return test(&word.to_lowercase().replace('’', "'"));
+        }
+        buf[len] = b;
+        len += 1;
+    }
+    // Only ASCII bytes were written.
+    test(std::str::from_utf8(&buf[..len]).unwrap_or_default())
 }
 
 fn within(spans: &[Span], s: usize, e: usize) -> bool {
@@ -165,16 +196,8 @@ pub fn code(pack: &Pack, input: &CodingInput) -> Coding {
     }
     let mut best: Option<(i32, usize, Vec<CueHit>, Vec<CueHit>)> = None;
     for (ii, issue) in pack.issues.iter().enumerate() {
-        let own: Vec<CueHit> = own_spans
-            .iter()
-            .flat_map(|s| cues_in(pack, input, ii, s))
-            .collect();
-        let ctx: Vec<CueHit> = input
-            .local
-            .iter()
-            .chain(&input.wider)
-            .flat_map(|s| cues_in(pack, input, ii, s))
-            .collect();
+        let own = cues_in_spans(pack, input, ii, &own_spans);
+        let ctx = cues_in_spans(pack, input, ii, input.local.iter().chain(&input.wider));
         let own_topic = own.iter().filter(|h| h.class == CueClass::Topic).count() as i32;
         let ctx_topic = ctx
             .iter()
@@ -204,11 +227,7 @@ pub fn code(pack: &Pack, input: &CodingInput) -> Coding {
         if vocab == 0 && !counterpart_present(issue, &own, &ctx, speaker_country) {
             // The article may name the other party once for all, unless the
             // statement names a different one ("the three European countries").
-            let doc_hits: Vec<CueHit> = input
-                .document
-                .iter()
-                .flat_map(|s| cues_in(pack, input, ii, s))
-                .collect();
+            let doc_hits = cues_in_spans(pack, input, ii, &input.document);
             if other_party || !counterpart_present(issue, &[], &doc_hits, speaker_country) {
                 continue;
             }
@@ -261,7 +280,7 @@ pub fn code(pack: &Pack, input: &CodingInput) -> Coding {
         let self_negating = h
             .phrase
             .split(|c: char| !c.is_alphanumeric() && c != '\'' && c != '’')
-            .any(|w| NEGATORS.contains(&w.to_lowercase().replace('’', "'").as_str()));
+            .any(|w| with_folded(w, |w| NEGATORS.contains(&w)));
         let neg = !self_negating && negated(text, h.start);
         match (h.class, neg) {
             (CueClass::Support, false) | (CueClass::Oppose, true) => support.push(h),

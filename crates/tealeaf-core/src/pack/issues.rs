@@ -296,8 +296,21 @@ impl IssueMatches {
         to: usize,
     ) -> Vec<CueHit<'p>> {
         let mut out = Vec::new();
+        self.scan_into(issue, text, from, to, &mut out);
+        out
+    }
+
+    /// [`IssueMatches::scan`], appending to `out`.
+    pub fn scan_into<'p>(
+        &self,
+        issue: &'p Issue,
+        text: &str,
+        from: usize,
+        to: usize,
+        out: &mut Vec<CueHit<'p>>,
+    ) {
         if from >= to || text.get(from..to).is_none() {
-            return out;
+            return;
         }
         let first = self.raw.partition_point(|m| m.end <= from);
         for m in &self.raw[first..] {
@@ -305,10 +318,9 @@ impl IssueMatches {
                 break;
             }
             if m.start >= from {
-                issue.accept(text, from, to, *m, &mut out);
+                issue.accept(text, from, to, *m, out);
             }
         }
-        out
     }
 }
 
