@@ -178,33 +178,53 @@ const ASCII_WORD: [bool; 128] = {
 };
 
 /// Byte offsets where words start: a letter or digit not preceded by one.
-/// One pass, a table lookup per ASCII byte (this runs over every document
-/// twice, for pack terms and for issue cues).
-fn word_starts(text: &str) -> impl Iterator<Item = usize> + '_ {
+/// Two tight loops (over the gap, then over the word) with a table lookup
+/// per ASCII byte: this runs over every document twice, for pack terms and
+/// for issue cues.
+fn word_starts(text: &str) -> Vec<usize> {
     let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len() / 6 + 1);
+    // The letter or digit at `i` and its length, if any (`i` on a boundary).
+    let word_char_at = |i: usize| -> Option<usize> {
+        let b = bytes[i];
+        if b < 128 {
+            return ASCII_WORD[b as usize].then_some(1);
+        }
+        let c = text[i..].chars().next()?;
+        is_word_char(c).then_some(c.len_utf8())
+    };
     let mut i = 0;
-    let mut prev_is_word = false;
-    std::iter::from_fn(move || {
-        while i < bytes.len() {
-            let at = i;
-            let b = bytes[at];
-            let is_word = if b < 128 {
-                i += 1;
-                ASCII_WORD[b as usize]
-            } else {
-                // A lead byte (`i` is always on a char boundary).
-                let c = text[at..].chars().next()?;
-                i += c.len_utf8();
-                is_word_char(c)
-            };
-            let starts = is_word && !prev_is_word;
-            prev_is_word = is_word;
-            if starts {
-                return Some(at);
+    while i < bytes.len() {
+        // The gap: ASCII non-word bytes fast, anything else decoded.
+        match word_char_at(i) {
+            None => {
+                i += if bytes[i] < 128 {
+                    1
+                } else {
+                    text[i..].chars().next().map_or(1, char::len_utf8)
+                };
+                continue;
+            }
+            Some(len) => {
+                out.push(i);
+                i += len;
             }
         }
-        None
-    })
+        // The rest of the word.
+        while i < bytes.len() {
+            let b = bytes[i];
+            if b < 128 && ASCII_WORD[b as usize] {
+                i += 1;
+            } else if b >= 128
+                && let Some(len) = word_char_at(i)
+            {
+                i += len;
+            } else {
+                break;
+            }
+        }
+    }
+    out
 }
 
 #[cfg(test)]
