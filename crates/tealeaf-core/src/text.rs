@@ -41,45 +41,63 @@ impl Span {
 }
 
 /// Converts byte offsets of one text to char (Unicode code point) offsets.
-pub struct CharMap {
-    /// Char offset at each byte that starts a char; ASCII-only texts skip it.
-    table: Option<Vec<u32>>,
-    len_bytes: usize,
+///
+/// The char offset of byte `b` is the number of chars starting before `b`.
+/// A non-ASCII text keeps that count at every [`CHAR_MAP_BLOCK`]-th byte and
+/// counts the rest of the block at lookup: a table per byte cost four bytes
+/// of memory and a write per byte of text, and only a few offsets per
+/// statement are ever looked up.
+pub struct CharMap<'t> {
+    bytes: &'t [u8],
+    /// Chars starting before each block; `None` for ASCII-only texts.
+    blocks: Option<Vec<u32>>,
 }
 
-impl CharMap {
-    pub fn new(text: &str) -> CharMap {
+/// Bytes per counted block of a [`CharMap`].
+const CHAR_MAP_BLOCK: usize = 64;
+
+/// Whether a byte starts a char (is not a UTF-8 continuation byte).
+fn starts_char(b: u8) -> bool {
+    (b & 0xC0) != 0x80
+}
+
+impl<'t> CharMap<'t> {
+    pub fn new(text: &'t str) -> CharMap<'t> {
+        let bytes = text.as_bytes();
         if text.is_ascii() {
             return CharMap {
-                table: None,
-                len_bytes: text.len(),
+                bytes,
+                blocks: None,
             };
         }
-        let mut table = vec![0u32; text.len() + 1];
+        let mut blocks = Vec::with_capacity(bytes.len() / CHAR_MAP_BLOCK + 1);
         let mut chars = 0u32;
-        let mut last = 0;
-        for (b, _) in text.char_indices() {
-            for slot in &mut table[last..=b] {
-                *slot = chars;
-            }
-            chars += 1;
-            last = b + 1;
+        for block in bytes.chunks(CHAR_MAP_BLOCK) {
+            blocks.push(chars);
+            chars += block.iter().filter(|&&b| starts_char(b)).count() as u32;
         }
-        for slot in &mut table[last..] {
-            *slot = chars;
+        if bytes.len() % CHAR_MAP_BLOCK == 0 {
+            // The end of the text opens a block of its own.
+            blocks.push(chars);
         }
         CharMap {
-            table: Some(table),
-            len_bytes: text.len(),
+            bytes,
+            blocks: Some(blocks),
         }
     }
 
     pub fn char_offset(&self, byte: usize) -> usize {
-        let byte = byte.min(self.len_bytes);
-        match &self.table {
-            None => byte,
-            Some(t) => t[byte] as usize,
-        }
+        let byte = byte.min(self.bytes.len());
+        let Some(blocks) = &self.blocks else {
+            return byte;
+        };
+        let block = byte / CHAR_MAP_BLOCK;
+        let before = blocks[block];
+        let in_block = self.bytes[block * CHAR_MAP_BLOCK..byte]
+            .iter()
+            .filter(|&&b| starts_char(b))
+            .count();
+        before as usize + in_block
     }
 }
 
@@ -274,6 +292,26 @@ mod tests {
         let byte = text.find("talks").unwrap();
         assert_eq!(map.char_offset(byte), 8);
         assert_eq!(map.char_offset(text.len()), text.chars().count());
+    }
+
+    #[test]
+    fn char_map_counts_across_blocks_inside_chars_and_past_the_end() {
+        // Lengths around whole blocks, with multi-byte chars on the edges.
+        for n in [0, 1, 20, 21, 22, 40, 63, 64, 65, 200] {
+            let text: String = (0..n).map(|i| ['a', '’', 'é'][i % 3]).collect();
+            let map = CharMap::new(&text);
+            for byte in 0..=text.len() + 2 {
+                let starts_before = text
+                    .char_indices()
+                    .filter(|&(b, _)| b < byte.min(text.len()))
+                    .count();
+                assert_eq!(
+                    map.char_offset(byte),
+                    starts_before,
+                    "{n} chars, byte {byte}"
+                );
+            }
+        }
     }
 
     #[test]

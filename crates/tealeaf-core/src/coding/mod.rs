@@ -72,7 +72,7 @@ pub struct CodingInput<'a> {
     pub date: Option<NaiveDate>,
     pub mentions: &'a [Mention],
     pub dates: &'a DateIndex,
-    pub chars: &'a CharMap,
+    pub chars: &'a CharMap<'a>,
     /// Each pack issue's cue matches in the whole document, found once per
     /// document ([`document_cues`]), in the order of `pack.issues`.
     pub cues: &'a [IssueMatches],

@@ -331,7 +331,7 @@ fn coding_input<'a>(
     date: Option<chrono::NaiveDate>,
     mentions: &'a [crate::mentions::Mention],
     dates: &'a DateIndex,
-    chars: &'a CharMap,
+    chars: &'a CharMap<'a>,
     cues: &'a [crate::pack::IssueMatches],
     figure_words: &'a [usize],
 ) -> CodingInput<'a> {
