@@ -390,18 +390,39 @@ fn coding_input<'a>(
 
 fn normalise(s: &str) -> String {
     // Letters and digits lower-cased, words joined by one space; other
-    // characters dropped ("U.S." → "us"). One pass, one allocation.
+    // characters dropped ("U.S." → "us"). One pass, one allocation; ASCII
+    // bytes are read without decoding.
     let mut out = String::with_capacity(s.len());
     let mut space = false;
-    for c in s.chars() {
-        if c.is_whitespace() {
+    let bytes = s.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        // (is whitespace, the char if a letter or digit)
+        let (is_space, word_char) = if b.is_ascii() {
+            i += 1;
+            // char::is_whitespace on ASCII: these five and the vertical tab.
+            let is_space = b.is_ascii_whitespace() || b == 0x0B;
+            (is_space, b.is_ascii_alphanumeric().then_some(b as char))
+        } else {
+            let Some(c) = s[i..].chars().next() else {
+                break;
+            };
+            i += c.len_utf8();
+            (c.is_whitespace(), c.is_alphanumeric().then_some(c))
+        };
+        if is_space {
             space = !out.is_empty();
-        } else if c.is_alphanumeric() {
+        } else if let Some(c) = word_char {
             if space {
                 out.push(' ');
                 space = false;
             }
-            out.extend(c.to_lowercase());
+            if c.is_ascii() {
+                out.push(c.to_ascii_lowercase());
+            } else {
+                out.extend(c.to_lowercase());
+            }
         }
     }
     out
