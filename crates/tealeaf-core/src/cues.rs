@@ -160,31 +160,60 @@ const CUES: &[(&str, CueKind, &[&str])] = &[
 ];
 
 /// Every form of every cue, built once from the constant table above.
-/// Looked up for nearly every token: a fast non-cryptographic hash (the
-/// keys are our own constants, so hash flooding is not a concern).
-static CUE_FORMS: std::sync::LazyLock<rustc_hash::FxHashMap<String, Cue>> =
-    std::sync::LazyLock::new(|| {
-        let mut map = rustc_hash::FxHashMap::default();
-        for (lemma, kind, irregular) in CUES {
-            let cue = Cue { lemma, kind: *kind };
-            for form in regular_forms(lemma)
-                .into_iter()
-                .chain(irregular.iter().map(|s| s.to_string()))
-            {
-                map.entry(form).or_insert(cue);
+struct CueForms {
+    /// Looked up for nearly every token: a fast non-cryptographic hash (the
+    /// keys are our own constants, so hash flooding is not a concern).
+    by_form: rustc_hash::FxHashMap<String, Cue>,
+    /// Per first byte, a bit per length (in bytes) some form has: most
+    /// words are turned away here, before lower-casing and hashing.
+    lengths_by_first_byte: [u16; 128],
+}
+
+/// Forms are at most this long (in bytes); longer words are not cues.
+const LONGEST_CUE_FORM: usize = 14;
+
+static CUE_FORMS: std::sync::LazyLock<CueForms> = std::sync::LazyLock::new(|| {
+    let mut by_form = rustc_hash::FxHashMap::default();
+    let mut lengths_by_first_byte = [0u16; 128];
+    for (lemma, kind, irregular) in CUES {
+        let cue = Cue { lemma, kind: *kind };
+        for form in regular_forms(lemma)
+            .into_iter()
+            .chain(irregular.iter().map(|s| s.to_string()))
+        {
+            // A longer or non-ASCII form could never be looked up.
+            let Some(&first) = form.as_bytes().first() else {
+                continue;
+            };
+            if form.len() > LONGEST_CUE_FORM || !form.is_ascii() {
+                continue;
             }
+            lengths_by_first_byte[usize::from(first)] |= 1 << form.len();
+            by_form.entry(form).or_insert(cue);
         }
-        map
-    });
+    }
+    CueForms {
+        by_form,
+        lengths_by_first_byte,
+    }
+});
 
 /// The cue a word is a form of, if any.
 /// Capitalised words are not cues: "States" in "the United States".
 pub fn is_cue_word(word: &str) -> Option<Cue> {
-    if word.len() > 14 || !word.is_ascii() || word.starts_with(|c: char| c.is_ascii_uppercase()) {
+    let &first = word.as_bytes().first()?;
+    if word.len() > LONGEST_CUE_FORM || !word.is_ascii() || first.is_ascii_uppercase() {
         return None;
     }
-    // Borrowed or lower-cased on the stack: this runs for nearly every token.
-    CUE_FORMS
+    let forms = &*CUE_FORMS;
+    // The first byte is not upper case, so lower-casing keeps it (and the
+    // length) as it is.
+    if forms.lengths_by_first_byte[usize::from(first)] & (1 << word.len()) == 0 {
+        return None;
+    }
+    // Borrowed or lower-cased on the stack.
+    forms
+        .by_form
         .get(crate::text::Lower::of(word).as_str())
         .copied()
 }

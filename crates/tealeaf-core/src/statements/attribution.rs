@@ -727,11 +727,17 @@ fn indirect_in_sentence(
         if !t.is_word() {
             continue;
         }
-        let l = t.lower();
         let cue = is_cue_word(t.text);
-        if cue.is_none() && !matches!(l.as_str(), "according" | "consensus" | "agreement") {
+        // No non-ASCII letter lower-cases into these words, so an ASCII
+        // comparison decides before the word is lower-cased.
+        if cue.is_none()
+            && !["according", "consensus", "agreement"]
+                .iter()
+                .any(|w| t.text.eq_ignore_ascii_case(w))
+        {
             continue;
         }
+        let l = t.lower();
         if inside_quote(t.start) || used_cues.contains(&t.start) {
             continue;
         }
