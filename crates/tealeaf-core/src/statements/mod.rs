@@ -156,12 +156,22 @@ pub fn extract_with(doc: &Document, pack: &Pack, opts: &ExtractOptions) -> Vec<S
         let near = dated_words.partition_point(|(j, _)| *j + SAME_WORDS_REACH < i);
         let same_words = (words.len() > 20)
             .then(|| {
-                // One searcher for these words against every candidate.
-                let finder = memchr::memmem::Finder::new(words.as_bytes());
+                // One searcher for these words against every candidate long
+                // enough to hold them, built for the first such candidate.
+                let mut finder = None;
                 dated_words[near..]
                     .iter()
                     .take_while(|(j, _)| *j <= i + SAME_WORDS_REACH)
-                    .find(|(j, w)| *j != i && finder.find(w.as_bytes()).is_some())
+                    .find(|(j, w)| {
+                        *j != i
+                            && w.len() >= words.len()
+                            && finder
+                                .get_or_insert_with(|| {
+                                    memchr::memmem::Finder::new(words.as_bytes())
+                                })
+                                .find(w.as_bytes())
+                                .is_some()
+                    })
                     .map(|(j, _)| *j)
             })
             .flatten();
