@@ -166,17 +166,19 @@ pub fn divergence_page(
         } else {
             v
         };
-        let a = *acc_index.entry((p, voices.key[v as usize])).or_insert_with(|| {
-            acc_period.push(p);
-            accs.push(Acc {
-                voice: v,
-                last: v,
-                members: Vec::new(),
-                parts: Vec::new(),
-                statements: Vec::new(),
+        let a = *acc_index
+            .entry((p, voices.key[v as usize]))
+            .or_insert_with(|| {
+                acc_period.push(p);
+                accs.push(Acc {
+                    voice: v,
+                    last: v,
+                    members: Vec::new(),
+                    parts: Vec::new(),
+                    statements: Vec::new(),
+                });
+                (accs.len() - 1) as u32
             });
-            (accs.len() - 1) as u32
-        });
         let acc = &mut accs[a as usize];
         acc.last = v;
         let member = voices.member[v as usize];
@@ -218,7 +220,10 @@ pub fn divergence_page(
             }
         }
         let (key, kind, label, affiliation, _) = &voices.voiced[acc.last as usize];
-        debug_assert_eq!(voices.key[acc.voice as usize], voices.key[acc.last as usize]);
+        debug_assert_eq!(
+            voices.key[acc.voice as usize],
+            voices.key[acc.last as usize]
+        );
         gathered
             .entry(periods.list[acc_period[k] as usize].clone())
             .or_default()
