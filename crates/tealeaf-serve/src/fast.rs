@@ -253,14 +253,7 @@ impl<'a> Slice<'a> {
             .unwrap_or(outer.len());
         let mut out = Vec::with_capacity(outer.len() + items.len() * 256);
         out.extend_from_slice(&outer[..at]);
-        out.push(b'[');
-        for (n, x) in items.iter().enumerate() {
-            if n > 0 {
-                out.push(b',');
-            }
-            write(&mut out, x);
-        }
-        out.push(b']');
+        array(&mut out, items, write);
         out.extend_from_slice(&outer[(at + hole.len()).min(outer.len())..]);
         out
     }
@@ -324,11 +317,8 @@ impl<'a> Slice<'a> {
         field(out, "government", &w.government, true);
         field(out, "index", &w.index, false);
         field(out, "mean", &w.mean, false);
-        out.extend_from_slice(b",\"pairs\":[");
-        for (n, x) in w.pairs.iter().enumerate() {
-            if n > 0 {
-                out.push(b',');
-            }
+        out.extend_from_slice(b",\"pairs\":");
+        array(out, &w.pairs, |out, x| {
             out.push(b'{');
             field(out, "closed", &x.closed, true);
             field(out, "closed_score", &x.closed_score, false);
@@ -340,16 +330,12 @@ impl<'a> Slice<'a> {
             out.extend_from_slice(b",\"open_statement\":");
             self.write_ref(out, &x.open_statement);
             out.push(b'}');
-        }
-        out.push(b']');
+        });
         // A `Value` sorts the period's keys too.
         let period = serde_json::to_value(&w.period).unwrap_or_default();
         field(out, "period", &period, false);
-        out.extend_from_slice(b",\"voices\":[");
-        for (n, v) in w.voices.iter().enumerate() {
-            if n > 0 {
-                out.push(b',');
-            }
+        out.extend_from_slice(b",\"voices\":");
+        array(out, &w.voices, |out, v| {
             out.push(b'{');
             field(out, "affiliation", &v.affiliation, true);
             field(out, "key", &v.key, false);
@@ -362,8 +348,8 @@ impl<'a> Slice<'a> {
             field(out, "statements", &v.statements, false);
             field(out, "utterances", &v.utterances, false);
             out.push(b'}');
-        }
-        out.extend_from_slice(b"]}");
+        });
+        out.push(b'}');
     }
 
     /// Timeline, as `analysis::timeline` (its JSON, as bytes).
@@ -448,6 +434,18 @@ impl<'a> Slice<'a> {
             |out, x| self.write_window(out, x),
         )
     }
+}
+
+/// Writes `[x,…]`, each element written by `write`.
+fn array<T>(out: &mut Vec<u8>, items: &[T], write: impl Fn(&mut Vec<u8>, &T)) {
+    out.push(b'[');
+    for (n, x) in items.iter().enumerate() {
+        if n > 0 {
+            out.push(b',');
+        }
+        write(out, x);
+    }
+    out.push(b']');
 }
 
 /// Writes `"key":value` (after a comma unless `first`), the value as
