@@ -253,14 +253,7 @@ impl<'a> Slice<'a> {
             .unwrap_or(outer.len());
         let mut out = Vec::with_capacity(outer.len() + items.len() * 256);
         out.extend_from_slice(&outer[..at]);
-        out.push(b'[');
-        for (n, x) in items.iter().enumerate() {
-            if n > 0 {
-                out.push(b',');
-            }
-            write(&mut out, x);
-        }
-        out.push(b']');
+        array(&mut out, items, write);
         out.extend_from_slice(&outer[(at + hole.len()).min(outer.len())..]);
         out
     }
@@ -312,6 +305,50 @@ impl<'a> Slice<'a> {
         out.extend_from_slice(b",\"to\":");
         self.write_ref(out, &s.to);
         field(out, "to_score", &s.to_score, false);
+        out.push(b'}');
+    }
+
+    /// A divergence window as [`Slice::write_value`] writes it (keys in
+    /// `Value`'s sorted order, ids attached), without the `Value`: a page
+    /// of 200 windows lists tens of thousands of statements and cites
+    /// thousands of pairs, and the tree costs more than the analysis.
+    fn write_window(&self, out: &mut Vec<u8>, w: &analyses::DivergenceWindow) {
+        out.push(b'{');
+        field(out, "government", &w.government, true);
+        field(out, "index", &w.index, false);
+        field(out, "mean", &w.mean, false);
+        out.extend_from_slice(b",\"pairs\":");
+        array(out, &w.pairs, |out, x| {
+            out.push(b'{');
+            field(out, "closed", &x.closed, true);
+            field(out, "closed_score", &x.closed_score, false);
+            out.extend_from_slice(b",\"closed_statement\":");
+            self.write_ref(out, &x.closed_statement);
+            field(out, "gap", &x.gap, false);
+            field(out, "open", &x.open, false);
+            field(out, "open_score", &x.open_score, false);
+            out.extend_from_slice(b",\"open_statement\":");
+            self.write_ref(out, &x.open_statement);
+            out.push(b'}');
+        });
+        // A `Value` sorts the period's keys too.
+        let period = serde_json::to_value(&w.period).unwrap_or_default();
+        field(out, "period", &period, false);
+        out.extend_from_slice(b",\"voices\":");
+        array(out, &w.voices, |out, v| {
+            out.push(b'{');
+            field(out, "affiliation", &v.affiliation, true);
+            field(out, "key", &v.key, false);
+            field(out, "kind", &v.kind, false);
+            field(out, "label", &v.label, false);
+            field(out, "members", &v.members, false);
+            field(out, "score", &v.score, false);
+            let ids: Vec<i64> = v.statements.iter().filter_map(|&i| self.id(i)).collect();
+            field(out, "statement_ids", &ids, false);
+            field(out, "statements", &v.statements, false);
+            field(out, "utterances", &v.utterances, false);
+            out.push(b'}');
+        });
         out.push(b'}');
     }
 
@@ -394,9 +431,21 @@ impl<'a> Slice<'a> {
         self.render(
             &page.items,
             |v| analysis::paged(analysis::divergence_json(r, v), &page),
-            |out, x| self.write_value(out, x),
+            |out, x| self.write_window(out, x),
         )
     }
+}
+
+/// Writes `[x,…]`, each element written by `write`.
+fn array<T>(out: &mut Vec<u8>, items: &[T], write: impl Fn(&mut Vec<u8>, &T)) {
+    out.push(b'[');
+    for (n, x) in items.iter().enumerate() {
+        if n > 0 {
+            out.push(b',');
+        }
+        write(out, x);
+    }
+    out.push(b']');
 }
 
 /// Writes `"key":value` (after a comma unless `first`), the value as

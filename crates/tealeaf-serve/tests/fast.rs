@@ -112,6 +112,7 @@ fn fast_path_answers_as_the_corpus() {
         ],
     ];
     let mut total = 0;
+    let mut pairs_and_voices = (0, 0);
     for pairs in cases {
         let r = params(pairs).resolve(pack).unwrap();
         let fast = app
@@ -140,10 +141,20 @@ fn fast_path_answers_as_the_corpus() {
             "divergence {pairs:?}"
         );
         let json = |s: &str| serde_json::from_str::<Value>(s).unwrap();
+        // The divergence is written without a `Value` tree: its pairs and
+        // voices must be among what is compared.
+        for w in json(&divergence)["windows"].as_array().unwrap() {
+            pairs_and_voices.0 += w["pairs"].as_array().unwrap().len();
+            pairs_and_voices.1 += w["voices"].as_array().unwrap().len();
+        }
         total += cited(&json(&timeline))
             + cited(&json(&divergence))
             + json(&shifts)["shifts"].as_array().unwrap().len();
     }
+    assert!(
+        pairs_and_voices.0 > 0 && pairs_and_voices.1 > 0,
+        "{pairs_and_voices:?}"
+    );
     assert!(
         total > 100,
         "the store should give the analyses something: {total}"

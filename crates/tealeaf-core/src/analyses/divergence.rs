@@ -13,7 +13,7 @@ use super::{
     outlet_voice, period_of, position, signed,
 };
 use crate::Statement;
-use crate::pack::Pack;
+use crate::pack::{ActorIdx, Pack};
 
 /// Two voices contradict each other when their positions are this far apart.
 pub const CONTRADICTION_GAP: f64 = 1.0;
@@ -90,7 +90,7 @@ pub(super) fn voice_of(
 ) -> Option<(String, VoiceKind, String, Option<String>, String)> {
     if let Some(a) = actor_of(pack, s) {
         let actor = &pack.actors[a];
-        if actor.country.as_deref() != Some(government) {
+        if !speaks_for(pack, a, government) {
             return None;
         }
         let date = date_of(s).map(|d| d.0);
@@ -139,6 +139,12 @@ pub(super) fn voice_of(
         affiliation,
         o.name.clone(),
     ))
+}
+
+/// Does pack actor `a` speak for `government`? The only part of a pack
+/// actor's voice that does not depend on the date: whether it has one.
+pub(super) fn speaks_for(pack: &Pack, a: ActorIdx, government: &str) -> bool {
+    pack.actors[a].country.as_deref() == Some(government)
 }
 
 #[derive(Default)]

@@ -187,6 +187,13 @@ impl Facts {
         self.rows.is_empty()
     }
 
+    /// How many symbols there are ([`NONE`] included): every symbol is
+    /// below it.
+    pub fn symbols(&self) -> usize {
+        // Facts read from bytes may have no table at all, [`NONE`] still.
+        self.ranges.len().max(1)
+    }
+
     /// The string of a symbol; `None` for [`NONE`].
     pub fn str(&self, k: Sym) -> Option<&str> {
         if k == NONE {

@@ -2,10 +2,10 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use super::super::divergence::{Gathered, finish, voice_of};
-use super::super::facts::{Facts, NONE, Sym};
+use super::super::divergence::{Gathered, finish, speaks_for, voice_of};
+use super::super::facts::{Facts, Sym};
 use super::super::{Bucket, DivergenceWindow, Period, VoiceKind, stance_score};
-use super::{Map, Page, Paging, Periods, positions};
+use super::{Map, Page, Paging, PerSym, Periods, positions};
 use crate::pack::Pack;
 
 /// Divergence over facts: as [`super::super::divergence()`] over the
@@ -31,9 +31,50 @@ struct Acc {
     statements: Vec<usize>,
 }
 
+/// What `voice_of` gives: (key, kind, label, affiliation, member).
+type Voiced = (String, VoiceKind, String, Option<String>, String);
+
+/// The voices found, numbered, with their keys and members interned.
+#[derive(Default)]
+struct Voices {
+    voiced: Vec<Voiced>,
+    key_index: HashMap<String, u32>,
+    /// Interned key of each voice.
+    key: Vec<u32>,
+    member_index: HashMap<String, u32>,
+    /// Interned member of each voice.
+    member: Vec<u32>,
+    member_names: Vec<String>,
+}
+
+impl Voices {
+    fn add(&mut self, vd: Voiced) -> u32 {
+        let next = self.key_index.len() as u32;
+        self.key
+            .push(*self.key_index.entry(vd.0.clone()).or_insert(next));
+        let next = self.member_index.len() as u32;
+        let names = &mut self.member_names;
+        self.member
+            .push(*self.member_index.entry(vd.4.clone()).or_insert_with(|| {
+                names.push(vd.4.clone());
+                next
+            }));
+        self.voiced.push(vd);
+        (self.voiced.len() - 1) as u32
+    }
+}
+
+/// A voice not yet decided: a pack actor of the government, whose voice
+/// (institution or person, label) depends on the day and is decided only
+/// for the rows of the page's windows.
+const ACTOR_VOICE: u32 = u32::MAX;
+
 /// A page of the windows [`divergence`] gives, and their number. Every
-/// statement is placed in its window and voice, but only the page's
-/// windows gather their statements, score their voices and cite pairs.
+/// statement is placed in its window, but only the page's windows decide
+/// their statements' voices, score them and cite pairs: which windows have
+/// a voice needs only whether each statement has one, and for a pack actor
+/// that does not depend on the day (`speaks_for`), while its voice does —
+/// one probe per actor and day, the bulk of the work on a large issue.
 pub fn divergence_page(
     f: &Facts,
     pack: &Pack,
@@ -41,27 +82,23 @@ pub fn divergence_page(
     window: Bucket,
     paging: Paging,
 ) -> Page<DivergenceWindow> {
-    type Voiced = (String, VoiceKind, String, Option<String>, String);
-    let mut periods = Periods::new(window);
+    let mut periods = Periods::new(f, window);
     let mut position = positions(f);
-    // Everything `voice_of` reads: speaker id, speaker, date, outlet,
-    // outlet id, affiliation, rule marker. It reads the date only for a
-    // pack actor, and nothing else then: the keys keep only what is read,
-    // so there are fewer of them (the probe on a new key allocates).
-    type Key = (Sym, Sym, Sym, Sym, Sym, Sym, bool);
+    // Everything `voice_of` reads of a statement that is not a pack
+    // actor's: speaker id, speaker, outlet, outlet id, affiliation, rule
+    // marker. A pack actor's voice reads its id and the date only.
+    type Key = (Sym, Sym, Sym, Sym, Sym, bool);
     let mut voice_memo: Map<Key, Option<u32>> = Map::default();
-    let mut is_actor: Map<Sym, bool> = Map::default();
-    let mut voiced: Vec<Voiced> = Vec::new();
-    // Voice keys and member names, interned.
-    let mut key_index: HashMap<String, u32> = HashMap::new();
-    let mut voice_key: Vec<u32> = Vec::new();
-    let mut member_index: HashMap<String, u32> = HashMap::new();
-    let mut voice_member: Vec<u32> = Vec::new();
-    let mut member_names: Vec<String> = Vec::new();
-    // (period, voice key) → acc, and the period of each acc.
-    let mut acc_index: Map<(u32, u32), u32> = Map::default();
-    let mut acc_period: Vec<u32> = Vec::new();
-    // (row, acc, voice) of every voiced statement, in row order.
+    let mut actor_voice_memo: Map<(Sym, Sym), u32> = Map::default();
+    // Per speaker id: `None` when not a pack actor, else whether the actor
+    // speaks for the government.
+    let mut actor_speaks = PerSym::new(f);
+    let mut voices = Voices::default();
+    let voice = |voices: &mut Voices, i: usize, full: bool| -> Option<u32> {
+        voice_of(pack, &f.probe_of(i, full), government).map(|vd| voices.add(vd))
+    };
+    // (row, period, voice or `ACTOR_VOICE`) of every voiced statement, in
+    // row order.
     let mut placed: Vec<(u32, u32, u32)> = Vec::new();
     for (i, r) in f.rows.iter().enumerate() {
         if position(r.stance).is_none() {
@@ -70,52 +107,39 @@ pub fn divergence_page(
         let Some(p) = periods.get(f, r.date) else {
             continue;
         };
-        let actor = *is_actor.entry(r.speaker_id).or_insert_with(|| {
-            f.str(r.speaker_id)
-                .is_some_and(|id| pack.actor_index(id).is_some())
+        let speaks = actor_speaks.get(r.speaker_id, || {
+            let id = f.str(r.speaker_id)?;
+            let a = pack.actor_index(id)?;
+            Some(speaks_for(pack, a, government))
         });
-        let key = if actor {
-            (r.speaker_id, NONE, r.date, NONE, NONE, NONE, false)
-        } else {
-            (
-                r.speaker_id,
-                r.speaker,
-                NONE,
-                r.outlet,
-                r.outlet_id,
-                r.affiliation,
-                r.outlet_rule,
-            )
-        };
-        let v = match voice_memo.get(&key) {
-            Some(&v) => v,
+        let v = match speaks {
+            Some(true) => ACTOR_VOICE,
+            Some(false) => continue,
             None => {
-                let v = voice_of(pack, &f.probe_of(i, !actor), government).map(|vd| {
-                    let next = key_index.len() as u32;
-                    voice_key.push(*key_index.entry(vd.0.clone()).or_insert(next));
-                    let next = member_index.len() as u32;
-                    voice_member.push(*member_index.entry(vd.4.clone()).or_insert_with(|| {
-                        member_names.push(vd.4.clone());
-                        next
-                    }));
-                    voiced.push(vd);
-                    (voiced.len() - 1) as u32
-                });
-                voice_memo.insert(key, v);
+                let key = (
+                    r.speaker_id,
+                    r.speaker,
+                    r.outlet,
+                    r.outlet_id,
+                    r.affiliation,
+                    r.outlet_rule,
+                );
+                let v = match voice_memo.get(&key) {
+                    Some(&v) => v,
+                    None => {
+                        let v = voice(&mut voices, i, true);
+                        voice_memo.insert(key, v);
+                        v
+                    }
+                };
+                let Some(v) = v else { continue };
                 v
             }
         };
-        let Some(v) = v else { continue };
-        let acc = *acc_index
-            .entry((p, voice_key[v as usize]))
-            .or_insert_with(|| {
-                acc_period.push(p);
-                (acc_period.len() - 1) as u32
-            });
-        placed.push((i as u32, acc, v));
+        placed.push((i as u32, p, v));
     }
     // The windows (periods with a voice) in period order, and the page's.
-    let mut windows: Vec<u32> = acc_period.clone();
+    let mut windows: Vec<u32> = placed.iter().map(|x| x.1).collect();
     windows.sort_unstable();
     windows.dedup();
     windows.sort_by(|&a, &b| periods.list[a as usize].cmp(&periods.list[b as usize]));
@@ -124,21 +148,40 @@ pub fn divergence_page(
     for &p in &windows[paging.range(total)] {
         on_page[p as usize] = true;
     }
-    let mut accs: Vec<Option<Acc>> = acc_period.iter().map(|_| None).collect();
-    for &(i, a, v) in &placed {
-        if !on_page[acc_period[a as usize] as usize] {
+    // (period, voice key) → acc, and the period of each acc.
+    let mut acc_index: Map<(u32, u32), u32> = Map::default();
+    let mut acc_period: Vec<u32> = Vec::new();
+    let mut accs: Vec<Acc> = Vec::new();
+    for &(i, p, v) in &placed {
+        if !on_page[p as usize] {
             continue;
         }
         let r = &f.rows[i as usize];
-        let acc = accs[a as usize].get_or_insert_with(|| Acc {
-            voice: v,
-            last: v,
-            members: Vec::new(),
-            parts: Vec::new(),
-            statements: Vec::new(),
-        });
+        let v = if v == ACTOR_VOICE {
+            *actor_voice_memo
+                .entry((r.speaker_id, r.date))
+                .or_insert_with(|| {
+                    voice(&mut voices, i as usize, false).expect("the actor speaks for it")
+                })
+        } else {
+            v
+        };
+        let a = *acc_index
+            .entry((p, voices.key[v as usize]))
+            .or_insert_with(|| {
+                acc_period.push(p);
+                accs.push(Acc {
+                    voice: v,
+                    last: v,
+                    members: Vec::new(),
+                    parts: Vec::new(),
+                    statements: Vec::new(),
+                });
+                (accs.len() - 1) as u32
+            });
+        let acc = &mut accs[a as usize];
         acc.last = v;
-        let member = voice_member[v as usize];
+        let member = voices.member[v as usize];
         if !acc.members.contains(&member) {
             acc.members.push(member);
         }
@@ -150,7 +193,6 @@ pub fn divergence_page(
     // in the slow version's (document, attribution) order.
     let mut docs: Vec<Sym> = accs
         .iter()
-        .flatten()
         .flat_map(|a| a.parts.iter().map(|x| x.0))
         .collect();
     docs.sort_unstable();
@@ -162,8 +204,7 @@ pub fn divergence_page(
         .map(|(n, &d)| (d, n as u32))
         .collect();
     let mut gathered: BTreeMap<Period, BTreeMap<String, Gathered>> = BTreeMap::new();
-    for (k, acc) in accs.into_iter().enumerate() {
-        let Some(mut acc) = acc else { continue };
+    for (k, mut acc) in accs.into_iter().enumerate() {
         // Stable: parts of one utterance keep statement order.
         acc.parts.sort_by_key(|&(d, a, _)| (doc_order[&d], a));
         let mut utterances: Vec<(f64, usize)> = Vec::new();
@@ -178,8 +219,11 @@ pub fn divergence_page(
                 prev = Some((d, a));
             }
         }
-        let (key, kind, label, affiliation, _) = &voiced[acc.last as usize];
-        debug_assert_eq!(voice_key[acc.voice as usize], voice_key[acc.last as usize]);
+        let (key, kind, label, affiliation, _) = &voices.voiced[acc.last as usize];
+        debug_assert_eq!(
+            voices.key[acc.voice as usize],
+            voices.key[acc.last as usize]
+        );
         gathered
             .entry(periods.list[acc_period[k] as usize].clone())
             .or_default()
@@ -192,7 +236,7 @@ pub fn divergence_page(
                     members: acc
                         .members
                         .iter()
-                        .map(|&m| member_names[m as usize].clone())
+                        .map(|&m| voices.member_names[m as usize].clone())
                         .collect(),
                     utterances,
                     statements: acc.statements,

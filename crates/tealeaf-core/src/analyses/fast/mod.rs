@@ -136,19 +136,45 @@ impl Hasher for Mix {
 
 type Map<K, V> = HashMap<K, V, BuildHasherDefault<Mix>>;
 
+/// A value computed at most once per symbol, kept in a table indexed by
+/// the symbol: the per-row look-ups (a row's stance, date, speaker) are an
+/// index instead of a hash, and an issue has a few tens of thousands of
+/// symbols, so the table is small.
+struct PerSym<T> {
+    memo: Vec<Option<T>>,
+}
+
+impl<T: Copy> PerSym<T> {
+    fn new(f: &Facts) -> PerSym<T> {
+        PerSym {
+            memo: vec![None; f.symbols()],
+        }
+    }
+
+    /// The value of `k`, computed by `compute` the first time.
+    #[inline]
+    fn get(&mut self, k: Sym, compute: impl FnOnce() -> T) -> T {
+        let slot = &mut self.memo[k as usize];
+        match slot {
+            Some(x) => *x,
+            None => *slot.insert(compute()),
+        }
+    }
+}
+
 /// The period of each distinct date, computed once.
 struct Periods {
     bucket: Bucket,
-    of_date: Map<Sym, Option<u32>>,
+    of_date: PerSym<Option<u32>>,
     list: Vec<Period>,
     index: HashMap<Period, u32>,
 }
 
 impl Periods {
-    fn new(bucket: Bucket) -> Periods {
+    fn new(f: &Facts, bucket: Bucket) -> Periods {
         Periods {
             bucket,
-            of_date: Map::default(),
+            of_date: PerSym::new(f),
             list: Vec::new(),
             index: HashMap::new(),
         }
@@ -157,23 +183,19 @@ impl Periods {
     /// As `super::period_of`: the date's period when the date is precise
     /// enough for the bucket.
     fn get(&mut self, f: &Facts, date: Sym) -> Option<u32> {
-        if let Some(&p) = self.of_date.get(&date) {
-            return p;
-        }
         let bucket = self.bucket;
-        let period = f
-            .str(date)
-            .and_then(parse_date)
-            .and_then(|(d, precision)| bucket.places(precision).then(|| bucket.period(d)));
-        let p = period.map(|period| {
-            let next = self.list.len() as u32;
-            *self.index.entry(period.clone()).or_insert_with(|| {
-                self.list.push(period);
+        let (list, index) = (&mut self.list, &mut self.index);
+        self.of_date.get(date, || {
+            let period = f
+                .str(date)
+                .and_then(parse_date)
+                .and_then(|(d, precision)| bucket.places(precision).then(|| bucket.period(d)))?;
+            let next = list.len() as u32;
+            Some(*index.entry(period.clone()).or_insert_with(|| {
+                list.push(period);
                 next
-            })
-        });
-        self.of_date.insert(date, p);
-        p
+            }))
+        })
     }
 
     /// The rank of each period in the order of `Period` (the slow
@@ -200,10 +222,6 @@ fn ranks_by<T>(items: &[T], cmp: impl Fn(&T, &T) -> std::cmp::Ordering) -> Vec<u
 /// `super::position` per stance symbol: the score of a statement taking a
 /// position, `None` for neutral or unknown stances.
 fn positions(f: &Facts) -> impl FnMut(Sym) -> Option<f64> + '_ {
-    let mut memo: Map<Sym, Option<f64>> = Map::default();
-    move |k| {
-        *memo
-            .entry(k)
-            .or_insert_with(|| stance_score(f.str(k)).filter(|x| *x != 0.0))
-    }
+    let mut memo = PerSym::new(f);
+    move |k| memo.get(k, || stance_score(f.str(k)).filter(|x| *x != 0.0))
 }

@@ -37,7 +37,7 @@ pub fn timeline_page(
     bucket: Bucket,
     paging: Paging,
 ) -> Page<TimelinePoint> {
-    let mut periods = Periods::new(bucket);
+    let mut periods = Periods::new(f, bucket);
     // (speaker id, speaker, faction, outlet, outlet id, date, rule marker):
     // everything `group_of` reads; the date only matters for institutions.
     type Key = (Sym, Sym, Sym, Sym, Sym, Sym, bool);
