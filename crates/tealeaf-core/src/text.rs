@@ -76,7 +76,7 @@ impl<'t> CharMap<'t> {
             blocks.push(chars);
             chars += block.iter().filter(|&&b| starts_char(b)).count() as u32;
         }
-        if bytes.len() % CHAR_MAP_BLOCK == 0 {
+        if bytes.len().is_multiple_of(CHAR_MAP_BLOCK) {
             // The end of the text opens a block of its own.
             blocks.push(chars);
         }
