@@ -143,10 +143,18 @@ fn negated(text: &str, start: usize) -> bool {
     // The four words before the cue, inside the clause.
     let from = crate::text::floor_boundary(text, start.saturating_sub(60));
     let before = &text[from..start];
-    let clause = before
-        .rsplit([',', ';', ':', '.', '—', '('])
-        .next()
-        .unwrap_or(before);
+    // The clause starts after the last , ; : . ( or — (bytes compared: the
+    // ASCII ones never occur inside a multi-byte char, — is E2 80 94).
+    let bytes = before.as_bytes();
+    let clause_from = (0..bytes.len())
+        .rev()
+        .find_map(|i| match bytes[i] {
+            b',' | b';' | b':' | b'.' | b'(' => Some(i + 1),
+            0x94 if i >= 2 && bytes[i - 2] == 0xE2 && bytes[i - 1] == 0x80 => Some(i + 1),
+            _ => None,
+        })
+        .unwrap_or(0);
+    let clause = &before[clause_from..];
     clause
         .split(|c: char| c.is_whitespace())
         .filter(|w| !w.is_empty())
