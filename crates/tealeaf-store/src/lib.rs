@@ -16,7 +16,8 @@
 //!   (before schema version 6, `coded` held the whole statement; such rows
 //!   read the same way).
 //! * `statements_fts`: FTS5 over statement text, speaker and outlet, kept in
-//!   sync by triggers in the same transaction.
+//!   sync in the same transaction: rows are added by the store's insert
+//!   path (a batch at a time), removed and changed by triggers.
 //! * `runs` and `meta`: each ingest or recode with its pack and counts, and
 //!   the pack that last wrote.
 //!

@@ -608,6 +608,90 @@ fn opening_an_older_database_migrates_it_and_keeps_its_rows() {
     assert_eq!(store.document(1).unwrap().unwrap().body, "Body.");
 }
 
+/// The names of the indexes on `statements` and the triggers of the store.
+fn indexes_and_triggers(store: &Store) -> Vec<String> {
+    let mut st = store
+        .conn()
+        .prepare(
+            "SELECT type || ' ' || name FROM sqlite_master WHERE type = 'trigger' \
+             OR (type = 'index' AND tbl_name = 'statements') ORDER BY 1",
+        )
+        .unwrap();
+    st.query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap()
+}
+
+#[test]
+fn migration_7_keeps_a_version_6_store_searchable_and_indexes_what_comes_after() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("v6.db");
+    // A store as version 6 left it, with a statement its per-row
+    // full-text trigger indexed.
+    {
+        let mut old = Connection::open(&path).unwrap();
+        schema::migrate(&mut old, 6).unwrap();
+        for sql in [
+            "INSERT INTO documents (id, doc_key, content_hash, source, body, meta, pack_id, \
+             pack_version, ingested_at, coded_at) VALUES (1, 'old.txt', \
+             '0123456789abcdef0123456789abcdef', 'old.txt', 'Body.', '{\"extra\":{}}', \
+             'iran-us', '0', '2024-01-01T00:00:00Z', '2024-01-01T00:00:00Z')",
+            "INSERT INTO statements (document_id, ordinal, doc, span_start, span_end, text, \
+             quote_start, quote_end, attribution, kind, direct, speaker, speaker_id, \
+             confidence, rule, coded) VALUES (1, 0, 'old.txt', 0, 5, \
+             'An archived remark about enrichment', 0, 5, 0, 'direct', 1, 'Someone', \
+             'someone', 0.5, 'test', '{}')",
+        ] {
+            old.execute(sql, []).unwrap();
+        }
+    }
+    let mut store = Store::open(&path).unwrap();
+    assert_eq!(store.found_schema_version(), 6);
+    assert_eq!(
+        indexes_and_triggers(&store),
+        [
+            "index sqlite_autoindex_statements_1",
+            "index statements_affiliation",
+            "index statements_date",
+            "index statements_faction",
+            "index statements_outlet",
+            "index statements_speaker",
+            "index statements_topic_stance",
+            "trigger documents_generation_delete",
+            "trigger documents_generation_insert",
+            "trigger documents_generation_update",
+            "trigger statements_fts_delete",
+            "trigger statements_fts_update",
+            "trigger statements_generation_delete",
+            "trigger statements_generation_update",
+        ]
+    );
+    // The old row is still found, by word and through the new index.
+    assert_eq!(search(&store, "enrichment").len(), 1);
+    let by_speaker = store
+        .statements(&StatementFilter {
+            speaker_id: Some("someone".into()),
+            ..Default::default()
+        })
+        .unwrap();
+    assert_eq!(by_speaker.len(), 1);
+    // What is stored after the migration is found as well, whichever way
+    // it is written.
+    let (d, st) = coded("talks.txt", TALKS);
+    store.ingest_document(&d, &st, &info("1")).unwrap();
+    let (h, st) = coded("harbour.txt", HARBOUR);
+    let prepared = PreparedDocument::new(h, st).unwrap();
+    store.ingest_batch(&[prepared], &info("1")).unwrap();
+    assert_eq!(search(&store, "sanctions").len(), 1);
+    assert_eq!(search(&store, "pressure").len(), 1);
+    assert_eq!(search(&store, "enrichment").len(), 1);
+    // Replaced statements leave the index and their replacements enter it.
+    store.replace_statements(1, &[], &info("2")).unwrap();
+    assert!(search(&store, "enrichment").is_empty());
+    assert_eq!(store.integrity_check().unwrap(), ["ok"]);
+}
+
 #[test]
 fn a_database_from_a_newer_build_is_refused_by_name() {
     let dir = tempfile::tempdir().unwrap();

@@ -10,11 +10,10 @@
 //! once. A batch is still all or nothing, so an interrupted ingest leaves
 //! whole documents only.
 //!
-//! Statements are inserted many rows per `INSERT`: each `INSERT` into
-//! `statements` fires the full-text trigger, so SQLite opens a statement
-//! savepoint for it, and FTS5 writes its pending terms to disk as a new
-//! segment at every savepoint. One row per `INSERT` meant one segment (and
-//! later merging) per statement.
+//! Statements are inserted many rows per `INSERT` (one statement per row
+//! was a large share of the writer: parsing, a savepoint each), then added
+//! to the full-text index in one more statement (see
+//! `index_for_search`).
 
 use std::sync::LazyLock;
 
@@ -27,11 +26,10 @@ use crate::{
 };
 
 /// Rows per multi-row `INSERT` (29 parameters each: 14,848, under
-/// SQLite's 32,766). Each `INSERT` still opens a statement savepoint where
-/// FTS5 flushes its pending terms as a new segment, so more rows per
-/// `INSERT` means fewer, larger segments and less merging: 512 instead of
-/// 64 cut the writer's time per statement. A remainder goes in halving
-/// sizes (256, 128, …, 1), so only ten statement shapes are ever prepared.
+/// SQLite's 32,766). 512 instead of 64 cut the writer's time per statement
+/// while a trigger fed the full-text index (schema version 6 and before);
+/// 1,024 was no faster. A remainder goes in halving sizes (256, 128, …, 1),
+/// so only ten statement shapes are ever prepared.
 const ROWS_PER_INSERT: usize = 512;
 
 /// `INSERT INTO statements (…) VALUES (…), …` for 1, 2, 4, … 512 rows,
@@ -51,24 +49,61 @@ static INSERT_ROWS: LazyLock<Vec<String>> = LazyLock::new(|| {
     out
 });
 
-/// Inserts statement rows, many per `INSERT`, in order.
+/// Inserts statement rows, many per `INSERT`, in order, and indexes them
+/// for full-text search.
 pub(crate) fn insert_statement_rows(
     conn: &Connection,
     rows: &[StatementRow],
 ) -> rusqlite::Result<()> {
+    // Every row inserted below gets an id above the largest one now (ids
+    // are the largest + 1), so these are the rows to index afterwards.
+    let last_before: i64 = conn
+        .prepare_cached("SELECT coalesce(max(id), 0) FROM statements")?
+        .query_row([], |r| r.get(0))?;
+    // The full-size INSERT, checked out of the cache once for the call:
+    // each checkout hashes its 15 KB of SQL and each return clears its
+    // 14,848 parameters.
+    let mut full = None;
     let mut rest = rows;
     while !rest.is_empty() {
         // The largest power of two not above what is left (and the cap).
         let shape = (usize::BITS - 1 - rest.len().min(ROWS_PER_INSERT).leading_zeros()) as usize;
         let n = 1 << shape;
         let (chunk, tail) = rest.split_at(n);
-        let mut st = conn.prepare_cached(&INSERT_ROWS[shape])?;
+        let mut partial;
+        let st = if n == ROWS_PER_INSERT {
+            match &mut full {
+                Some(st) => st,
+                None => full.insert(conn.prepare_cached(&INSERT_ROWS[shape])?),
+            }
+        } else {
+            partial = conn.prepare_cached(&INSERT_ROWS[shape])?;
+            &mut partial
+        };
         for (k, row) in chunk.iter().enumerate() {
-            bind_statement(&mut st, 1 + k * STATEMENT_COLUMNS.len(), row)?;
+            bind_statement(st, 1 + k * STATEMENT_COLUMNS.len(), row)?;
         }
         st.raw_execute()?;
         rest = tail;
     }
+    if !rows.is_empty() {
+        index_for_search(conn, last_before)?;
+    }
+    Ok(())
+}
+
+/// Adds the statements with ids above `last_before` to the full-text
+/// index, in one statement. Since migration 7 no trigger does it per row:
+/// FTS5 writes its pending terms to disk as a new segment at every
+/// statement savepoint, so the trigger made a segment per multi-row
+/// `INSERT` (32 per batch of 16,384 statements, each later merged), where
+/// one `INSERT … SELECT` makes one per megabyte of terms.
+fn index_for_search(conn: &Connection, last_before: i64) -> rusqlite::Result<()> {
+    conn.prepare_cached(
+        "INSERT INTO statements_fts (rowid, text, speaker, outlet) \
+         SELECT id, text, speaker, outlet FROM statements WHERE id > ?1",
+    )?
+    .execute([last_before])?;
     Ok(())
 }
 
