@@ -256,3 +256,22 @@ fn hedged_support_is_conditional() {
     assert_eq!(s.coding.stance.as_deref(), Some("conditional"));
     assert!(s.coding.evidence.iter().any(|e| e.rule == "hedged-support"));
 }
+
+/// `negated` reads the last five words of the cue's clause, lower-cased,
+/// with ’ read as ': a clause mark (, ; : . ( —) ends the reach.
+#[test]
+fn negation_stays_inside_the_clause_and_reads_curly_apostrophes() {
+    let cue_at = |text: &str| text.rfind("talk").unwrap();
+    for (text, expected) in [
+        ("They WON’T talk", true),
+        ("They did not, in the end, talk", false),
+        ("Not that—they talk", false),
+        ("They never (as planned) talk", false),
+        ("Never did anyone here really want to talk", false),
+        ("Never did anyone want to talk", true),
+        ("They shouldn’t talk", true),
+        ("They couldn't talk", true),
+    ] {
+        assert_eq!(super::negated(text, cue_at(text)), expected, "{text}");
+    }
+}
