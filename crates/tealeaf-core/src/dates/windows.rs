@@ -48,67 +48,100 @@ static CLASS: [u8; 256] = {
     t
 };
 
+/// Month and weekday names as the (case-sensitive) patterns spell them,
+/// abbreviations without their dot (which is not part of a word).
+const NAMES: [&[u8]; 31] = [
+    b"January",
+    b"February",
+    b"March",
+    b"April",
+    b"May",
+    b"June",
+    b"July",
+    b"August",
+    b"September",
+    b"October",
+    b"November",
+    b"December",
+    b"Jan",
+    b"Feb",
+    b"Mar",
+    b"Apr",
+    b"Jun",
+    b"Jul",
+    b"Aug",
+    b"Sep",
+    b"Sept",
+    b"Oct",
+    b"Nov",
+    b"Dec",
+    b"Monday",
+    b"Tuesday",
+    b"Wednesday",
+    b"Thursday",
+    b"Friday",
+    b"Saturday",
+    b"Sunday",
+];
+
+/// Relative-date words (those patterns are case-insensitive), lower case.
+const RELATIVE: [&[u8]; 13] = [
+    b"yesterday",
+    b"today",
+    b"tonight",
+    b"tomorrow",
+    b"day",
+    b"days",
+    b"week",
+    b"weeks",
+    b"month",
+    b"year",
+    b"morning",
+    b"evening",
+    b"hours",
+];
+
+/// Per first byte, a bit per length some trigger has (both cases of a
+/// relative word's first letter): nearly every word of a text is turned
+/// away here with one lookup.
+const TRIGGER_SHAPES: [u16; 128] = {
+    let mut t = [0u16; 128];
+    let mut i = 0;
+    while i < NAMES.len() {
+        t[NAMES[i][0] as usize] |= 1 << NAMES[i].len();
+        i += 1;
+    }
+    let mut i = 0;
+    while i < RELATIVE.len() {
+        let (first, len) = (RELATIVE[i][0], RELATIVE[i].len());
+        t[first.to_ascii_lowercase() as usize] |= 1 << len;
+        t[first.to_ascii_uppercase() as usize] |= 1 << len;
+        i += 1;
+    }
+    t
+};
+
 /// Whether a word without digits, at most [`LONGEST_TRIGGER`] bytes, is a
-/// month or weekday name as the (case-sensitive) patterns spell them
-/// (abbreviations without their dot, which is not part of a word) or a
-/// relative-date word (those patterns are case-insensitive).
+/// month or weekday name or a relative-date word.
 fn is_trigger(word: &[u8]) -> bool {
-    if matches!(
-        word,
-        b"January"
-            | b"February"
-            | b"March"
-            | b"April"
-            | b"May"
-            | b"June"
-            | b"July"
-            | b"August"
-            | b"September"
-            | b"October"
-            | b"November"
-            | b"December"
-            | b"Jan"
-            | b"Feb"
-            | b"Mar"
-            | b"Apr"
-            | b"Jun"
-            | b"Jul"
-            | b"Aug"
-            | b"Sep"
-            | b"Sept"
-            | b"Oct"
-            | b"Nov"
-            | b"Dec"
-            | b"Monday"
-            | b"Tuesday"
-            | b"Wednesday"
-            | b"Thursday"
-            | b"Friday"
-            | b"Saturday"
-            | b"Sunday"
-    ) {
+    let Some(&first) = word.first() else {
+        return false;
+    };
+    if word.len() > LONGEST_TRIGGER
+        || TRIGGER_SHAPES
+            .get(first as usize)
+            .is_none_or(|shapes| shapes & (1 << word.len()) == 0)
+    {
+        return false;
+    }
+    if NAMES.contains(&word) {
         return true;
     }
     let mut lower = [0u8; LONGEST_TRIGGER];
     for (l, b) in lower.iter_mut().zip(word) {
         *l = b.to_ascii_lowercase();
     }
-    matches!(
-        &lower[..word.len()],
-        b"yesterday"
-            | b"today"
-            | b"tonight"
-            | b"tomorrow"
-            | b"day"
-            | b"days"
-            | b"week"
-            | b"weeks"
-            | b"month"
-            | b"year"
-            | b"morning"
-            | b"evening"
-            | b"hours"
-    )
+    RELATIVE.contains(&&lower[..word.len()])
 }
 
 /// Byte ranges of `text`, in order and disjoint, outside which no date
@@ -165,6 +198,36 @@ mod tests {
             .into_iter()
             .map(|(a, b)| &text[a..b])
             .collect()
+    }
+
+    #[test]
+    fn every_trigger_passes_the_shape_table_and_others_do_not() {
+        for name in NAMES {
+            assert!(is_trigger(name), "{name:?}");
+            assert!(
+                !is_trigger(&name.to_ascii_lowercase()),
+                "{name:?} lower-cased"
+            );
+        }
+        for word in RELATIVE {
+            let upper = word.to_ascii_uppercase();
+            let mut title = word.to_vec();
+            title[0] = title[0].to_ascii_uppercase();
+            for form in [word.to_vec(), upper, title] {
+                assert!(is_trigger(&form), "{form:?}");
+            }
+        }
+        for word in [
+            &b"the"[..],
+            b"with",
+            b"said",
+            b"Mays",
+            b"dayz",
+            b"",
+            b"yesterdays",
+        ] {
+            assert!(!is_trigger(word), "{word:?}");
+        }
     }
 
     #[test]
