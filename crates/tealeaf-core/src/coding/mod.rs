@@ -167,16 +167,18 @@ fn negated(text: &str, start: usize) -> bool {
 /// words (nearly all) are folded on the stack: this runs for every word
 /// before every cue.
 fn with_folded(word: &str, test: impl Fn(&str) -> bool) -> bool {
+    // Other letters, or a long word: fold on the heap.
+    let on_the_heap = || test(&word.to_lowercase().replace('’', "'"));
     let mut buf = [0u8; 24];
     let mut len = 0;
     for c in word.chars() {
         let b = match c {
             '’' => b'\'',
             c if c.is_ascii() => c.to_ascii_lowercase() as u8,
-            _ => return test(&word.to_lowercase().replace('’', "'")),
+            _ => return on_the_heap(),
         };
         if len == buf.len() {
-            return test(&word.to_lowercase().replace('’', "'"));
+            return on_the_heap();
         }
         buf[len] = b;
         len += 1;

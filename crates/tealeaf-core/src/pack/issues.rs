@@ -356,24 +356,21 @@ impl CueMatcher {
             }
         }
         let at_word_starts = WordStartMatcher::new(&texts);
-        if at_word_starts.is_some() {
-            return CueMatcher {
-                at_word_starts,
-                automaton: None,
-                targets,
-            };
-        }
-        let automaton = AhoCorasickBuilder::new()
-            .ascii_case_insensitive(true)
-            // Overlapping matches: "if the circumstances" is a conditional
-            // cue and "circumstances" a condition, both at once.
-            .match_kind(MatchKind::Standard)
-            // A DFA: more build time at pack load, faster on every document.
-            .kind(Some(AhoCorasickKind::DFA))
-            .build(&texts)
-            .ok();
+        let automaton = if at_word_starts.is_some() {
+            None
+        } else {
+            AhoCorasickBuilder::new()
+                .ascii_case_insensitive(true)
+                // Overlapping matches: "if the circumstances" is a conditional
+                // cue and "circumstances" a condition, both at once.
+                .match_kind(MatchKind::Standard)
+                // A DFA: more build time at pack load, faster on every document.
+                .kind(Some(AhoCorasickKind::DFA))
+                .build(&texts)
+                .ok()
+        };
         CueMatcher {
-            at_word_starts: None,
+            at_word_starts,
             automaton,
             targets,
         }

@@ -184,44 +184,36 @@ const ASCII_WORD: [bool; 128] = {
 fn word_starts(text: &str) -> Vec<usize> {
     let bytes = text.as_bytes();
     let mut out = Vec::with_capacity(bytes.len() / 6 + 1);
-    // The letter or digit at `i` and its length, if any (`i` on a boundary).
-    let word_char_at = |i: usize| -> Option<usize> {
+    // Whether the char at `i` (a boundary) is a letter or digit, and its
+    // length; ASCII without decoding.
+    let char_at = |i: usize| -> (bool, usize) {
         let b = bytes[i];
         if b < 128 {
-            return ASCII_WORD[b as usize].then_some(1);
+            return (ASCII_WORD[b as usize], 1);
         }
-        let c = text[i..].chars().next()?;
-        is_word_char(c).then_some(c.len_utf8())
+        text[i..]
+            .chars()
+            .next()
+            .map_or((false, 1), |c| (is_word_char(c), c.len_utf8()))
     };
     let mut i = 0;
     while i < bytes.len() {
-        // The gap: ASCII non-word bytes fast, anything else decoded.
-        match word_char_at(i) {
-            None => {
-                i += if bytes[i] < 128 {
-                    1
-                } else {
-                    text[i..].chars().next().map_or(1, char::len_utf8)
-                };
-                continue;
-            }
-            Some(len) => {
-                out.push(i);
-                i += len;
-            }
+        // The gap.
+        let (is_word, len) = char_at(i);
+        if is_word {
+            out.push(i);
+        }
+        i += len;
+        if !is_word {
+            continue;
         }
         // The rest of the word.
         while i < bytes.len() {
-            let b = bytes[i];
-            if b < 128 && ASCII_WORD[b as usize] {
-                i += 1;
-            } else if b >= 128
-                && let Some(len) = word_char_at(i)
-            {
-                i += len;
-            } else {
+            let (is_word, len) = char_at(i);
+            if !is_word {
                 break;
             }
+            i += len;
         }
     }
     out
