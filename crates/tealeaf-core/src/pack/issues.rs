@@ -2,10 +2,10 @@
 //! "`[[issues]]`"). Parsed from the pack's TOML and compiled into one
 //! matcher for all issues ([`CueMatcher`]), so a document is scanned once.
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use serde::Deserialize;
 
-use super::word_starts::WordStartMatcher;
+use super::word_starts::{WordStartMatcher, trie_or_automaton};
 
 fn yes() -> bool {
     true
@@ -355,20 +355,13 @@ impl CueMatcher {
                 targets[k].push((ii as u32, pi as u32));
             }
         }
-        let at_word_starts = WordStartMatcher::new(&texts);
-        let automaton = if at_word_starts.is_some() {
-            None
-        } else {
-            AhoCorasickBuilder::new()
-                .ascii_case_insensitive(true)
-                // Overlapping matches: "if the circumstances" is a conditional
-                // cue and "circumstances" a condition, both at once.
-                .match_kind(MatchKind::Standard)
+        let (at_word_starts, automaton) = trie_or_automaton(&texts, |b| {
+            // Overlapping matches: "if the circumstances" is a conditional
+            // cue and "circumstances" a condition, both at once.
+            b.match_kind(MatchKind::Standard)
                 // A DFA: more build time at pack load, faster on every document.
-                .kind(Some(AhoCorasickKind::DFA))
-                .build(&texts)
-                .ok()
-        };
+                .kind(Some(AhoCorasickKind::DFA));
+        });
         CueMatcher {
             at_word_starts,
             automaton,

@@ -1,9 +1,9 @@
 //! One Aho-Corasick automaton over every name, alias and titled mention in a
 //! pack, so a document is scanned for all of them in a single pass.
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use aho_corasick::{AhoCorasick, MatchKind};
 
-use super::word_starts::WordStartMatcher;
+use super::word_starts::{WordStartMatcher, trie_or_automaton};
 use super::{Actor, ActorIdx, Outlet, OutletIdx};
 
 /// What a pattern in the lexicon stands for.
@@ -81,16 +81,9 @@ impl Lexicon {
                 add(mention, LexiconEntry::OutletMention(i), false);
             }
         }
-        let at_word_starts = WordStartMatcher::new(&texts);
-        let automaton = if at_word_starts.is_some() {
-            None
-        } else {
-            AhoCorasickBuilder::new()
-                .ascii_case_insensitive(true)
-                .match_kind(MatchKind::LeftmostLongest)
-                .build(&texts)
-                .ok()
-        };
+        let (at_word_starts, automaton) = trie_or_automaton(&texts, |b| {
+            b.match_kind(MatchKind::LeftmostLongest);
+        });
         Lexicon {
             at_word_starts,
             automaton,

@@ -162,6 +162,23 @@ impl WordStartMatcher {
     }
 }
 
+/// The matcher for a set of phrases: the word-start trie, or, when the
+/// phrases do not all start with a letter or digit, an ASCII
+/// case-insensitive Aho-Corasick automaton configured by `configure`.
+pub fn trie_or_automaton<S: AsRef<str>>(
+    phrases: &[S],
+    configure: impl FnOnce(&mut aho_corasick::AhoCorasickBuilder),
+) -> (Option<WordStartMatcher>, Option<aho_corasick::AhoCorasick>) {
+    if let Some(trie) = WordStartMatcher::new(phrases) {
+        return (Some(trie), None);
+    }
+    let mut builder = aho_corasick::AhoCorasickBuilder::new();
+    builder.ascii_case_insensitive(true);
+    configure(&mut builder);
+    let texts: Vec<&str> = phrases.iter().map(AsRef::as_ref).collect();
+    (None, builder.build(&texts).ok())
+}
+
 fn is_word_char(c: char) -> bool {
     c.is_alphanumeric()
 }
