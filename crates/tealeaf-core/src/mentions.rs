@@ -313,9 +313,13 @@ pub fn find_mentions_in(
         let mut i = 0;
         while i < toks.len() {
             let t = toks[i];
-            let lower = t.lower();
             let covered = covered_at(t.start);
-            if !covered && crate::cues::is_speaker_pronoun(&lower) && lower != "you" {
+            // Pronouns are at most four letters: longer ASCII words are
+            // not lower-cased to be compared.
+            let pronoun = (!covered && (t.text.len() <= 4 || !t.text.is_ascii()))
+                .then(|| t.lower())
+                .filter(|lower| crate::cues::is_speaker_pronoun(lower) && lower != "you");
+            if let Some(lower) = pronoun {
                 out.push(Mention {
                     span: Span::new(t.start, t.end),
                     kind: MentionKind::Pronoun(lower.to_string()),

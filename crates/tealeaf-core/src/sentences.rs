@@ -218,30 +218,46 @@ fn word_after(s: &str) -> &str {
     &t[..end]
 }
 
+/// The first '.', '!', '?' or '…' at or after byte `from` (a char
+/// boundary). A byte scan: decoding every char of the paragraph cost more
+/// than the rest of sentence splitting. '…' is the only terminal outside
+/// ASCII, and its lead byte 0xE2 never occurs inside another char.
+fn next_terminal(bytes: &[u8], from: usize) -> Option<usize> {
+    let mut i = from;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'.' | b'!' | b'?' => return Some(i),
+            0xE2 if bytes[i..].starts_with("…".as_bytes()) => return Some(i),
+            _ => i += 1,
+        }
+    }
+    None
+}
+
 /// Sentence spans inside one paragraph.
 pub fn split_sentences(text: &str, para: Span) -> Vec<Span> {
     let s = para.slice(text);
     let bytes = s.as_bytes();
     let mut out = Vec::new();
     let mut sent_start = 0;
-    let mut chars = s.char_indices().peekable();
-    while let Some((i, c)) = chars.next() {
-        if !matches!(c, '.' | '!' | '?' | '…') {
-            continue;
-        }
+    let mut next_byte = 0;
+    while let Some(i) = next_terminal(bytes, next_byte) {
+        let Some(c) = s[i..].chars().next() else {
+            break;
+        };
         // Consume the rest of a terminal run (?!, ..., .”) and closing marks.
         let mut end = i + c.len_utf8();
-        while let Some(&(j, d)) = chars.peek() {
+        for d in s[end..].chars() {
             if matches!(
                 d,
                 '.' | '!' | '?' | '…' | '”' | '’' | '"' | '\'' | ')' | ']' | '»'
             ) {
-                end = j + d.len_utf8();
-                chars.next();
+                end += d.len_utf8();
             } else {
                 break;
             }
         }
+        next_byte = end;
         let rest = &s[end..];
         let next_nonspace = rest.trim_start();
         let had_space = next_nonspace.len() < rest.len();

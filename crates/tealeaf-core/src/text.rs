@@ -218,7 +218,15 @@ pub fn tokens(text: &str, span: Span) -> Vec<Token<'_>> {
         let start = i;
         let mut end = i + len;
         if c.is_alphanumeric() {
-            while let Some((d, d_len)) = char_at(slice, end) {
+            let bytes = slice.as_bytes();
+            loop {
+                // Runs of ASCII letters and digits without decoding.
+                while bytes.get(end).is_some_and(u8::is_ascii_alphanumeric) {
+                    end += 1;
+                }
+                let Some((d, d_len)) = char_at(slice, end) else {
+                    break;
+                };
                 let joins = d.is_alphanumeric()
                     // Keep joiners only when a letter or digit follows.
                     || (matches!(d, '\'' | '’' | '-' | '.' | '\u{2011}')
