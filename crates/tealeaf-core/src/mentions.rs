@@ -2,15 +2,17 @@
 //! outlets, pronouns, and capitalised names the pack does not know — with
 //! whether each stands where a subject stands (for pronoun resolution).
 
+use crate::pack::word_starts::WordStarts;
 use crate::pack::{LexiconEntry, Pack};
 use crate::quotes::Quotation;
 use crate::sentences::Segmentation;
 use crate::text::{Span, Token};
 
 #[derive(Debug, Clone, PartialEq)]
-pub enum MentionKind {
-    /// Pack terms: names, titled roles, outlets (every entry the term may mean).
-    Pack(Vec<LexiconEntry>),
+pub enum MentionKind<'p> {
+    /// Pack terms: names, titled roles, outlets (every entry the term may
+    /// mean, borrowed from the pack's lexicon).
+    Pack(&'p [LexiconEntry]),
     /// he, she, they, it, we, I.
     Pronoun(String),
     /// A capitalised name the pack does not know ("Hassan Beheshtipour").
@@ -18,12 +20,12 @@ pub enum MentionKind {
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub struct Mention {
+pub struct Mention<'p> {
     pub span: Span,
     /// An unknown name used like a common noun ("a Cabinet meeting"): not a
     /// person a pronoun can point to.
     pub nominal: bool,
-    pub kind: MentionKind,
+    pub kind: MentionKind<'p>,
     /// Inside a quotation's words.
     pub in_quote: bool,
     /// Not the object of a preposition, not a possessor: may be a subject.
@@ -256,32 +258,33 @@ fn is_name_particle(word: &str) -> bool {
     )
 }
 
-pub fn find_mentions(
+pub fn find_mentions<'p>(
     text: &str,
     seg: &Segmentation,
     quotes: &[Quotation],
-    pack: &Pack,
-) -> Vec<Mention> {
+    pack: &'p Pack,
+) -> Vec<Mention<'p>> {
     let sentence_tokens = seg.sentence_tokens(text);
-    find_mentions_in(text, seg, &sentence_tokens, quotes, pack)
+    find_mentions_in(text, seg, &sentence_tokens, quotes, pack, &WordStarts::of(text))
 }
 
-/// [`find_mentions`] with each sentence's tokens already split (the
-/// pipeline splits them once for mentions and attributions).
-pub fn find_mentions_in(
+/// [`find_mentions`] with each sentence's tokens and the text's word starts
+/// already found (the pipeline finds them once for several stages).
+pub fn find_mentions_in<'p>(
     text: &str,
     seg: &Segmentation,
     sentence_tokens: &[Vec<Token>],
     quotes: &[Quotation],
-    pack: &Pack,
-) -> Vec<Mention> {
+    pack: &'p Pack,
+    starts: &WordStarts,
+) -> Vec<Mention<'p>> {
     // Quotations come in text order and do not overlap: binary search.
     let in_quote = |s: Span| {
         let i = quotes.partition_point(|q| q.outer.start <= s.start);
         i > 0 && quotes[i - 1].fragments.iter().any(|f| f.contains(s))
     };
     let mut out = Vec::new();
-    let mut hits = pack.lexicon.scan(text);
+    let hits = pack.lexicon.scan_at(text, starts);
     let mut hit_idx = 0;
     for (sentence, toks) in seg.sentences.iter().zip(sentence_tokens) {
         // This sentence's mentions start here (for the subject pass below).
@@ -289,7 +292,7 @@ pub fn find_mentions_in(
         // Pack hits inside this sentence.
         let mut pack_spans = Vec::new();
         while hit_idx < hits.len() && hits[hit_idx].start < sentence.span.end {
-            let h = &mut hits[hit_idx];
+            let h = hits[hit_idx];
             hit_idx += 1;
             if h.start < sentence.span.start {
                 continue;
@@ -297,8 +300,7 @@ pub fn find_mentions_in(
             pack_spans.push(Span::new(h.start, h.end));
             out.push(Mention {
                 span: Span::new(h.start, h.end),
-                // Each hit is used once: its entries move into the mention.
-                kind: MentionKind::Pack(std::mem::take(&mut h.entries)),
+                kind: MentionKind::Pack(h.entries),
                 nominal: false,
                 in_quote: false,
                 subject_like: false,

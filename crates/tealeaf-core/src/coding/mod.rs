@@ -13,6 +13,7 @@ use serde::Serialize;
 
 use crate::dates::DateIndex;
 use crate::mentions::{Mention, MentionKind};
+use crate::pack::word_starts::WordStarts;
 use crate::pack::{ActorIdx, ActorKind, CueClass, CueHit, Issue, IssueMatches, LexiconEntry, Pack};
 use crate::text::{CharMap, Span};
 
@@ -70,7 +71,7 @@ pub struct CodingInput<'a> {
     pub document: Vec<Span>,
     pub speaker: Option<ActorIdx>,
     pub date: Option<NaiveDate>,
-    pub mentions: &'a [Mention],
+    pub mentions: &'a [Mention<'a>],
     pub dates: &'a DateIndex,
     pub chars: &'a CharMap<'a>,
     /// Each pack issue's cue matches in the whole document, found once per
@@ -89,8 +90,8 @@ pub fn figure_words(text: &str) -> Vec<usize> {
 
 /// The cue matches of every pack issue in `text`: one automaton pass per
 /// issue and document, shared by all the document's statements.
-pub fn document_cues(pack: &Pack, text: &str) -> Vec<IssueMatches> {
-    pack.cues.matches(text, pack.issues.len())
+pub fn document_cues(pack: &Pack, text: &str, starts: &WordStarts) -> Vec<IssueMatches> {
+    pack.cues.matches_at(text, starts, pack.issues.len())
 }
 
 /// Issue `ii`'s cues inside `span`, on word boundaries.
@@ -641,7 +642,7 @@ fn mediators(
 
 /// The mentions (sorted by start) that start inside `span`: a binary
 /// search, so coding a statement does not walk the whole document.
-fn mentions_starting_in(mentions: &[Mention], span: Span) -> &[Mention] {
+fn mentions_starting_in<'m, 'p>(mentions: &'m [Mention<'p>], span: Span) -> &'m [Mention<'p>] {
     let lo = mentions.partition_point(|m| m.span.start < span.start);
     let hi = mentions.partition_point(|m| m.span.start < span.end);
     &mentions[lo..hi.max(lo)]

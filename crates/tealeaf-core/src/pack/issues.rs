@@ -5,7 +5,7 @@
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use serde::Deserialize;
 
-use super::word_starts::{WordStartMatcher, trie_or_automaton};
+use super::word_starts::{WordStartMatcher, WordStarts, trie_or_automaton};
 
 fn yes() -> bool {
     true
@@ -373,6 +373,11 @@ impl CueMatcher {
     /// Matches that start inside a word are dropped here: every span the
     /// coder asks about starts at a word, so they could never be accepted.
     pub fn matches(&self, text: &str, issues: usize) -> Vec<IssueMatches> {
+        self.matches_at(text, &WordStarts::of(text), issues)
+    }
+
+    /// [`matches`](Self::matches) with the text's word starts already found.
+    pub fn matches_at(&self, text: &str, starts: &WordStarts, issues: usize) -> Vec<IssueMatches> {
         let mut out = vec![IssueMatches::default(); issues];
         let mut push = |pattern: usize, start: usize, end: usize| {
             for &(ii, pattern) in &self.targets[pattern] {
@@ -386,7 +391,7 @@ impl CueMatcher {
             }
         };
         if let Some(trie) = &self.at_word_starts {
-            for m in trie.find_overlapping(text) {
+            for m in trie.find_overlapping_at(text, starts) {
                 push(m.phrase, m.start, m.end);
             }
         } else if let Some(ac) = &self.automaton {

@@ -3,7 +3,7 @@
 
 use aho_corasick::{AhoCorasick, MatchKind};
 
-use super::word_starts::{WordStartMatcher, trie_or_automaton};
+use super::word_starts::{WordStartMatcher, WordStarts, trie_or_automaton};
 use super::{Actor, ActorIdx, Outlet, OutletIdx};
 
 /// What a pattern in the lexicon stands for.
@@ -19,12 +19,13 @@ pub enum LexiconEntry {
     OutletMention(OutletIdx),
 }
 
-/// A pack term found in a text: byte span and every entry it may stand for.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct LexiconHit {
+/// A pack term found in a text: byte span and every entry it may stand for
+/// (borrowed from the lexicon: a document has thousands of hits).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LexiconHit<'l> {
     pub start: usize,
     pub end: usize,
-    pub entries: Vec<LexiconEntry>,
+    pub entries: &'l [LexiconEntry],
 }
 
 #[derive(Debug, Clone)]
@@ -92,9 +93,14 @@ impl Lexicon {
     }
 
     /// Every pack term in `text`, left to right, on word boundaries.
-    pub fn scan(&self, text: &str) -> Vec<LexiconHit> {
+    pub fn scan(&self, text: &str) -> Vec<LexiconHit<'_>> {
+        self.scan_at(text, &WordStarts::of(text))
+    }
+
+    /// [`scan`](Self::scan) with the text's word starts already found.
+    pub fn scan_at(&self, text: &str, starts: &WordStarts) -> Vec<LexiconHit<'_>> {
         let candidates: Vec<(usize, usize, usize)> = if let Some(m) = &self.at_word_starts {
-            m.find_iter(text)
+            m.find_iter_at(text, starts)
                 .into_iter()
                 .map(|x| (x.phrase, x.start, x.end))
                 .collect()
@@ -125,7 +131,7 @@ impl Lexicon {
             hits.push(LexiconHit {
                 start,
                 end,
-                entries: entries.clone(),
+                entries,
             });
         }
         hits

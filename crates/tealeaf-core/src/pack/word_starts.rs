@@ -128,10 +128,16 @@ impl WordStartMatcher {
     /// phrase may end inside a word ("IRGC command" in "IRGC commander"):
     /// the caller decides what a match must be followed by.
     pub fn find_iter(&self, text: &str) -> Vec<WordStartMatch> {
+        self.find_iter_at(text, &WordStarts::of(text))
+    }
+
+    /// [`find_iter`](Self::find_iter) with the text's word starts already
+    /// found (one scan serves every matcher run over a document).
+    pub fn find_iter_at(&self, text: &str, starts: &WordStarts) -> Vec<WordStartMatch> {
         let bytes = text.as_bytes();
         let mut out = Vec::new();
         let mut pos = 0;
-        for start in word_starts(text) {
+        for &start in &starts.0 {
             if start < pos {
                 continue;
             }
@@ -150,9 +156,15 @@ impl WordStartMatcher {
     /// order of an overlapping Aho-Corasick search: by end, and at one end
     /// the longest first.
     pub fn find_overlapping(&self, text: &str) -> Vec<WordStartMatch> {
+        self.find_overlapping_at(text, &WordStarts::of(text))
+    }
+
+    /// [`find_overlapping`](Self::find_overlapping) with the text's word
+    /// starts already found.
+    pub fn find_overlapping_at(&self, text: &str, starts: &WordStarts) -> Vec<WordStartMatch> {
         let bytes = text.as_bytes();
         let mut out = Vec::new();
-        for start in word_starts(text) {
+        for &start in &starts.0 {
             self.each_at(bytes, start, |m| out.push(m));
         }
         // Starts are visited in order, so sorting by end alone (stable)
@@ -194,10 +206,20 @@ const ASCII_WORD: [bool; 128] = {
     table
 };
 
-/// Byte offsets where words start: a letter or digit not preceded by one.
-/// Two tight loops (over the gap, then over the word) with a table lookup
-/// per ASCII byte: this runs over every document twice, for pack terms and
-/// for issue cues.
+/// The byte offsets where a text's words start (a letter or digit not
+/// preceded by one), found once per document and shared by the pack-term
+/// and issue-cue matchers.
+#[derive(Debug, Clone, Default)]
+pub struct WordStarts(Vec<usize>);
+
+impl WordStarts {
+    pub fn of(text: &str) -> WordStarts {
+        WordStarts(word_starts(text))
+    }
+}
+
+/// Byte offsets where words start. Two tight loops (over the gap, then over
+/// the word) with a table lookup per ASCII byte.
 fn word_starts(text: &str) -> Vec<usize> {
     let bytes = text.as_bytes();
     let mut out = Vec::with_capacity(bytes.len() / 6 + 1);

@@ -18,6 +18,7 @@ use crate::dates::{DateIndex, ResolvedDate, find_dates};
 use crate::document::Document;
 use crate::mentions::find_mentions_in;
 use crate::pack::Pack;
+use crate::pack::word_starts::WordStarts;
 use crate::quotes::find_quotations;
 use crate::sentences::{segment, split_sentences};
 use crate::text::{CharMap, Span, floor_boundary, trim_span};
@@ -86,7 +87,9 @@ pub fn extract_with(doc: &Document, pack: &Pack, opts: &ExtractOptions) -> Vec<S
     let dates: DateIndex = find_dates(text, &seg, doc.meta.published);
     // Each sentence split into tokens once, for mentions and attributions.
     let sentence_tokens = seg.sentence_tokens(text);
-    let mentions = find_mentions_in(text, &seg, &sentence_tokens, &quotes, pack);
+    // Word starts found once, for the pack-term and issue-cue matchers.
+    let word_starts = WordStarts::of(text);
+    let mentions = find_mentions_in(text, &seg, &sentence_tokens, &quotes, pack, &word_starts);
     let attrs = find_attributions_in(text, &seg, sentence_tokens, &quotes);
     let quotes_outer: Vec<Span> = quotes.iter().map(|q| q.outer).collect();
 
@@ -195,7 +198,7 @@ pub fn extract_with(doc: &Document, pack: &Pack, opts: &ExtractOptions) -> Vec<S
     }
 
     let chars = CharMap::new(text);
-    let cues = document_cues(pack, text);
+    let cues = document_cues(pack, text, &word_starts);
     let figures = figure_words(text);
     let cspan = |s: Span| [chars.char_offset(s.start), chars.char_offset(s.end)];
     let mut out = Vec::new();
@@ -339,7 +342,7 @@ fn coding_input<'a>(
     part: Span,
     speaker: &Speaker,
     date: Option<chrono::NaiveDate>,
-    mentions: &'a [crate::mentions::Mention],
+    mentions: &'a [crate::mentions::Mention<'a>],
     dates: &'a DateIndex,
     chars: &'a CharMap<'a>,
     cues: &'a [crate::pack::IssueMatches],

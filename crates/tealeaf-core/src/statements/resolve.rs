@@ -31,7 +31,7 @@ pub struct Speaker {
 pub struct Resolver<'a> {
     pub text: &'a str,
     pub pack: &'a Pack,
-    pub mentions: &'a [Mention],
+    pub mentions: &'a [Mention<'a>],
     pub seg: &'a Segmentation,
     pub dates: &'a DateIndex,
     /// The outlet that published the document (from its metadata).
@@ -83,12 +83,12 @@ const AFFILIATION_WORDS: &[(&str, &str)] = &[
 ];
 
 impl<'a> Resolver<'a> {
-    fn pack_entries_in(&self, span: Span) -> Vec<(&'a Mention, &'a [LexiconEntry])> {
+    fn pack_entries_in(&self, span: Span) -> Vec<(&'a Mention<'a>, &'a [LexiconEntry])> {
         self.mentions_in(span)
             .iter()
             .filter(|m| span.contains(m.span))
             .filter_map(|m| match &m.kind {
-                MentionKind::Pack(e) => Some((m, e.as_slice())),
+                MentionKind::Pack(e) => Some((m, *e)),
                 _ => None,
             })
             .collect()
@@ -103,13 +103,13 @@ impl<'a> Resolver<'a> {
     }
 
     /// Mentions starting inside `span`.
-    fn mentions_in(&self, span: Span) -> &'a [Mention] {
+    fn mentions_in(&self, span: Span) -> &'a [Mention<'a>] {
         self.mentions_before(span.end, span.start)
     }
 
     /// Mentions starting in `[from, pos)`: a slice, found by binary search
     /// (mentions are sorted by position), so look-backs stay cheap.
-    fn mentions_before(&self, pos: usize, from: usize) -> &'a [Mention] {
+    fn mentions_before(&self, pos: usize, from: usize) -> &'a [Mention<'a>] {
         let lo = self.mentions.partition_point(|m| m.span.start < from);
         let hi = self.mentions.partition_point(|m| m.span.start < pos);
         &self.mentions[lo..hi.max(lo)]
