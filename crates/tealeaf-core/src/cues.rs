@@ -1,6 +1,8 @@
 //! Reporting cues: the verbs and phrases that introduce what someone said
 //! ("said", "stipulated", "warned", "according to", "told reporters").
 
+use crate::pack::word_starts::WordStartMatcher;
+
 /// How a cue takes its content.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CueKind {
@@ -161,11 +163,14 @@ const CUES: &[(&str, CueKind, &[&str])] = &[
 
 /// Every form of every cue, built once from the constant table above.
 struct CueForms {
-    /// Looked up for nearly every token: a fast non-cryptographic hash (the
-    /// keys are our own constants, so hash flooding is not a concern).
-    by_form: rustc_hash::FxHashMap<String, Cue>,
+    /// Looked up for nearly every token: the forms as a byte trie, so a
+    /// word is walked byte by byte (ASCII case folded) instead of hashed.
+    /// `None` only if the table above broke the trie's rules (a test checks).
+    trie: Option<WordStartMatcher>,
+    /// The cue of each form, by the form's index in the trie.
+    cue_of_form: Vec<Cue>,
     /// Per first byte, a bit per length (in bytes) some form has: most
-    /// words are turned away here, before lower-casing and hashing.
+    /// words are turned away here, before the walk.
     lengths_by_first_byte: [u16; 128],
 }
 
@@ -173,7 +178,8 @@ struct CueForms {
 const LONGEST_CUE_FORM: usize = 14;
 
 static CUE_FORMS: std::sync::LazyLock<CueForms> = std::sync::LazyLock::new(|| {
-    let mut by_form = rustc_hash::FxHashMap::default();
+    let mut forms: Vec<String> = Vec::new();
+    let mut cue_of_form = Vec::new();
     let mut lengths_by_first_byte = [0u16; 128];
     for (lemma, kind, irregular) in CUES {
         let cue = Cue { lemma, kind: *kind };
@@ -181,19 +187,27 @@ static CUE_FORMS: std::sync::LazyLock<CueForms> = std::sync::LazyLock::new(|| {
             .into_iter()
             .chain(irregular.iter().map(|s| s.to_string()))
         {
-            // A longer or non-ASCII form could never be looked up.
+            // A longer, non-ASCII or capitalised form could never be looked up.
             let Some(&first) = form.as_bytes().first() else {
                 continue;
             };
-            if form.len() > LONGEST_CUE_FORM || !form.is_ascii() {
+            if form.len() > LONGEST_CUE_FORM
+                || !form.is_ascii()
+                || form.bytes().any(|b| b.is_ascii_uppercase())
+            {
                 continue;
             }
             lengths_by_first_byte[usize::from(first)] |= 1 << form.len();
-            by_form.entry(form).or_insert(cue);
+            // A form shared by two cues stands for the first.
+            if !forms.contains(&form) {
+                forms.push(form);
+                cue_of_form.push(cue);
+            }
         }
     }
     CueForms {
-        by_form,
+        trie: WordStartMatcher::new(&forms),
+        cue_of_form,
         lengths_by_first_byte,
     }
 });
@@ -206,16 +220,11 @@ pub fn is_cue_word(word: &str) -> Option<Cue> {
         return None;
     }
     let forms = &*CUE_FORMS;
-    // The first byte is not upper case, so lower-casing keeps it (and the
-    // length) as it is.
     if forms.lengths_by_first_byte[usize::from(first)] & (1 << word.len()) == 0 {
         return None;
     }
-    // Borrowed or lower-cased on the stack.
-    forms
-        .by_form
-        .get(crate::text::Lower::of(word).as_str())
-        .copied()
+    let form = forms.trie.as_ref()?.phrase_of(word.as_bytes())?;
+    forms.cue_of_form.get(form).copied()
 }
 
 /// Cue forms that are more often plural nouns ("remarks", "reports"): a
@@ -516,5 +525,33 @@ mod tests {
         assert_eq!(is_cue_word("believes").unwrap().kind, CueKind::Cognition);
         assert_eq!(is_cue_word("emphasizing").unwrap().lemma, "emphasize");
         assert!(is_cue_word("table").is_none());
+    }
+
+    #[test]
+    fn every_form_is_found_in_the_trie_with_its_first_cue() {
+        let forms = &*CUE_FORMS;
+        assert!(forms.trie.is_some(), "the cue table breaks the trie's rules");
+        for (lemma, _, irregular) in CUES {
+            for form in regular_forms(lemma)
+                .into_iter()
+                .chain(irregular.iter().map(|s| s.to_string()))
+                .filter(|f| f.len() <= LONGEST_CUE_FORM)
+            {
+                let cue = is_cue_word(&form).expect(&form);
+                let first = CUES
+                    .iter()
+                    .find(|(l, _, irr)| {
+                        regular_forms(l).contains(&form) || irr.contains(&form.as_str())
+                    })
+                    .map(|(l, ..)| *l);
+                assert_eq!(Some(cue.lemma), first, "{form}");
+                // Inner capitals fold; a capital first letter is a name.
+                let shouted = form.to_ascii_uppercase();
+                assert_eq!(is_cue_word(&format!("{}{}", &form[..1], &shouted[1..])), Some(cue));
+            }
+        }
+        for word in ["sa", "saidx", "tha", "that", "", "Said"] {
+            assert!(is_cue_word(word).is_none(), "{word}");
+        }
     }
 }

@@ -37,12 +37,25 @@ enum Mark {
 /// Quotation marks in a paragraph, as (byte position, byte length, kind).
 fn marks(text: &str, para: Span) -> Vec<(usize, usize, Mark)> {
     let s = para.slice(text);
+    let bytes = s.as_bytes();
     let mut out = Vec::new();
-    let mut iter = s.char_indices().peekable();
-    while let Some((i, c)) = iter.next() {
+    let mut i = 0;
+    while i < bytes.len() {
+        // Every mark starts with one of these bytes: '"', '`', '\'', or
+        // the lead byte of “ ” „ (0xE2) or « » (0xC2). Lead bytes never
+        // occur inside a char, so the scan skips the rest byte by byte and
+        // decodes only where a mark may be.
+        if !matches!(bytes[i], b'"' | b'`' | b'\'' | 0xE2 | 0xC2) {
+            i += 1;
+            continue;
+        }
+        let Some(c) = s[i..].chars().next() else {
+            break;
+        };
         let pos = para.start + i;
         let prev = s[..i].chars().next_back();
         let next = s[i + c.len_utf8()..].chars().next();
+        i += c.len_utf8();
         match c {
             // A “ after a comma or full stop and before a space closes a
             // quotation (a common typesetting slip).
@@ -62,11 +75,11 @@ fn marks(text: &str, para: Span) -> Vec<(usize, usize, Mark)> {
                 out.push((pos, 1, Mark::Toggle));
             }
             '`' if next == Some('`') => {
-                iter.next();
+                i += 1;
                 out.push((pos, 2, Mark::Open));
             }
             '\'' if next == Some('\'') => {
-                iter.next();
+                i += 1;
                 out.push((pos, 2, Mark::Toggle));
             }
             _ => {}

@@ -100,6 +100,26 @@ impl WordStartMatcher {
         }
     }
 
+    /// The phrase that is exactly `word` (ASCII case-insensitive), if any:
+    /// a walk of the word's bytes, with no hashing.
+    pub fn phrase_of(&self, word: &[u8]) -> Option<usize> {
+        let mut node = 0usize;
+        let mut ends_phrase = false;
+        for &b in word {
+            let class = self.class[b as usize] as usize;
+            if class == 0 {
+                return None;
+            }
+            let t = self.next[node * self.classes + class];
+            if t == 0 {
+                return None;
+            }
+            node = (t & !ENDS_PHRASE) as usize;
+            ends_phrase = t & ENDS_PHRASE != 0;
+        }
+        ends_phrase.then(|| self.phrase[node] as usize)
+    }
+
     /// Calls `f` with every phrase matching at `start`, shortest first.
     fn each_at(&self, bytes: &[u8], start: usize, mut f: impl FnMut(WordStartMatch)) {
         let mut node = 0usize;
@@ -312,6 +332,16 @@ mod tests {
         // "thecircumstances" holds "the" at a word start, "circumstances"
         // inside a word: only the first counts.
         assert_eq!(spans, vec![(0, 2), (3, 6), (0, 20), (7, 20), (29, 32)]);
+    }
+
+    #[test]
+    fn a_word_is_a_phrase_only_when_it_ends_where_the_phrase_does() {
+        let m = WordStartMatcher::new(&["say", "says", "said"]).unwrap();
+        assert_eq!(m.phrase_of(b"says"), Some(1));
+        assert_eq!(m.phrase_of(b"SAID"), Some(2));
+        assert_eq!(m.phrase_of(b"sa"), None);
+        assert_eq!(m.phrase_of(b"sayso"), None);
+        assert_eq!(m.phrase_of(b""), None);
     }
 
     #[test]
