@@ -219,19 +219,17 @@ fn word_after(s: &str) -> &str {
 }
 
 /// The first '.', '!', '?' or '…' at or after byte `from` (a char
-/// boundary). A byte scan: decoding every char of the paragraph cost more
-/// than the rest of sentence splitting. '…' is the only terminal outside
-/// ASCII, and its lead byte 0xE2 never occurs inside another char.
-fn next_terminal(bytes: &[u8], from: usize) -> Option<usize> {
-    let mut i = from;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'.' | b'!' | b'?' => return Some(i),
-            0xE2 if bytes[i..].starts_with("…".as_bytes()) => return Some(i),
-            _ => i += 1,
-        }
+/// boundary), with `ellipsis` caching where the next '…' is (`None` before
+/// the first search): the ASCII marks are found with a vectorised byte
+/// search, and the rare '…' is searched for again only once passed.
+fn next_terminal(bytes: &[u8], from: usize, ellipsis: &mut Option<usize>) -> Option<usize> {
+    let rest = bytes.get(from..)?;
+    if ellipsis.is_none_or(|e| e < from) {
+        *ellipsis = Some(memchr::memmem::find(rest, "…".as_bytes()).map_or(usize::MAX, |e| from + e));
     }
-    None
+    let mark = memchr::memchr3(b'.', b'!', b'?', rest).map_or(usize::MAX, |m| from + m);
+    let next = mark.min(ellipsis.unwrap_or(usize::MAX));
+    (next != usize::MAX).then_some(next)
 }
 
 /// Sentence spans inside one paragraph.
@@ -241,7 +239,8 @@ pub fn split_sentences(text: &str, para: Span) -> Vec<Span> {
     let mut out = Vec::new();
     let mut sent_start = 0;
     let mut next_byte = 0;
-    while let Some(i) = next_terminal(bytes, next_byte) {
+    let mut ellipsis = None;
+    while let Some(i) = next_terminal(bytes, next_byte, &mut ellipsis) {
         let Some(c) = s[i..].chars().next() else {
             break;
         };

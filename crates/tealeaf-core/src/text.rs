@@ -209,8 +209,23 @@ pub fn tokens(text: &str, span: Span) -> Vec<Token<'_>> {
         start: span.start + from,
         end: span.start + to,
     };
+    let bytes = slice.as_bytes();
     let mut i = 0;
     while let Some((c, len)) = char_at(slice, i) {
+        // ASCII spaces and punctuation (most non-word chars) decided by one
+        // byte test each.
+        match bytes[i] {
+            b'\t'..=b'\r' | b' ' => {
+                i += 1;
+                continue;
+            }
+            b if b.is_ascii() && !b.is_ascii_alphanumeric() => {
+                out.push(token(i, i + 1));
+                i += 1;
+                continue;
+            }
+            _ => {}
+        }
         if c.is_whitespace() || is_invisible(c) {
             i += len;
             continue;
@@ -218,7 +233,6 @@ pub fn tokens(text: &str, span: Span) -> Vec<Token<'_>> {
         let start = i;
         let mut end = i + len;
         if c.is_alphanumeric() {
-            let bytes = slice.as_bytes();
             loop {
                 // Runs of ASCII letters and digits without decoding.
                 while bytes.get(end).is_some_and(u8::is_ascii_alphanumeric) {
