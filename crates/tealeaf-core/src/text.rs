@@ -276,6 +276,20 @@ pub fn is_invisible(c: char) -> bool {
     )
 }
 
+/// Whether `s` lower-cased would start with `prefix`, without lower-casing
+/// `s`. Exact for prefixes of ASCII lower-case letters other than 'i' and
+/// 'k', spaces and punctuation: only their own upper case lower-cases to
+/// them ("İ" lower-cases to "i̇", the Kelvin sign to "k").
+pub fn starts_with_lowered(s: &str, prefix: &str) -> bool {
+    debug_assert!(
+        prefix
+            .bytes()
+            .all(|b| b.is_ascii() && !b.is_ascii_uppercase() && b != b'i' && b != b'k')
+    );
+    s.get(..prefix.len())
+        .is_some_and(|p| p.eq_ignore_ascii_case(prefix))
+}
+
 /// The largest char boundary at or before `pos` (slicing never panics).
 pub fn floor_boundary(text: &str, pos: usize) -> usize {
     let mut p = pos.min(text.len());
@@ -373,6 +387,19 @@ mod tests {
                 "”"
             ]
         );
+    }
+
+    #[test]
+    fn starts_with_lowered_agrees_with_lower_casing() {
+        for s in ["The minister", "THE ", "the", "Thé", "An envoy", "an", "a ", "À ", ""] {
+            for prefix in ["the ", "a ", "an "] {
+                assert_eq!(
+                    starts_with_lowered(s, prefix),
+                    s.to_lowercase().starts_with(prefix),
+                    "{s:?} {prefix:?}"
+                );
+            }
+        }
     }
 
     #[test]

@@ -9,7 +9,7 @@ use crate::dates::{DateIndex, Precision, ResolvedDate};
 use crate::mentions::{Mention, MentionKind};
 use crate::pack::{ActorIdx, ActorKind, Gender, LexiconEntry, OutletIdx, Pack, role_active};
 use crate::sentences::Segmentation;
-use crate::text::{Span, strip_possessive};
+use crate::text::{Span, starts_with_lowered, strip_possessive};
 
 /// A resolved speaker.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -228,9 +228,10 @@ impl<'a> Resolver<'a> {
         if span.len() <= 4 && crate::cues::is_speaker_pronoun(&written.to_lowercase()) {
             return self.pronoun(span, date);
         }
+        let starts_with_the = starts_with_lowered(written, "the ");
         // "the editorial", "the newspaper": the outlet last named or speaking.
         if OUTLET_NOUNS.contains(&head_word.as_str())
-            && written.to_lowercase().starts_with("the ")
+            && starts_with_the
             && let Some(s) = self.recent_outlet(span.start)
         {
             let mut s = s;
@@ -240,17 +241,19 @@ impl<'a> Resolver<'a> {
             return s;
         }
         // "this newspaper", "this daily": the outlet publishing the document.
-        if matches!(
-            written.to_lowercase().as_str(),
-            "this newspaper" | "this paper" | "this daily" | "this publication" | "this weekly"
-        ) && let Some(s) = self.document_outlet(span)
+        // (At most 16 bytes lower-cased: longer phrases cannot be these.)
+        if written.len() <= 24
+            && matches!(
+                written.to_lowercase().as_str(),
+                "this newspaper" | "this paper" | "this daily" | "this publication" | "this weekly"
+            )
+            && let Some(s) = self.document_outlet(span)
         {
             return s;
         }
         // "the senior negotiator", "the minister": the nearest actor named
         // before whose role on the date fits the noun.
-        if written.to_lowercase().starts_with("the ")
-            && let Some(s) = self.role_noun(span, &head_word, date)
+        if starts_with_the && let Some(s) = self.role_noun(span, &head_word, date)
         {
             return s;
         }
@@ -388,8 +391,11 @@ impl<'a> Resolver<'a> {
     fn appositive_role(&self, span: Span) -> Option<String> {
         let after = &self.text[span.end..];
         let rest = after.strip_prefix(", ")?;
-        let lower = rest.to_lowercase();
-        if !(lower.starts_with("a ") || lower.starts_with("an ") || lower.starts_with("the ")) {
+        // (The rest of the document: not lower-cased to read three words.)
+        if !["a ", "an ", "the "]
+            .iter()
+            .any(|article| starts_with_lowered(rest, article))
+        {
             return None;
         }
         let end = crate::text::floor_boundary(
