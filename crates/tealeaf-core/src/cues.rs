@@ -2,6 +2,7 @@
 //! ("said", "stipulated", "warned", "according to", "told reporters").
 
 use crate::pack::word_starts::WordStartMatcher;
+use crate::text::WordList;
 
 /// How a cue takes its content.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -264,7 +265,7 @@ fn regular_forms(lemma: &str) -> [String; 4] {
 }
 
 /// Words that may stand between a subject and its cue verb ("has also said").
-pub const AUXILIARIES: &[&str] = &[
+pub const AUXILIARIES: WordList = WordList::new(&[
     "has",
     "have",
     "had",
@@ -345,10 +346,10 @@ pub const AUXILIARIES: &[&str] = &[
     "confidently",
     "emphatically",
     "categorically",
-];
+]);
 
 /// Nouns that name a speaker when they head a subject ("the official said").
-pub const SPEAKER_NOUNS: &[&str] = &[
+pub const SPEAKER_NOUNS: WordList = WordList::new(&[
     "official",
     "officials",
     "spokesman",
@@ -490,7 +491,7 @@ pub const SPEAKER_NOUNS: &[&str] = &[
     "site",
     "blog",
     "book",
-];
+]);
 
 /// Whether a lower-cased word is a pronoun that can stand for a speaker
 /// (asked for nearly every token, hence a `match` rather than a slice scan).

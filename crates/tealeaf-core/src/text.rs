@@ -276,6 +276,52 @@ pub fn is_invisible(c: char) -> bool {
     )
 }
 
+/// A constant list of words, looked up for many tokens: a (first byte,
+/// length) table turns most words away before the list is scanned.
+pub struct WordList {
+    words: &'static [&'static str],
+    /// Per first byte, a bit per length some word of the list has.
+    shapes: [u64; 256],
+    /// A word is empty or 64 bytes or longer: the table cannot hold it,
+    /// so every lookup scans.
+    unusual: bool,
+}
+
+impl WordList {
+    pub const fn new(words: &'static [&'static str]) -> WordList {
+        let mut shapes = [0u64; 256];
+        let mut unusual = false;
+        let mut i = 0;
+        while i < words.len() {
+            let w = words[i].as_bytes();
+            if w.is_empty() || w.len() >= 64 {
+                unusual = true;
+            } else {
+                shapes[w[0] as usize] |= 1 << w.len();
+            }
+            i += 1;
+        }
+        WordList {
+            words,
+            shapes,
+            unusual,
+        }
+    }
+
+    pub fn contains(&self, word: &str) -> bool {
+        if !self.unusual {
+            let b = word.as_bytes();
+            let Some(&first) = b.first() else {
+                return false;
+            };
+            if b.len() >= 64 || self.shapes[first as usize] & (1 << b.len()) == 0 {
+                return false;
+            }
+        }
+        self.words.contains(&word)
+    }
+}
+
 /// Whether `s` lower-cased would start with `prefix`, without lower-casing
 /// `s`. Exact for prefixes of ASCII lower-case letters other than 'i' and
 /// 'k', spaces and punctuation: only their own upper case lower-cases to
@@ -387,6 +433,19 @@ mod tests {
                 "”"
             ]
         );
+    }
+
+    #[test]
+    fn word_list_finds_exactly_its_words() {
+        const WORDS: WordList = WordList::new(&["has", "have", "had", "é", "will"]);
+        for w in ["has", "have", "had", "é", "will"] {
+            assert!(WORDS.contains(w), "{w}");
+        }
+        for w in ["", "ha", "hat", "Has", "wil", "willing", "e", "x".repeat(70).as_str()] {
+            assert!(!WORDS.contains(w), "{w}");
+        }
+        const ODD: WordList = WordList::new(&["", "a"]);
+        assert!(ODD.contains("") && ODD.contains("a") && !ODD.contains("b"));
     }
 
     #[test]

@@ -15,7 +15,7 @@ use crate::dates::DateIndex;
 use crate::mentions::{Mention, MentionKind};
 use crate::pack::word_starts::WordStarts;
 use crate::pack::{ActorIdx, ActorKind, CueClass, CueHit, Issue, IssueMatches, LexiconEntry, Pack};
-use crate::text::{CharMap, Span};
+use crate::text::{CharMap, Span, WordList};
 
 /// Why a coded field has its value.
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -117,7 +117,7 @@ fn cues_in_spans<'p, 's>(
 }
 
 /// Words that negate a cue a few words later in the same clause.
-const NEGATORS: &[&str] = &[
+const NEGATORS: WordList = WordList::new(&[
     "not",
     "no",
     "never",
@@ -138,7 +138,7 @@ const NEGATORS: &[&str] = &[
     "couldn't",
     "wouldn't",
     "shouldn't",
-];
+]);
 
 fn negated(text: &str, start: usize) -> bool {
     // The four words before the cue, inside the clause.
@@ -161,7 +161,7 @@ fn negated(text: &str, start: usize) -> bool {
         .filter(|w| !w.is_empty())
         .rev()
         .take(5)
-        .any(|w| with_folded(w, |w| NEGATORS.contains(&w) || w.ends_with("n't")))
+        .any(|w| with_folded(w, |w| NEGATORS.contains(w) || w.ends_with("n't")))
 }
 
 /// Calls `test` with `word` lower-cased and its ’ read as '. Short ASCII
@@ -291,7 +291,7 @@ pub fn code(pack: &Pack, input: &CodingInput) -> Coding {
         let self_negating = h
             .phrase
             .split(|c: char| !c.is_alphanumeric() && c != '\'' && c != '’')
-            .any(|w| with_folded(w, |w| NEGATORS.contains(&w)));
+            .any(|w| with_folded(w, |w| NEGATORS.contains(w)));
         let neg = !self_negating && negated(text, h.start);
         match (h.class, neg) {
             (CueClass::Support, false) | (CueClass::Oppose, true) => support.push(h),

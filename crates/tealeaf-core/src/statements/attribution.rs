@@ -378,7 +378,7 @@ fn subject_like_word(t: &Token) -> bool {
     }
     t.is_capitalized()
         || matches!(l.as_str(), "he" | "she" | "it" | "they" | "we" | "i")
-        || crate::cues::SPEAKER_NOUNS.contains(&l.as_str())
+        || crate::cues::SPEAKER_NOUNS.contains(l.as_str())
 }
 
 fn quote_words(text: &str, q: &Quotation) -> usize {
@@ -613,7 +613,7 @@ fn speaker_for_cue(toks: &[Token], cue_i: usize, sentence: Span) -> Option<Speak
     }
     // "shook her head and said": the subject of the first verb.
     let mut p = cue_i;
-    while p > 0 && crate::cues::AUXILIARIES.contains(&toks[p - 1].lower().as_str()) {
+    while p > 0 && crate::cues::AUXILIARIES.contains(toks[p - 1].lower().as_str()) {
         p -= 1;
     }
     if p > 0 && matches!(toks[p - 1].lower().as_str(), "and" | "but" | "then") {

@@ -2,10 +2,10 @@
 //! before or after a cue, and where a reported clause ends.
 
 use crate::cues::{AUXILIARIES, SPEAKER_NOUNS, is_cue_word, is_speaker_pronoun};
-use crate::text::{Span, Token, strip_possessive};
+use crate::text::{Span, Token, WordList, strip_possessive};
 
 /// Words that end a noun phrase when walking backwards from a cue.
-const NP_BOUNDARY: &[&str] = &[
+const NP_BOUNDARY: WordList = WordList::new(&[
     "that",
     "which",
     "who",
@@ -80,7 +80,7 @@ const NP_BOUNDARY: &[&str] = &[
     "from",
     "into",
     "by",
-];
+]);
 
 /// "Mr", "Sen", "M" (an initial): words written with a full stop inside names.
 pub fn is_title_abbreviation(w: &str) -> bool {
@@ -204,7 +204,7 @@ fn is_np_token(toks: &[Token], i: usize) -> bool {
 /// skipped: "Araghchi, at a press conference with Lavrov, stipulated").
 pub fn subject_before(toks: &[Token], cue: usize) -> Option<NpRange> {
     let mut end = cue;
-    while end > 0 && AUXILIARIES.contains(&toks[end - 1].lower().as_str()) {
+    while end > 0 && AUXILIARIES.contains(toks[end - 1].lower().as_str()) {
         end -= 1;
     }
     let mut skips = 0;
@@ -237,7 +237,7 @@ pub fn subject_before(toks: &[Token], cue: usize) -> Option<NpRange> {
             break;
         }
         let lower = toks[i].lower();
-        if NP_BOUNDARY.contains(&lower.as_str()) || is_date_word(&lower) {
+        if NP_BOUNDARY.contains(lower.as_str()) || is_date_word(&lower) {
             break;
         }
         if i + 1 < end && is_cue_word(&lower).is_some() && !toks[i].is_capitalized() {
@@ -255,7 +255,7 @@ pub fn subject_after(toks: &[Token], cue: usize) -> Option<NpRange> {
     let mut end = start;
     while end < toks.len() && end - start < 10 && is_np_token(toks, end) {
         let lower = toks[end].lower();
-        if end > start && NP_BOUNDARY.contains(&lower.as_str()) {
+        if end > start && NP_BOUNDARY.contains(lower.as_str()) {
             break;
         }
         if end > start
@@ -303,7 +303,7 @@ pub fn plausible_speaker(toks: &[Token], np: NpRange, has_pack_term: bool) -> bo
     if is_speaker_pronoun(&lower) {
         return np.1 - np.0 == 1;
     }
-    if SPEAKER_NOUNS.contains(&lower.as_str()) {
+    if SPEAKER_NOUNS.contains(lower.as_str()) {
         return true;
     }
     head.is_capitalized() && head.text.chars().any(char::is_lowercase)

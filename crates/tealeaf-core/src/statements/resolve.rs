@@ -9,7 +9,7 @@ use crate::dates::{DateIndex, Precision, ResolvedDate};
 use crate::mentions::{Mention, MentionKind};
 use crate::pack::{ActorIdx, ActorKind, Gender, LexiconEntry, OutletIdx, Pack, role_active};
 use crate::sentences::Segmentation;
-use crate::text::{Span, starts_with_lowered, strip_possessive};
+use crate::text::{Span, WordList, starts_with_lowered, strip_possessive};
 
 /// A resolved speaker.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -40,7 +40,7 @@ pub struct Resolver<'a> {
     pub history: Vec<(usize, Speaker)>,
 }
 
-const OUTLET_NOUNS: &[&str] = &[
+const OUTLET_NOUNS: WordList = WordList::new(&[
     "editorial",
     "article",
     "newspaper",
@@ -58,7 +58,7 @@ const OUTLET_NOUNS: &[&str] = &[
     "broadcaster",
     "channel",
     "network",
-];
+]);
 
 const AFFILIATION_WORDS: &[(&str, &str)] = &[
     ("reformist", "reformist"),
@@ -230,7 +230,7 @@ impl<'a> Resolver<'a> {
         }
         let starts_with_the = starts_with_lowered(written, "the ");
         // "the editorial", "the newspaper": the outlet last named or speaking.
-        if OUTLET_NOUNS.contains(&head_word.as_str())
+        if OUTLET_NOUNS.contains(head_word.as_str())
             && starts_with_the
             && let Some(s) = self.recent_outlet(span.start)
         {
