@@ -27,6 +27,18 @@ pub enum Precision {
     Year,
 }
 
+impl Precision {
+    /// The name written in outputs (as serialised).
+    pub fn name(self) -> &'static str {
+        match self {
+            Precision::Day => "day",
+            Precision::Week => "week",
+            Precision::Month => "month",
+            Precision::Year => "year",
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct ResolvedDate {
     pub date: NaiveDate,
@@ -42,11 +54,31 @@ impl ResolvedDate {
     }
     /// "2025-02-25", "2025-02" or "2025", as precise as known.
     pub fn render(&self) -> String {
-        match self.precision {
-            Precision::Day | Precision::Week => self.date.format("%Y-%m-%d").to_string(),
-            Precision::Month => self.date.format("%Y-%m").to_string(),
-            Precision::Year => self.date.format("%Y").to_string(),
+        let parts = match self.precision {
+            Precision::Day | Precision::Week => 3,
+            Precision::Month => 2,
+            Precision::Year => 1,
+        };
+        let year = self.date.year();
+        if !(0..=9999).contains(&year) {
+            // Signed, wider years as chrono writes them.
+            let format = ["%Y", "%Y-%m", "%Y-%m-%d"][parts - 1];
+            return self.date.format(format).to_string();
         }
+        // Digits written directly: this runs for every statement, and
+        // parsing a format string each time cost more than the rest.
+        let push_digits = |out: &mut String, n: u32, width: u32| {
+            for place in (0..width).rev() {
+                out.push(char::from(b'0' + (n / 10u32.pow(place) % 10) as u8));
+            }
+        };
+        let mut out = String::with_capacity(10);
+        push_digits(&mut out, year as u32, 4);
+        for n in [self.date.month(), self.date.day()].into_iter().take(parts - 1) {
+            out.push('-');
+            push_digits(&mut out, n, 2);
+        }
+        out
     }
 }
 
@@ -576,6 +608,25 @@ mod tests {
 
     fn day(s: &str) -> NaiveDate {
         NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    #[test]
+    fn render_writes_what_chrono_would_at_every_precision() {
+        let dates = [(2025, 2, 5), (1999, 12, 31), (7, 1, 9), (0, 1, 1), (9999, 12, 31)];
+        let wide = [(10_000, 3, 4), (-1, 6, 7), (-262_000, 1, 1)];
+        for (y, m, d) in dates.into_iter().chain(wide) {
+            let date = NaiveDate::from_ymd_opt(y, m, d).unwrap();
+            for (precision, format) in [
+                (Precision::Day, "%Y-%m-%d"),
+                (Precision::Week, "%Y-%m-%d"),
+                (Precision::Month, "%Y-%m"),
+                (Precision::Year, "%Y"),
+            ] {
+                assert_eq!(format!("{precision:?}").to_lowercase(), precision.name());
+                let rendered = ResolvedDate { date, precision }.render();
+                assert_eq!(rendered, date.format(format).to_string(), "{date} {precision:?}");
+            }
+        }
     }
 
     fn resolved(text: &str, published: Option<&str>) -> Vec<(String, Option<String>)> {

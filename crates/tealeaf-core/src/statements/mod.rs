@@ -231,7 +231,7 @@ pub fn extract_with(doc: &Document, pack: &Pack, opts: &ExtractOptions) -> Vec<S
                 Some(if how == "publication-date" {
                     "published".to_string()
                 } else {
-                    format!("{:?}", d.precision).to_lowercase()
+                    d.precision.name().to_string()
                 }),
                 how,
             ),
