@@ -204,7 +204,8 @@ pub fn extract_with(doc: &Document, pack: &Pack, opts: &ExtractOptions) -> Vec<S
     let mut out = Vec::new();
     'attributions: for i in 0..attrs.len() {
         let a = &attrs[i];
-        let speaker = speakers[i].clone().unwrap_or_default();
+        // Each attribution's speaker is read once more, here: taken, not cloned.
+        let speaker = speakers[i].take().unwrap_or_default();
         let date = dated[i];
         let on = date.map(|d| d.0.date).or(dates.published);
         let actor = speaker.actor.map(|x| &pack.actors[x]);
@@ -271,7 +272,24 @@ pub fn extract_with(doc: &Document, pack: &Pack, opts: &ExtractOptions) -> Vec<S
         } else {
             vec![a.content]
         };
-        for part in parts {
+        // The fields every part shares: cloned for all parts but the last,
+        // which takes them.
+        let mut shared = SharedFields {
+            speaker: speaker.name.clone(),
+            speaker_mention: speaker.mention.clone(),
+            speaker_role: role,
+            speaker_id: actor.map(|x| x.id.clone()),
+            faction,
+            outlet: outlet_name,
+            outlet_id,
+            outlet_affiliation: affiliation,
+            date: date_str,
+            date_precision: precision,
+            cue: a.cue_text.clone(),
+            rule,
+        };
+        let last_part = parts.len().saturating_sub(1);
+        for (k, part) in parts.into_iter().enumerate() {
             if out.len() >= opts.max_statements {
                 // The cap keeps the first statements in attribution order;
                 // they are still returned in text order like any output.
@@ -293,6 +311,11 @@ pub fn extract_with(doc: &Document, pack: &Pack, opts: &ExtractOptions) -> Vec<S
                     &figures,
                 ),
             );
+            let fields = if k == last_part {
+                std::mem::take(&mut shared)
+            } else {
+                shared.clone()
+            };
             out.push(Statement {
                 doc: doc.id.clone(),
                 span: cspan(part),
@@ -301,26 +324,43 @@ pub fn extract_with(doc: &Document, pack: &Pack, opts: &ExtractOptions) -> Vec<S
                 attribution: i,
                 kind: a.kind,
                 direct: a.kind == Kind::Direct,
-                speaker: speaker.name.clone(),
-                speaker_mention: speaker.mention.clone(),
+                speaker: fields.speaker,
+                speaker_mention: fields.speaker_mention,
                 speaker_span: speaker.mention_span.map(cspan),
-                speaker_role: role.clone(),
-                speaker_id: actor.map(|x| x.id.clone()),
-                faction: faction.clone(),
-                outlet: outlet_name.clone(),
-                outlet_id: outlet_id.clone(),
-                outlet_affiliation: affiliation.clone(),
-                date: date_str.clone(),
-                date_precision: precision.clone(),
-                cue: a.cue_text.clone(),
+                speaker_role: fields.speaker_role,
+                speaker_id: fields.speaker_id,
+                faction: fields.faction,
+                outlet: fields.outlet,
+                outlet_id: fields.outlet_id,
+                outlet_affiliation: fields.outlet_affiliation,
+                date: fields.date,
+                date_precision: fields.date_precision,
+                cue: fields.cue,
                 confidence: (a.confidence * speaker_conf * 100.0).round() / 100.0,
-                rule: rule.clone(),
+                rule: fields.rule,
                 coding,
             });
         }
     }
     out.sort_by_key(|s| (s.span[0], s.span[1]));
     out
+}
+
+/// The fields of a [`Statement`] that all parts of one attribution share.
+#[derive(Clone, Default)]
+struct SharedFields {
+    speaker: Option<String>,
+    speaker_mention: Option<String>,
+    speaker_role: Option<String>,
+    speaker_id: Option<String>,
+    faction: Option<String>,
+    outlet: Option<String>,
+    outlet_id: Option<String>,
+    outlet_affiliation: Option<String>,
+    date: Option<String>,
+    date_precision: Option<String>,
+    cue: Option<String>,
+    rule: String,
 }
 
 /// How many attributions either side are searched for the same words quoted
