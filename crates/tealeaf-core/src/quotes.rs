@@ -34,6 +34,18 @@ enum Mark {
     Toggle,
 }
 
+/// Bytes a quotation mark can start with (see [`marks`]): one table load
+/// per byte of text.
+static MAY_START_MARK: [bool; 256] = {
+    let mut table = [false; 256];
+    table[b'"' as usize] = true;
+    table[b'`' as usize] = true;
+    table[b'\'' as usize] = true;
+    table[0xE2] = true;
+    table[0xC2] = true;
+    table
+};
+
 /// Quotation marks in a paragraph, as (byte position, byte length, kind).
 fn marks(text: &str, para: Span) -> Vec<(usize, usize, Mark)> {
     let s = para.slice(text);
@@ -45,7 +57,7 @@ fn marks(text: &str, para: Span) -> Vec<(usize, usize, Mark)> {
         // the lead byte of “ ” „ (0xE2) or « » (0xC2). Lead bytes never
         // occur inside a char, so the scan skips the rest byte by byte and
         // decodes only where a mark may be.
-        if !matches!(bytes[i], b'"' | b'`' | b'\'' | 0xE2 | 0xC2) {
+        if !MAY_START_MARK[bytes[i] as usize] {
             i += 1;
             continue;
         }

@@ -80,13 +80,11 @@ fn is_bullet_line(line: &str) -> bool {
 /// own. A text without blank lines is one paragraph per line, unless its lines
 /// look hard-wrapped, in which case lines are joined as in blank-line mode.
 pub fn paragraphs(text: &str) -> Vec<Paragraph> {
-    let mut lines: Vec<Span> = Vec::new();
+    let mut lines: Vec<Span> = Vec::with_capacity(memchr::memchr_iter(b'\n', text.as_bytes()).count() + 1);
     let mut start = 0;
-    for (i, b) in text.bytes().enumerate() {
-        if b == b'\n' {
-            lines.push(Span::new(start, i));
-            start = i + 1;
-        }
+    for i in memchr::memchr_iter(b'\n', text.as_bytes()) {
+        lines.push(Span::new(start, i));
+        start = i + 1;
     }
     lines.push(Span::new(start, text.len()));
     let is_blank = |s: &Span| s.slice(text).trim().is_empty();

@@ -152,7 +152,8 @@ pub(super) fn date_windows(text: &str) -> Vec<(usize, usize)> {
     }
     let bytes = text.as_bytes();
     // Start of every ASCII word, and whether it is a trigger.
-    let mut words: Vec<(usize, bool)> = Vec::new();
+    // About one word per six bytes of news text: sized once.
+    let mut words: Vec<(usize, bool)> = Vec::with_capacity(bytes.len() / 5 + 1);
     let mut i = 0;
     while i < bytes.len() {
         if CLASS[bytes[i] as usize] == 0 {
