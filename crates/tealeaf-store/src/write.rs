@@ -20,9 +20,10 @@ use std::sync::LazyLock;
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 use tealeaf_core::{Document, Statement};
 
+use crate::rows::RowInsert;
 use crate::{
     At, ContentHash, Encoded, INSERT_DOCUMENT, IngestOutcome, PackInfo, STATEMENT_COLUMNS,
-    StatementRow, Store, StoreError, bind_statement, insert_statements, now,
+    StatementRow, Store, StoreError, insert_statements, now,
 };
 
 /// Rows per multi-row `INSERT` (29 parameters each: 14,848, under
@@ -50,7 +51,7 @@ static INSERT_ROWS: LazyLock<Vec<String>> = LazyLock::new(|| {
 });
 
 /// Inserts statement rows, many per `INSERT`, in order, and indexes them
-/// for full-text search.
+/// for full-text search. The caller's transaction makes it all or nothing.
 pub(crate) fn insert_statement_rows(
     conn: &Connection,
     rows: &[StatementRow],
@@ -60,9 +61,8 @@ pub(crate) fn insert_statement_rows(
     let last_before: i64 = conn
         .prepare_cached("SELECT coalesce(max(id), 0) FROM statements")?
         .query_row([], |r| r.get(0))?;
-    // The full-size INSERT, checked out of the cache once for the call:
-    // each checkout hashes its 15 KB of SQL and each return clears its
-    // 14,848 parameters.
+    // The full-size INSERT, prepared once for the call (a batch inserts
+    // many of them).
     let mut full = None;
     let mut rest = rows;
     while !rest.is_empty() {
@@ -74,16 +74,13 @@ pub(crate) fn insert_statement_rows(
         let st = if n == ROWS_PER_INSERT {
             match &mut full {
                 Some(st) => st,
-                None => full.insert(conn.prepare_cached(&INSERT_ROWS[shape])?),
+                None => full.insert(RowInsert::prepare(conn, &INSERT_ROWS[shape], n)?),
             }
         } else {
-            partial = conn.prepare_cached(&INSERT_ROWS[shape])?;
+            partial = RowInsert::prepare(conn, &INSERT_ROWS[shape], n)?;
             &mut partial
         };
-        for (k, row) in chunk.iter().enumerate() {
-            bind_statement(st, 1 + k * STATEMENT_COLUMNS.len(), row)?;
-        }
-        st.raw_execute()?;
+        st.insert(chunk)?;
         rest = tail;
     }
     if !rows.is_empty() {
@@ -366,6 +363,35 @@ mod tests {
         assert_eq!(rows(&batched), rows(&single));
         assert_eq!(batched.counts().unwrap(), (6, 627));
         assert_eq!(batched.integrity_check().unwrap(), ["ok"]);
+    }
+
+    #[test]
+    fn values_bound_in_place_read_back_with_their_types() {
+        let pack = Pack::default_pack().unwrap().info;
+        let mut store = Store::open_in_memory().unwrap();
+        let mut d = prepared("e.txt", 2);
+        // An empty string is stored as text, not NULL; a missing one as NULL.
+        d.statements[0].rule = String::new();
+        d.statements[1].speaker = None;
+        store.ingest_batch(&[d.clone()], &pack).unwrap();
+        let rows: Vec<(String, String, Option<String>, i64)> = store
+            .conn()
+            .prepare("SELECT typeof(rule), rule, speaker, span_end FROM statements ORDER BY id")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        assert_eq!((rows[0].0.as_str(), rows[0].1.as_str()), ("text", ""));
+        assert_eq!(rows[1].2, None);
+        assert_eq!(rows[1].3, d.statements[1].span[1] as i64);
+
+        // A value SQLite cannot hold is an error, and nothing is stored.
+        let mut big = prepared("f.txt", 3);
+        big.statements[2].span[1] = usize::MAX;
+        assert!(store.ingest_batch(&[big], &pack).is_err());
+        assert_eq!(store.counts().unwrap(), (1, 2));
+        assert_eq!(store.integrity_check().unwrap(), ["ok"]);
     }
 
     #[test]
