@@ -238,6 +238,29 @@ pub struct RecodeSummary {
     pub statements_after: usize,
 }
 
+/// Stops SQLite from counting the memory it has allocated, for the rest of
+/// the process; gives whether it took effect (only before SQLite's first
+/// use in the process).
+///
+/// With the count on, every allocation and free inside SQLite takes a
+/// process-wide mutex to update it; a bulk ingest allocates for each value
+/// it binds and each page it touches, and the writer spent about a
+/// twentieth of its time on that mutex. Nothing in tealeaf reads the count
+/// (`sqlite3_memory_used`, soft heap limits).
+///
+/// # Safety
+///
+/// SQLite's configuration is process-wide and not thread-safe: no other
+/// thread may use SQLite while this runs. Call it first thing, before
+/// anything opens a connection.
+pub unsafe fn skip_memory_statistics() -> bool {
+    // SAFETY: the caller's promise; the call only sets a flag in SQLite's
+    // global configuration, or fails with SQLITE_MISUSE once SQLite has
+    // been initialized.
+    let rc = unsafe { rusqlite::ffi::sqlite3_config(rusqlite::ffi::SQLITE_CONFIG_MEMSTATUS, 0) };
+    rc == rusqlite::ffi::SQLITE_OK
+}
+
 /// An open store.
 pub struct Store {
     conn: Connection,
