@@ -28,6 +28,7 @@ mod checkpoint;
 mod encode;
 mod facts;
 pub mod hash;
+mod rows;
 pub mod schema;
 mod search;
 mod write;
@@ -237,6 +238,29 @@ pub struct RecodeSummary {
     pub statements_after: usize,
 }
 
+/// Stops SQLite from counting the memory it has allocated, for the rest of
+/// the process; gives whether it took effect (only before SQLite's first
+/// use in the process).
+///
+/// With the count on, every allocation and free inside SQLite takes a
+/// process-wide mutex to update it; a bulk ingest allocates for each value
+/// it binds and each page it touches, and the writer spent about a
+/// twentieth of its time on that mutex. Nothing in tealeaf reads the count
+/// (`sqlite3_memory_used`, soft heap limits).
+///
+/// # Safety
+///
+/// SQLite's configuration is process-wide and not thread-safe: no other
+/// thread may use SQLite while this runs. Call it first thing, before
+/// anything opens a connection.
+pub unsafe fn skip_memory_statistics() -> bool {
+    // SAFETY: the caller's promise; the call only sets a flag in SQLite's
+    // global configuration, or fails with SQLITE_MISUSE once SQLite has
+    // been initialized.
+    let rc = unsafe { rusqlite::ffi::sqlite3_config(rusqlite::ffi::SQLITE_CONFIG_MEMSTATUS, 0) };
+    rc == rusqlite::ffi::SQLITE_OK
+}
+
 /// An open store.
 pub struct Store {
     conn: Connection,
@@ -255,7 +279,7 @@ const INSERT_DOCUMENT: &str = "INSERT INTO documents (doc_key, content_hash, sou
      published, outlet, author, language, body, meta, pack_id, pack_version, ingested_at, coded_at) \
      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?14)";
 
-/// The columns of a statement row, in the order [`bind_statement`] binds them.
+/// The columns of a statement row, in the order `rows::RowInsert` binds them.
 const STATEMENT_COLUMNS: &[&str] = &[
     "document_id",
     "ordinal",
@@ -909,7 +933,7 @@ fn encode_statements(path: &str, statements: &[Statement]) -> Result<Vec<Encoded
 /// writer only binds strings.
 #[derive(Debug, Clone)]
 pub(crate) struct Encoded {
-    coded: String,
+    pub(crate) coded: String,
 }
 
 impl Encoded {
@@ -944,57 +968,10 @@ fn insert_statements(
 
 /// One statement row to insert.
 struct StatementRow<'a> {
-    document_id: i64,
-    ordinal: usize,
-    statement: &'a Statement,
-    coded: &'a Encoded,
-}
-
-/// Binds a row's values to parameters `first`, `first + 1`, … in the order
-/// of [`STATEMENT_COLUMNS`].
-fn bind_statement(
-    st: &mut rusqlite::Statement<'_>,
-    first: usize,
-    row: &StatementRow,
-) -> rusqlite::Result<()> {
-    let (s, v) = (row.statement, row.coded);
-    let mut i = first;
-    let mut bind = |value: &dyn rusqlite::ToSql| -> rusqlite::Result<()> {
-        st.raw_bind_parameter(i, value)?;
-        i += 1;
-        Ok(())
-    };
-    bind(&row.document_id)?;
-    bind(&row.ordinal)?;
-    bind(&s.doc)?;
-    bind(&s.span[0])?;
-    bind(&s.span[1])?;
-    bind(&s.text)?;
-    bind(&s.quote_span[0])?;
-    bind(&s.quote_span[1])?;
-    bind(&s.attribution)?;
-    bind(&encode::kind_name(s.kind))?;
-    bind(&s.direct)?;
-    bind(&s.speaker)?;
-    bind(&s.speaker_mention)?;
-    bind(&s.speaker_span.map(|x| x[0]))?;
-    bind(&s.speaker_span.map(|x| x[1]))?;
-    bind(&s.speaker_role)?;
-    bind(&s.speaker_id)?;
-    bind(&s.faction)?;
-    bind(&s.outlet)?;
-    bind(&s.outlet_id)?;
-    bind(&s.outlet_affiliation)?;
-    bind(&s.date)?;
-    bind(&s.date_precision)?;
-    bind(&s.cue)?;
-    bind(&f64::from(s.confidence))?;
-    bind(&s.rule)?;
-    bind(&s.coding.topic)?;
-    bind(&s.coding.stance)?;
-    bind(&v.coded)?;
-    debug_assert_eq!(i - first, STATEMENT_COLUMNS.len());
-    Ok(())
+    pub(crate) document_id: i64,
+    pub(crate) ordinal: usize,
+    pub(crate) statement: &'a Statement,
+    pub(crate) coded: &'a Encoded,
 }
 
 #[cfg(test)]

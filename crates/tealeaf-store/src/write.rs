@@ -20,9 +20,10 @@ use std::sync::LazyLock;
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 use tealeaf_core::{Document, Statement};
 
+use crate::rows::RowInsert;
 use crate::{
     At, ContentHash, Encoded, INSERT_DOCUMENT, IngestOutcome, PackInfo, STATEMENT_COLUMNS,
-    StatementRow, Store, StoreError, bind_statement, insert_statements, now,
+    StatementRow, Store, StoreError, insert_statements, now,
 };
 
 /// Rows per multi-row `INSERT` (29 parameters each: 14,848, under
@@ -32,15 +33,24 @@ use crate::{
 /// so only ten statement shapes are ever prepared.
 const ROWS_PER_INSERT: usize = 512;
 
-/// `INSERT INTO statements (…) VALUES (…), …` for 1, 2, 4, … 512 rows,
-/// indexed by log2 of the row count.
+/// `INSERT OR ROLLBACK INTO statements (…) VALUES (…), …` for 1, 2, 4, …
+/// 512 rows, indexed by log2 of the row count.
+///
+/// `OR ROLLBACK`: a failed constraint ends the caller's whole transaction
+/// rather than only this statement. Every caller gives up on the whole
+/// transaction after any error anyway (a batch is all or nothing), and so
+/// SQLite need not be able to undo one statement alone: with the default
+/// (`ABORT`), a statement writing many rows keeps a journal of every page it
+/// changes (in memory here), a fifteenth of the writer's time. Foreign keys
+/// checked immediately need that journal too, whatever the clause: see
+/// `Store::ingest_batch`.
 static INSERT_ROWS: LazyLock<Vec<String>> = LazyLock::new(|| {
     let one = format!("({})", vec!["?"; STATEMENT_COLUMNS.len()].join(", "));
     let mut out = Vec::new();
     let mut rows = 1;
     while rows <= ROWS_PER_INSERT {
         out.push(format!(
-            "INSERT INTO statements ({}) VALUES {}",
+            "INSERT OR ROLLBACK INTO statements ({}) VALUES {}",
             STATEMENT_COLUMNS.join(", "),
             vec![one.as_str(); rows].join(", ")
         ));
@@ -50,7 +60,7 @@ static INSERT_ROWS: LazyLock<Vec<String>> = LazyLock::new(|| {
 });
 
 /// Inserts statement rows, many per `INSERT`, in order, and indexes them
-/// for full-text search.
+/// for full-text search. The caller's transaction makes it all or nothing.
 pub(crate) fn insert_statement_rows(
     conn: &Connection,
     rows: &[StatementRow],
@@ -60,9 +70,8 @@ pub(crate) fn insert_statement_rows(
     let last_before: i64 = conn
         .prepare_cached("SELECT coalesce(max(id), 0) FROM statements")?
         .query_row([], |r| r.get(0))?;
-    // The full-size INSERT, checked out of the cache once for the call:
-    // each checkout hashes its 15 KB of SQL and each return clears its
-    // 14,848 parameters.
+    // The full-size INSERT, prepared once for the call (a batch inserts
+    // many of them).
     let mut full = None;
     let mut rest = rows;
     while !rest.is_empty() {
@@ -74,16 +83,13 @@ pub(crate) fn insert_statement_rows(
         let st = if n == ROWS_PER_INSERT {
             match &mut full {
                 Some(st) => st,
-                None => full.insert(conn.prepare_cached(&INSERT_ROWS[shape])?),
+                None => full.insert(RowInsert::prepare(conn, &INSERT_ROWS[shape], n)?),
             }
         } else {
-            partial = conn.prepare_cached(&INSERT_ROWS[shape])?;
+            partial = RowInsert::prepare(conn, &INSERT_ROWS[shape], n)?;
             &mut partial
         };
-        for (k, row) in chunk.iter().enumerate() {
-            bind_statement(st, 1 + k * STATEMENT_COLUMNS.len(), row)?;
-        }
-        st.raw_execute()?;
+        st.insert(chunk)?;
         rest = tail;
     }
     if !rows.is_empty() {
@@ -170,6 +176,37 @@ impl Store {
         docs: &[PreparedDocument],
         pack: &PackInfo,
     ) -> Result<Vec<IngestOutcome>, StoreError> {
+        // Foreign keys are not checked while the batch is written: an
+        // immediate check of `statements.document_id` makes SQLite keep a
+        // journal for every multi-row INSERT to undo it alone, which the
+        // `OR ROLLBACK` of those INSERTs otherwise saves (see
+        // `INSERT_ROWS`), and it looks the document up once per row. The
+        // batch needs neither: it inserts statement rows only for the
+        // document it inserted just before, in the same transaction, with
+        // the id SQLite gave that row. The pragma only takes effect
+        // outside a transaction, so it is set around it, and set back
+        // whatever the batch's outcome.
+        self.conn
+            .pragma_update(None, "foreign_keys", false)
+            .at(&self.path, || {
+                "cannot turn foreign keys off for a batch".into()
+            })?;
+        let written = self.write_batch(docs, pack);
+        let restored = self
+            .conn
+            .pragma_update(None, "foreign_keys", true)
+            .at(&self.path, || "cannot turn foreign keys back on".into());
+        let outcomes = written?;
+        restored?;
+        Ok(outcomes)
+    }
+
+    /// [`Store::ingest_batch`]'s transaction.
+    fn write_batch(
+        &mut self,
+        docs: &[PreparedDocument],
+        pack: &PackInfo,
+    ) -> Result<Vec<IngestOutcome>, StoreError> {
         let path = self.path.as_str();
         let batch = || format!("cannot store a batch of {} document(s)", docs.len());
         let tx = self
@@ -224,11 +261,11 @@ impl Store {
         self.conn
             .pragma_update(None, "cache_size", -32_768)
             .at(path, || "cannot set cache_size".into())?;
-        // Room for the ten INSERT shapes beside the other statements.
-        self.conn.set_prepared_statement_cache_capacity(32);
-        // Statement journals in memory: every multi-row INSERT into
-        // `statements` (it fires a trigger) keeps one, and on disk it was a
-        // fifth of the writer's time.
+        // Statement journals in memory: the full-text rows' INSERT keeps
+        // one (as every write to a virtual table), and multi-row INSERTs
+        // into `statements` did until `OR ROLLBACK` (recode still does:
+        // foreign keys stay on there); on disk it was a fifth of the
+        // writer's time.
         self.conn
             .pragma_update(None, "temp_store", "MEMORY")
             .at(path, || "cannot set temp_store".into())?;
@@ -366,6 +403,70 @@ mod tests {
         assert_eq!(rows(&batched), rows(&single));
         assert_eq!(batched.counts().unwrap(), (6, 627));
         assert_eq!(batched.integrity_check().unwrap(), ["ok"]);
+    }
+
+    #[test]
+    fn values_bound_in_place_read_back_with_their_types() {
+        let pack = Pack::default_pack().unwrap().info;
+        let mut store = Store::open_in_memory().unwrap();
+        let mut d = prepared("e.txt", 2);
+        // An empty string is stored as text, not NULL; a missing one as NULL.
+        d.statements[0].rule = String::new();
+        d.statements[1].speaker = None;
+        store.ingest_batch(&[d.clone()], &pack).unwrap();
+        let rows: Vec<(String, String, Option<String>, i64)> = store
+            .conn()
+            .prepare("SELECT typeof(rule), rule, speaker, span_end FROM statements ORDER BY id")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        assert_eq!((rows[0].0.as_str(), rows[0].1.as_str()), ("text", ""));
+        assert_eq!(rows[1].2, None);
+        assert_eq!(rows[1].3, d.statements[1].span[1] as i64);
+
+        // A value SQLite cannot hold is an error, and nothing is stored.
+        let mut big = prepared("f.txt", 3);
+        big.statements[2].span[1] = usize::MAX;
+        assert!(store.ingest_batch(&[big], &pack).is_err());
+        assert_eq!(store.counts().unwrap(), (1, 2));
+        assert_eq!(store.integrity_check().unwrap(), ["ok"]);
+    }
+
+    #[test]
+    fn a_constraint_failure_rolls_the_batch_back_and_foreign_keys_come_back_on() {
+        let pack = Pack::default_pack().unwrap().info;
+        let mut store = Store::open_in_memory().unwrap();
+        let fk = |s: &Store| -> i64 {
+            s.conn()
+                .query_row("PRAGMA foreign_keys", [], |r| r.get(0))
+                .unwrap()
+        };
+        store.ingest_batch(&[prepared("g.txt", 2)], &pack).unwrap();
+        assert_eq!(fk(&store), 1);
+        // A NaN confidence is bound as NULL into a NOT NULL column: the
+        // INSERT's OR ROLLBACK ends the transaction, the batch's first
+        // document included.
+        let mut bad = prepared("i.txt", 600);
+        bad.statements[550].confidence = f32::NAN;
+        let err = store
+            .ingest_batch(&[prepared("h.txt", 1), bad], &pack)
+            .unwrap_err();
+        assert!(err.to_string().contains("NOT NULL"), "{err}");
+        assert_eq!(store.counts().unwrap(), (1, 2));
+        assert_eq!(fk(&store), 1);
+        // The store takes the next batch, and every row has its document.
+        store.ingest_batch(&[prepared("h.txt", 1)], &pack).unwrap();
+        assert_eq!(store.counts().unwrap(), (2, 3));
+        let orphans: i64 = store
+            .conn()
+            .query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| {
+                r.get(0)
+            })
+            .unwrap();
+        assert_eq!(orphans, 0);
+        assert_eq!(store.integrity_check().unwrap(), ["ok"]);
     }
 
     #[test]

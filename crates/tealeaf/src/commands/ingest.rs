@@ -85,6 +85,12 @@ pub fn ingest(
     bench: BenchMode,
 ) -> anyhow::Result<ExitCode> {
     let started = Instant::now();
+    // SAFETY: `tealeaf ingest` runs one command per process, and this is
+    // before it opens its store or starts a thread: nothing else uses
+    // SQLite yet. If something had, the call only fails, harmlessly.
+    unsafe {
+        tealeaf_store::skip_memory_statistics();
+    }
     let pack = super::load_pack(pack)?;
     let mut store = Store::open(db)?;
     store.tune_for_bulk_writes()?;
