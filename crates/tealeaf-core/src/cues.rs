@@ -531,7 +531,10 @@ mod tests {
     #[test]
     fn every_form_is_found_in_the_trie_with_its_first_cue() {
         let forms = &*CUE_FORMS;
-        assert!(forms.trie.is_some(), "the cue table breaks the trie's rules");
+        assert!(
+            forms.trie.is_some(),
+            "the cue table breaks the trie's rules"
+        );
         for (lemma, _, irregular) in CUES {
             for form in regular_forms(lemma)
                 .into_iter()
@@ -548,7 +551,10 @@ mod tests {
                 assert_eq!(Some(cue.lemma), first, "{form}");
                 // Inner capitals fold; a capital first letter is a name.
                 let shouted = form.to_ascii_uppercase();
-                assert_eq!(is_cue_word(&format!("{}{}", &form[..1], &shouted[1..])), Some(cue));
+                assert_eq!(
+                    is_cue_word(&format!("{}{}", &form[..1], &shouted[1..])),
+                    Some(cue)
+                );
             }
         }
         for word in ["sa", "saidx", "tha", "that", "", "Said"] {

@@ -265,7 +265,14 @@ pub fn find_mentions<'p>(
     pack: &'p Pack,
 ) -> Vec<Mention<'p>> {
     let sentence_tokens = seg.sentence_tokens(text);
-    find_mentions_in(text, seg, &sentence_tokens, quotes, pack, &WordStarts::of(text))
+    find_mentions_in(
+        text,
+        seg,
+        &sentence_tokens,
+        quotes,
+        pack,
+        &WordStarts::of(text),
+    )
 }
 
 /// [`find_mentions`] with each sentence's tokens and the text's word starts

@@ -80,7 +80,8 @@ fn is_bullet_line(line: &str) -> bool {
 /// own. A text without blank lines is one paragraph per line, unless its lines
 /// look hard-wrapped, in which case lines are joined as in blank-line mode.
 pub fn paragraphs(text: &str) -> Vec<Paragraph> {
-    let mut lines: Vec<Span> = Vec::with_capacity(memchr::memchr_iter(b'\n', text.as_bytes()).count() + 1);
+    let mut lines: Vec<Span> =
+        Vec::with_capacity(memchr::memchr_iter(b'\n', text.as_bytes()).count() + 1);
     let mut start = 0;
     for i in memchr::memchr_iter(b'\n', text.as_bytes()) {
         lines.push(Span::new(start, i));
@@ -223,7 +224,8 @@ fn word_after(s: &str) -> &str {
 fn next_terminal(bytes: &[u8], from: usize, ellipsis: &mut Option<usize>) -> Option<usize> {
     let rest = bytes.get(from..)?;
     if ellipsis.is_none_or(|e| e < from) {
-        *ellipsis = Some(memchr::memmem::find(rest, "…".as_bytes()).map_or(usize::MAX, |e| from + e));
+        *ellipsis =
+            Some(memchr::memmem::find(rest, "…".as_bytes()).map_or(usize::MAX, |e| from + e));
     }
     let mark = memchr::memchr3(b'.', b'!', b'?', rest).map_or(usize::MAX, |m| from + m);
     let next = mark.min(ellipsis.unwrap_or(usize::MAX));

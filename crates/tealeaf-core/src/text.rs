@@ -441,7 +441,16 @@ mod tests {
         for w in ["has", "have", "had", "é", "will"] {
             assert!(WORDS.contains(w), "{w}");
         }
-        for w in ["", "ha", "hat", "Has", "wil", "willing", "e", "x".repeat(70).as_str()] {
+        for w in [
+            "",
+            "ha",
+            "hat",
+            "Has",
+            "wil",
+            "willing",
+            "e",
+            "x".repeat(70).as_str(),
+        ] {
             assert!(!WORDS.contains(w), "{w}");
         }
         const ODD: WordList = WordList::new(&["", "a"]);
@@ -450,7 +459,17 @@ mod tests {
 
     #[test]
     fn starts_with_lowered_agrees_with_lower_casing() {
-        for s in ["The minister", "THE ", "the", "Thé", "An envoy", "an", "a ", "À ", ""] {
+        for s in [
+            "The minister",
+            "THE ",
+            "the",
+            "Thé",
+            "An envoy",
+            "an",
+            "a ",
+            "À ",
+            "",
+        ] {
             for prefix in ["the ", "a ", "an "] {
                 assert_eq!(
                     starts_with_lowered(s, prefix),

@@ -370,18 +370,9 @@ impl<'a> Slice<'a> {
     /// The page of shifts `r` asks for, as `analysis::shifts` pages
     /// `analysis::shift_list` (indices into the period slice).
     pub fn shift_page(&self, r: &Resolved) -> Page<analyses::Shift> {
-        // The slow version ranks documents by their first statement in the
-        // slice, of any topic.
-        let rank: Vec<usize> = self
-            .positions
-            .iter()
-            .map(|&p| {
-                let doc = self.order.docs[p as usize];
-                let at = &self.order.doc_positions[&doc];
-                let first = at.partition_point(|&x| (x as usize) < self.start);
-                at[first] as usize
-            })
-            .collect();
+        // Documents in the order of their ids, as the slow version ranks
+        // them.
+        let rank = fast::doc_ranks(&self.facts);
         let filter = ShiftFilter {
             actor: r.actor.as_deref(),
             reversals: false,

@@ -61,12 +61,14 @@ pub struct Shift {
 
 /// Every shift on `issue`, in the order of the later statement's date.
 pub fn shifts(statements: &[Statement], issue: &str) -> Vec<Shift> {
-    // Rank of each document in the input, for same-day ordering.
-    let mut doc_rank: HashMap<&str, usize> = HashMap::new();
-    for s in statements {
-        let n = doc_rank.len();
-        doc_rank.entry(s.doc.as_str()).or_insert(n);
-    }
+    // Same-day statements are ordered by their document's id: an order of
+    // the documents themselves, so that files given in another order, or a
+    // store written in another order (ingest writes documents as their
+    // extraction ends), give the same shifts.
+    let mut ids: Vec<&str> = statements.iter().map(|s| s.doc.as_str()).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let doc_rank: HashMap<&str, usize> = ids.iter().enumerate().map(|(r, id)| (*id, r)).collect();
     let mut by_actor: HashMap<String, Vec<usize>> = HashMap::new();
     for i in on_issue(statements, issue) {
         let s = &statements[i];
@@ -137,8 +139,18 @@ pub fn shifts(statements: &[Statement], issue: &str) -> Vec<Shift> {
             });
         }
     }
+    // Same-day shifts of one actor in the order of their statements (by
+    // document id, then place), not of the input.
     out.sort_by(|p, q| {
-        let key = |s: &Shift| (date_of_ref(&s.to), s.actor.clone(), s.to.index);
+        let key = |s: &Shift| {
+            (
+                date_of_ref(&s.to),
+                s.actor.clone(),
+                doc_rank.get(s.to.doc.as_str()).copied(),
+                s.to.span[0],
+                s.to.index,
+            )
+        };
         key(p).cmp(&key(q))
     });
     out
@@ -336,8 +348,8 @@ mod tests {
     }
 
     #[test]
-    fn actors_by_id_else_name_and_same_day_documents_in_input_order() {
-        let s = vec![
+    fn actors_by_id_else_name_and_same_day_documents_by_id_whatever_the_input_order() {
+        let mut s = vec![
             st("z-later-doc", "2025-02-26", "Leila Farahani", "support").at(500, 0),
             st("a-first-doc", "2025-02-26", "Leila Farahani", "oppose").at(900, 0),
             st("x", "2025-02-26", "rouhani", "oppose"),
@@ -345,13 +357,20 @@ mod tests {
         let out = shifts(&s, "us-talks");
         assert_eq!(out.len(), 1);
         assert_eq!(out[0].actor, "Leila Farahani");
-        // Input order of documents, not their names or spans.
-        assert_eq!(out[0].from.doc, "z-later-doc");
+        // Documents by id, not by input order (a store holds them in the
+        // order their extraction ended) or by span.
+        assert_eq!(out[0].from.doc, "a-first-doc");
         assert!(out[0].reversal);
         assert_eq!(out[0].days, 0);
+        s.reverse();
+        let reversed = shifts(&s, "us-talks");
+        assert_eq!(
+            (&reversed[0].from.doc, &reversed[0].to.doc),
+            (&out[0].from.doc, &out[0].to.doc)
+        );
         let table = render_table(&out);
         assert!(table.contains("REVERSAL"));
-        assert!(table.contains("support → oppose"));
+        assert!(table.contains("oppose → support"));
         assert!(table.contains("before:") && table.contains("after:"));
     }
 }

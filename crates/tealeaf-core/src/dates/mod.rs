@@ -74,7 +74,10 @@ impl ResolvedDate {
         };
         let mut out = String::with_capacity(10);
         push_digits(&mut out, year as u32, 4);
-        for n in [self.date.month(), self.date.day()].into_iter().take(parts - 1) {
+        for n in [self.date.month(), self.date.day()]
+            .into_iter()
+            .take(parts - 1)
+        {
             out.push('-');
             push_digits(&mut out, n, 2);
         }
@@ -612,7 +615,13 @@ mod tests {
 
     #[test]
     fn render_writes_what_chrono_would_at_every_precision() {
-        let dates = [(2025, 2, 5), (1999, 12, 31), (7, 1, 9), (0, 1, 1), (9999, 12, 31)];
+        let dates = [
+            (2025, 2, 5),
+            (1999, 12, 31),
+            (7, 1, 9),
+            (0, 1, 1),
+            (9999, 12, 31),
+        ];
         let wide = [(10_000, 3, 4), (-1, 6, 7), (-262_000, 1, 1)];
         for (y, m, d) in dates.into_iter().chain(wide) {
             let date = NaiveDate::from_ymd_opt(y, m, d).unwrap();
@@ -624,7 +633,11 @@ mod tests {
             ] {
                 assert_eq!(format!("{precision:?}").to_lowercase(), precision.name());
                 let rendered = ResolvedDate { date, precision }.render();
-                assert_eq!(rendered, date.format(format).to_string(), "{date} {precision:?}");
+                assert_eq!(
+                    rendered,
+                    date.format(format).to_string(),
+                    "{date} {precision:?}"
+                );
             }
         }
     }

@@ -253,8 +253,7 @@ impl<'a> Resolver<'a> {
         }
         // "the senior negotiator", "the minister": the nearest actor named
         // before whose role on the date fits the noun.
-        if starts_with_the && let Some(s) = self.role_noun(span, &head_word, date)
-        {
+        if starts_with_the && let Some(s) = self.role_noun(span, &head_word, date) {
             return s;
         }
         // Names the pack does not know: keep the name, expand a surname.

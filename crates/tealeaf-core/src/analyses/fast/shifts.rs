@@ -25,23 +25,28 @@ pub fn shifts(f: &Facts) -> Vec<Shift> {
 /// A page of the shifts [`shifts`] gives (those `filter` keeps), and their
 /// number.
 pub fn shifts_page(f: &Facts, filter: ShiftFilter<'_>, paging: Paging) -> Page<Shift> {
-    let mut first: Map<Sym, usize> = Map::default();
-    let rank: Vec<usize> = f
-        .rows
+    shifts_ranked_page(f, &doc_ranks(f), filter, paging)
+}
+
+/// Each row's document ranked by its id, the order in which
+/// [`super::super::shifts()`] puts same-day statements (whatever the order
+/// the documents were written in).
+pub fn doc_ranks(f: &Facts) -> Vec<usize> {
+    let mut ids: Vec<Sym> = f.rows.iter().map(|r| r.doc).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let rank_of_id = ranks_by(&ids, |a, b| f.str(*a).cmp(&f.str(*b)));
+    let rank: Map<Sym, usize> = ids
         .iter()
-        .map(|r| {
-            let n = first.len();
-            *first.entry(r.doc).or_insert(n)
-        })
+        .zip(rank_of_id)
+        .map(|(id, r)| (*id, r as usize))
         .collect();
-    shifts_ranked_page(f, &rank, filter, paging)
+    f.rows.iter().map(|r| rank[&r.doc]).collect()
 }
 
 /// As [`shifts`], with the rank of each row's document given: same-day
-/// statements are ordered by it. [`super::super::shifts()`] ranks documents
-/// by their first statement in the slice it is given, which for a caller
-/// holding more than the statements (the server's corpus) is not
-/// the order of the facts' rows.
+/// statements are ordered by it ([`doc_ranks`] gives the ranks
+/// [`super::super::shifts()`] uses).
 pub fn shifts_ranked(f: &Facts, doc_rank: &[usize]) -> Vec<Shift> {
     shifts_ranked_page(f, doc_rank, ShiftFilter::default(), Paging::ALL).items
 }
@@ -148,7 +153,12 @@ pub fn shifts_ranked_page(
             });
         }
     }
-    found.sort_unstable_by_key(|s| (s.day, s.actor_rank, s.to));
+    // As the slow version: same-day shifts of one actor by their later
+    // statement's document rank and place.
+    found.sort_unstable_by_key(|s| {
+        let to = s.to as usize;
+        (s.day, s.actor_rank, doc_rank[to], f.rows[to].span[0], s.to)
+    });
     let range = paging.range(found.len());
     let items = found[range]
         .iter()
