@@ -370,14 +370,11 @@ impl<'a> Slice<'a> {
     /// The page of shifts `r` asks for, as `analysis::shifts` pages
     /// `analysis::shift_list` (indices into the period slice).
     pub fn shift_page(&self, r: &Resolved) -> Page<analyses::Shift> {
-        // Documents in the order of their ids, as the slow version ranks
-        // them.
-        let rank = fast::doc_ranks(&self.facts);
         let filter = ShiftFilter {
             actor: r.actor.as_deref(),
             reversals: false,
         };
-        let mut page = fast::shifts_ranked_page(&self.facts, &rank, filter, r.paging);
+        let mut page = fast::shifts_page(&self.facts, filter, r.paging);
         for s in &mut page.items {
             s.from.index = self.index(s.from.index);
             s.to.index = self.index(s.to.index);

@@ -29,7 +29,7 @@ use std::hash::{BuildHasherDefault, Hasher};
 use std::ops::Range;
 
 pub use divergence::{divergence, divergence_page};
-pub use shifts::{ShiftFilter, doc_ranks, shifts, shifts_page, shifts_ranked, shifts_ranked_page};
+pub use shifts::{ShiftFilter, shifts, shifts_page};
 pub use timeline::{timeline, timeline_page};
 
 use super::facts::{Facts, Sym};

@@ -22,35 +22,6 @@ pub fn shifts(f: &Facts) -> Vec<Shift> {
     shifts_page(f, ShiftFilter::default(), Paging::ALL).items
 }
 
-/// A page of the shifts [`shifts`] gives (those `filter` keeps), and their
-/// number.
-pub fn shifts_page(f: &Facts, filter: ShiftFilter<'_>, paging: Paging) -> Page<Shift> {
-    shifts_ranked_page(f, &doc_ranks(f), filter, paging)
-}
-
-/// Each row's document ranked by its id, the order in which
-/// [`super::super::shifts()`] puts same-day statements (whatever the order
-/// the documents were written in).
-pub fn doc_ranks(f: &Facts) -> Vec<usize> {
-    let mut ids: Vec<Sym> = f.rows.iter().map(|r| r.doc).collect();
-    ids.sort_unstable();
-    ids.dedup();
-    let rank_of_id = ranks_by(&ids, |a, b| f.str(*a).cmp(&f.str(*b)));
-    let rank: Map<Sym, usize> = ids
-        .iter()
-        .zip(rank_of_id)
-        .map(|(id, r)| (*id, r as usize))
-        .collect();
-    f.rows.iter().map(|r| rank[&r.doc]).collect()
-}
-
-/// As [`shifts`], with the rank of each row's document given: same-day
-/// statements are ordered by it ([`doc_ranks`] gives the ranks
-/// [`super::super::shifts()`] uses).
-pub fn shifts_ranked(f: &Facts, doc_rank: &[usize]) -> Vec<Shift> {
-    shifts_ranked_page(f, doc_rank, ShiftFilter::default(), Paging::ALL).items
-}
-
 /// A shift found, before it is built: what orders it and its two rows.
 struct Found {
     /// The later statement's day, the actor's rank by key, its row: the
@@ -62,16 +33,21 @@ struct Found {
     actor: u32,
 }
 
-/// As [`shifts_page`], with the documents ranked as for [`shifts_ranked`].
-/// Every consecutive pair is compared on symbols (no strings, no
+/// A page of the shifts [`shifts`] gives (those `filter` keeps), and their
+/// number. Every consecutive pair is compared on symbols (no strings, no
 /// allocation); only the page's shifts are built and cite their
 /// statements.
-pub fn shifts_ranked_page(
-    f: &Facts,
-    doc_rank: &[usize],
-    filter: ShiftFilter<'_>,
-    paging: Paging,
-) -> Page<Shift> {
+pub fn shifts_page(f: &Facts, filter: ShiftFilter<'_>, paging: Paging) -> Page<Shift> {
+    // Same-day statements by document id, as the slow version orders them.
+    // Ids are compared only where days tie, not ranked up front: that
+    // cost a sort of every row's document.
+    let by_doc_id = |a: Sym, b: Sym| {
+        if a == b {
+            std::cmp::Ordering::Equal
+        } else {
+            f.str(a).cmp(&f.str(b))
+        }
+    };
     let mut days: Map<Sym, Option<NaiveDate>> = Map::default();
     let mut day = |k: Sym| -> Option<NaiveDate> {
         *days
@@ -83,9 +59,9 @@ pub fn shifts_ranked_page(
     let mut actor_memo: Map<(Sym, Sym), Option<u32>> = Map::default();
     let mut actor_index: HashMap<String, u32> = HashMap::new();
     let mut actors: Vec<String> = Vec::new();
-    // Per actor, each statement's sort key: (day, document rank, start,
-    // row), the slow version's order; whole, so the sort reads no rows.
-    type SortKey = (Option<NaiveDate>, usize, usize, usize);
+    // Per actor, each statement's sort key: (day, document, start,
+    // row), the slow version's order (documents by id).
+    type SortKey = (Option<NaiveDate>, Sym, usize, usize);
     let mut by_actor: Vec<Vec<SortKey>> = Vec::new();
     for (i, r) in f.rows.iter().enumerate() {
         let d = day(r.date);
@@ -107,7 +83,7 @@ pub fn shifts_ranked_page(
                 }))
             });
         if let Some(a) = a {
-            by_actor[a as usize].push((d, doc_rank[i], r.span[0], i));
+            by_actor[a as usize].push((d, r.doc, r.span[0], i));
         }
     }
     let actor_rank = ranks_by(&actors, |a, b| a.cmp(b));
@@ -118,7 +94,12 @@ pub fn shifts_ranked_page(
         }
         // Keys end with the row, so no two are equal: an unstable sort
         // gives the stable order.
-        idx.sort_unstable();
+        idx.sort_unstable_by(|a, b| {
+            a.0.cmp(&b.0)
+                .then_with(|| by_doc_id(a.1, b.1))
+                .then(a.2.cmp(&b.2))
+                .then(a.3.cmp(&b.3))
+        });
         for w in idx.windows(2) {
             let ((_, _, _, ia), (db, _, _, ib)) = (w[0], w[1]);
             let (x, y) = (&f.rows[ia], &f.rows[ib]);
@@ -155,9 +136,13 @@ pub fn shifts_ranked_page(
     }
     // As the slow version: same-day shifts of one actor by their later
     // statement's document rank and place.
-    found.sort_unstable_by_key(|s| {
-        let to = s.to as usize;
-        (s.day, s.actor_rank, doc_rank[to], f.rows[to].span[0], s.to)
+    found.sort_unstable_by(|p, q| {
+        let (x, y) = (&f.rows[p.to as usize], &f.rows[q.to as usize]);
+        (p.day, p.actor_rank)
+            .cmp(&(q.day, q.actor_rank))
+            .then_with(|| by_doc_id(x.doc, y.doc))
+            .then(x.span[0].cmp(&y.span[0]))
+            .then(p.to.cmp(&q.to))
     });
     let range = paging.range(found.len());
     let items = found[range]
