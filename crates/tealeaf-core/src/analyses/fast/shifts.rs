@@ -24,10 +24,13 @@ pub fn shifts(f: &Facts) -> Vec<Shift> {
 
 /// A shift found, before it is built: what orders it and its two rows.
 struct Found {
-    /// The later statement's day, the actor's rank by key, its row: the
-    /// slow version's sort key (date, actor, index).
+    /// The later statement's day, the actor's rank by key, its document,
+    /// place and row: the slow version's sort key (date, actor, document
+    /// id, start, index), kept here so the sort reads no rows.
     day: Option<NaiveDate>,
     actor_rank: u32,
+    to_doc: Sym,
+    to_start: usize,
     to: u32,
     from: u32,
     actor: u32,
@@ -128,6 +131,8 @@ pub fn shifts_page(f: &Facts, filter: ShiftFilter<'_>, paging: Paging) -> Page<S
             found.push(Found {
                 day: db,
                 actor_rank: actor_rank[a],
+                to_doc: y.doc,
+                to_start: y.span[0],
                 to: ib as u32,
                 from: ia as u32,
                 actor: a as u32,
@@ -137,11 +142,10 @@ pub fn shifts_page(f: &Facts, filter: ShiftFilter<'_>, paging: Paging) -> Page<S
     // As the slow version: same-day shifts of one actor by their later
     // statement's document rank and place.
     found.sort_unstable_by(|p, q| {
-        let (x, y) = (&f.rows[p.to as usize], &f.rows[q.to as usize]);
         (p.day, p.actor_rank)
             .cmp(&(q.day, q.actor_rank))
-            .then_with(|| by_doc_id(x.doc, y.doc))
-            .then(x.span[0].cmp(&y.span[0]))
+            .then_with(|| by_doc_id(p.to_doc, q.to_doc))
+            .then(p.to_start.cmp(&q.to_start))
             .then(p.to.cmp(&q.to))
     });
     let range = paging.range(found.len());
