@@ -110,11 +110,19 @@ pub struct Token<'a> {
 }
 
 impl<'a> Token<'a> {
+    // Both are asked of nearly every token: an ASCII first byte (most
+    // tokens) is decided without decoding.
     pub fn is_word(&self) -> bool {
-        self.text.chars().next().is_some_and(char::is_alphanumeric)
+        match self.text.as_bytes().first() {
+            Some(b) if b.is_ascii() => b.is_ascii_alphanumeric(),
+            _ => self.text.chars().next().is_some_and(char::is_alphanumeric),
+        }
     }
     pub fn is_capitalized(&self) -> bool {
-        self.text.chars().next().is_some_and(char::is_uppercase)
+        match self.text.as_bytes().first() {
+            Some(b) if b.is_ascii() => b.is_ascii_uppercase(),
+            _ => self.text.chars().next().is_some_and(char::is_uppercase),
+        }
     }
     /// The token lower-cased. Called for nearly every token by the
     /// attribution and mention rules, so it neither allocates nor copies
