@@ -17,7 +17,6 @@
 //! order does not, so such a row would shift the indices after it.)
 
 use std::borrow::Cow;
-use std::collections::HashMap;
 use std::ops::Range;
 
 use chrono::NaiveDate;
@@ -36,12 +35,8 @@ pub struct Order {
     ids: Vec<i64>,
     /// First day of each position's date (`None`: undated, all at the end).
     days: Vec<Option<NaiveDate>>,
-    /// Document (store id) at each position.
-    docs: Vec<i64>,
     /// (store id, position), sorted by id.
     by_id: Vec<(i64, u32)>,
-    /// The positions of each document's statements, ascending.
-    doc_positions: HashMap<i64, Vec<u32>>,
     /// Do two documents share a key? The slow shifts rank documents by key,
     /// which the order cannot reproduce then: such stores take the slow path.
     shared_doc_keys: bool,
@@ -69,17 +64,16 @@ impl Order {
     pub fn load(store: &Store, generation: u64) -> anyhow::Result<Order> {
         let conn = store.conn();
         // Extraction order: the corpus' tie-break within one day.
-        let mut st =
-            conn.prepare("SELECT id, document_id FROM statements ORDER BY document_id, ordinal")?;
-        let mut in_doc_order: Vec<(i64, i64)> = Vec::new();
+        let mut st = conn.prepare("SELECT id FROM statements ORDER BY document_id, ordinal")?;
+        let mut in_doc_order: Vec<i64> = Vec::new();
         let mut rows = st.query([])?;
         while let Some(r) = rows.next()? {
-            in_doc_order.push((r.get(0)?, r.get(1)?));
+            in_doc_order.push(r.get(0)?);
         }
         let mut rank: Vec<(i64, u32)> = in_doc_order
             .iter()
             .enumerate()
-            .map(|(k, &(id, _))| (id, k as u32))
+            .map(|(k, &id)| (id, k as u32))
             .collect();
         rank.sort_unstable();
         // (undated, day key, extraction rank), the corpus' ORDER BY.
@@ -114,18 +108,14 @@ impl Order {
             generation,
             ids: Vec::with_capacity(keyed.len()),
             days: Vec::with_capacity(keyed.len()),
-            docs: Vec::with_capacity(keyed.len()),
             by_id: Vec::with_capacity(keyed.len()),
-            doc_positions: HashMap::new(),
             shared_doc_keys: false,
         };
         for (p, ((_, _, _, k), day)) in keyed.into_iter().enumerate() {
-            let (id, doc) = in_doc_order[k as usize];
+            let id = in_doc_order[k as usize];
             o.ids.push(id);
             o.days.push(day);
-            o.docs.push(doc);
             o.by_id.push((id, p as u32));
-            o.doc_positions.entry(doc).or_default().push(p as u32);
         }
         o.by_id.sort_unstable();
         o.shared_doc_keys = conn.query_row(
