@@ -2,7 +2,7 @@
 //! ("said", "stipulated", "warned", "according to", "told reporters").
 
 use crate::pack::word_starts::WordStartMatcher;
-use crate::text::WordList;
+use crate::text::{WordList, WordShapes};
 
 /// How a cue takes its content.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -170,9 +170,8 @@ struct CueForms {
     trie: Option<WordStartMatcher>,
     /// The cue of each form, by the form's index in the trie.
     cue_of_form: Vec<Cue>,
-    /// Per first byte, a bit per length (in bytes) some form has: most
-    /// words are turned away here, before the walk.
-    lengths_by_first_byte: [u16; 128],
+    /// The forms' shapes: most words are turned away here, before the walk.
+    shapes: WordShapes,
 }
 
 /// Forms are at most this long (in bytes); longer words are not cues.
@@ -181,7 +180,7 @@ const LONGEST_CUE_FORM: usize = 14;
 static CUE_FORMS: std::sync::LazyLock<CueForms> = std::sync::LazyLock::new(|| {
     let mut forms: Vec<String> = Vec::new();
     let mut cue_of_form = Vec::new();
-    let mut lengths_by_first_byte = [0u16; 128];
+    let mut shapes = WordShapes::NONE;
     for (lemma, kind, irregular) in CUES {
         let cue = Cue { lemma, kind: *kind };
         for form in regular_forms(lemma)
@@ -189,16 +188,14 @@ static CUE_FORMS: std::sync::LazyLock<CueForms> = std::sync::LazyLock::new(|| {
             .chain(irregular.iter().map(|s| s.to_string()))
         {
             // A longer, non-ASCII or capitalised form could never be looked up.
-            let Some(&first) = form.as_bytes().first() else {
-                continue;
-            };
-            if form.len() > LONGEST_CUE_FORM
+            if form.is_empty()
+                || form.len() > LONGEST_CUE_FORM
                 || !form.is_ascii()
                 || form.bytes().any(|b| b.is_ascii_uppercase())
             {
                 continue;
             }
-            lengths_by_first_byte[usize::from(first)] |= 1 << form.len();
+            shapes = shapes.with(form.as_bytes());
             // A form shared by two cues stands for the first.
             if !forms.contains(&form) {
                 forms.push(form);
@@ -209,7 +206,7 @@ static CUE_FORMS: std::sync::LazyLock<CueForms> = std::sync::LazyLock::new(|| {
     CueForms {
         trie: WordStartMatcher::new(&forms),
         cue_of_form,
-        lengths_by_first_byte,
+        shapes,
     }
 });
 
@@ -221,7 +218,7 @@ pub fn is_cue_word(word: &str) -> Option<Cue> {
         return None;
     }
     let forms = &*CUE_FORMS;
-    if forms.lengths_by_first_byte[usize::from(first)] & (1 << word.len()) == 0 {
+    if !forms.shapes.may_be(word.as_bytes()) {
         return None;
     }
     let form = forms.trie.as_ref()?.phrase_of(word.as_bytes())?;

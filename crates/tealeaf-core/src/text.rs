@@ -284,29 +284,61 @@ pub fn is_invisible(c: char) -> bool {
     )
 }
 
-/// A constant list of words, looked up for many tokens: a (first byte,
-/// length) table turns most words away before the list is scanned.
+/// The (first byte, length) pairs of a set of words: a word whose pair is
+/// not there is turned away by one table lookup, before any list is
+/// searched or any word lower-cased. Lengths of 64 bytes or more are not
+/// held (such words never pass).
+#[derive(Debug, Clone, Copy)]
+pub struct WordShapes([u64; 256]);
+
+impl WordShapes {
+    pub const NONE: WordShapes = WordShapes([0; 256]);
+
+    /// These shapes and that of words starting with `first`, `len` bytes
+    /// long.
+    pub const fn with_shape(mut self, first: u8, len: usize) -> WordShapes {
+        if len > 0 && len < 64 {
+            self.0[first as usize] |= 1 << len;
+        }
+        self
+    }
+
+    /// These shapes and that of `word`.
+    pub const fn with(self, word: &[u8]) -> WordShapes {
+        match word.first() {
+            Some(&first) => self.with_shape(first, word.len()),
+            None => self,
+        }
+    }
+
+    /// Whether a word of the set may be `word`.
+    pub fn may_be(&self, word: &[u8]) -> bool {
+        match word.first() {
+            Some(&first) if word.len() < 64 => self.0[first as usize] & (1 << word.len()) != 0,
+            _ => false,
+        }
+    }
+}
+
+/// A constant list of words, looked up for many tokens: its [`WordShapes`]
+/// turn most words away before the list is scanned.
 pub struct WordList {
     words: &'static [&'static str],
-    /// Per first byte, a bit per length some word of the list has.
-    shapes: [u64; 256],
-    /// A word is empty or 64 bytes or longer: the table cannot hold it,
+    shapes: WordShapes,
+    /// A word is empty or 64 bytes or longer: the shapes cannot hold it,
     /// so every lookup scans.
     unusual: bool,
 }
 
 impl WordList {
     pub const fn new(words: &'static [&'static str]) -> WordList {
-        let mut shapes = [0u64; 256];
+        let mut shapes = WordShapes::NONE;
         let mut unusual = false;
         let mut i = 0;
         while i < words.len() {
             let w = words[i].as_bytes();
-            if w.is_empty() || w.len() >= 64 {
-                unusual = true;
-            } else {
-                shapes[w[0] as usize] |= 1 << w.len();
-            }
+            unusual |= w.is_empty() || w.len() >= 64;
+            shapes = shapes.with(w);
             i += 1;
         }
         WordList {
@@ -317,16 +349,7 @@ impl WordList {
     }
 
     pub fn contains(&self, word: &str) -> bool {
-        if !self.unusual {
-            let b = word.as_bytes();
-            let Some(&first) = b.first() else {
-                return false;
-            };
-            if b.len() >= 64 || self.shapes[first as usize] & (1 << b.len()) == 0 {
-                return false;
-            }
-        }
-        self.words.contains(&word)
+        (self.unusual || self.shapes.may_be(word.as_bytes())) && self.words.contains(&word)
     }
 }
 

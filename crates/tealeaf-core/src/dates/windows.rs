@@ -14,6 +14,8 @@
 //! byte, so the regexes' ASCII word boundaries (`(?-u:\b)`) read the same at
 //! a window's edges as in the whole text.
 
+use crate::text::WordShapes;
+
 /// ASCII words kept before and after a trigger word.
 const WORDS_BEFORE: usize = 5;
 const WORDS_AFTER: usize = 4;
@@ -101,37 +103,31 @@ const RELATIVE: [&[u8]; 13] = [
     b"hours",
 ];
 
-/// Per first byte, a bit per length some trigger has (both cases of a
-/// relative word's first letter): nearly every word of a text is turned
-/// away here with one lookup.
-const TRIGGER_SHAPES: [u16; 128] = {
-    let mut t = [0u16; 128];
+/// The shapes of the triggers (both cases of a relative word's first
+/// letter): nearly every word of a text is turned away here with one
+/// lookup.
+const TRIGGER_SHAPES: WordShapes = {
+    let mut shapes = WordShapes::NONE;
     let mut i = 0;
     while i < NAMES.len() {
-        t[NAMES[i][0] as usize] |= 1 << NAMES[i].len();
+        shapes = shapes.with(NAMES[i]);
         i += 1;
     }
     let mut i = 0;
     while i < RELATIVE.len() {
         let (first, len) = (RELATIVE[i][0], RELATIVE[i].len());
-        t[first.to_ascii_lowercase() as usize] |= 1 << len;
-        t[first.to_ascii_uppercase() as usize] |= 1 << len;
+        shapes = shapes
+            .with_shape(first.to_ascii_lowercase(), len)
+            .with_shape(first.to_ascii_uppercase(), len);
         i += 1;
     }
-    t
+    shapes
 };
 
 /// Whether a word without digits, at most [`LONGEST_TRIGGER`] bytes, is a
 /// month or weekday name or a relative-date word.
 fn is_trigger(word: &[u8]) -> bool {
-    let Some(&first) = word.first() else {
-        return false;
-    };
-    if word.len() > LONGEST_TRIGGER
-        || TRIGGER_SHAPES
-            .get(first as usize)
-            .is_none_or(|shapes| shapes & (1 << word.len()) == 0)
-    {
+    if word.len() > LONGEST_TRIGGER || !TRIGGER_SHAPES.may_be(word) {
         return false;
     }
     if NAMES.contains(&word) {
