@@ -13,8 +13,8 @@ pub enum MentionKind<'p> {
     /// Pack terms: names, titled roles, outlets (every entry the term may
     /// mean, borrowed from the pack's lexicon).
     Pack(&'p [LexiconEntry]),
-    /// he, she, they, it, we, I.
-    Pronoun(String),
+    /// he, she, they, it, we, i (lower-cased).
+    Pronoun(&'static str),
     /// A capitalised name the pack does not know ("Hassan Beheshtipour").
     Name,
 }
@@ -249,6 +249,19 @@ fn is_not_name(word: &str) -> bool {
     )
 }
 
+/// The speaker pronoun (not "you") a lower-cased word is, as a literal.
+fn pronoun_of(lower: &str) -> Option<&'static str> {
+    Some(match lower {
+        "he" => "he",
+        "she" => "she",
+        "they" => "they",
+        "it" => "it",
+        "we" => "we",
+        "i" => "i",
+        _ => return None,
+    })
+}
+
 /// Name particles that may stand lower-case inside a name ("bin", "al").
 fn is_name_particle(word: &str) -> bool {
     // A `match` on string literals: cheaper than scanning a slice.
@@ -323,15 +336,16 @@ pub fn find_mentions_in<'p>(
         while i < toks.len() {
             let t = toks[i];
             let covered = covered_at(t.start);
-            // Pronouns are at most four letters: longer ASCII words are
-            // not lower-cased to be compared.
-            let pronoun = (!covered && (t.text.len() <= 4 || !t.text.is_ascii()))
-                .then(|| t.lower())
-                .filter(|lower| crate::cues::is_speaker_pronoun(lower) && lower != "you");
-            if let Some(lower) = pronoun {
+            // Pronouns are ASCII words of at most four letters: no other
+            // token is lower-cased to be compared (no non-ASCII text
+            // lower-cases to one; see the test).
+            let pronoun = (!covered && t.text.len() <= 4 && t.text.is_ascii())
+                .then(|| pronoun_of(&t.lower()))
+                .flatten();
+            if let Some(pronoun) = pronoun {
                 out.push(Mention {
                     span: Span::new(t.start, t.end),
-                    kind: MentionKind::Pronoun(lower.to_string()),
+                    kind: MentionKind::Pronoun(pronoun),
                     nominal: false,
                     in_quote: false,
                     subject_like: false,
@@ -440,4 +454,48 @@ pub fn find_mentions_in<'p>(
     }
     out.sort_by_key(|m| m.span.start);
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pronoun_of_is_the_speaker_pronoun_test_without_you() {
+        for w in [
+            "he", "she", "they", "it", "we", "i", "you", "him", "them", "its", "",
+        ] {
+            let expected = crate::cues::is_speaker_pronoun(w) && w != "you";
+            assert_eq!(pronoun_of(w), expected.then_some(w), "{w}");
+        }
+    }
+
+    #[test]
+    fn no_non_ascii_text_lower_cases_to_a_pronoun() {
+        // A text lower-cases char by char: it can become an ASCII pronoun
+        // only if some non-ASCII char lower-cases to ASCII letters of one.
+        // Only the Kelvin sign does (to "k", in no pronoun), so tokens with
+        // non-ASCII chars are never pronouns and are not lower-cased.
+        for c in (0x80..=0x10FFFF).filter_map(char::from_u32) {
+            let lower: String = c.to_lowercase().collect();
+            if lower.is_ascii() {
+                assert_eq!(c, '\u{212A}', "{c:?} lower-cases to {lower:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn pronouns_are_found_case_insensitively_and_curly_marks_are_not() {
+        let pack = Pack::default_pack().unwrap();
+        let text = "“We will see,” He said. They left; you stay.";
+        let seg = crate::sentences::segment(text);
+        let found: Vec<&str> = find_mentions(text, &seg, &[], &pack)
+            .iter()
+            .filter_map(|m| match m.kind {
+                MentionKind::Pronoun(p) => Some(p),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(found, vec!["we", "he", "they"]);
+    }
 }

@@ -160,6 +160,10 @@ impl<'a> Lower<'a> {
                 bytes,
                 len: word.len() as u8,
             }
+        } else if !ascii && word.chars().all(lower_cases_to_itself) {
+            // Curly quotes, dashes and other caseless tokens: asked about
+            // as often as words, and nothing to lower-case.
+            Lower::Borrowed(word)
         } else {
             Lower::Heap(word.to_lowercase())
         }
@@ -200,6 +204,16 @@ impl std::fmt::Display for Lower<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
+}
+
+/// Whether `c` lower-cases to itself alone. Punctuation (U+2000–U+206F:
+/// curly quotes, dashes, ellipsis) is decided without the case tables.
+fn lower_cases_to_itself(c: char) -> bool {
+    if ('\u{2000}'..='\u{206F}').contains(&c) {
+        return true;
+    }
+    let mut lower = c.to_lowercase();
+    lower.next() == Some(c) && lower.next().is_none()
 }
 
 /// Splits `text[span]` into words (letters and digits with inner apostrophes,
@@ -397,6 +411,27 @@ pub fn trim_span(text: &str, span: Span, punct: &[char]) -> Span {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn lower_is_str_to_lowercase_for_every_char_and_words_of_them() {
+        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+            let word = c.to_string();
+            assert_eq!(Lower::of(&word).as_str(), word.to_lowercase(), "{c:?}");
+        }
+        for word in [
+            "“",
+            "Iran’s",
+            "ÉTAT",
+            "état",
+            "ΟΔΟΣ",
+            "—",
+            "Straße",
+            "İstanbul",
+            "ǅ",
+        ] {
+            assert_eq!(Lower::of(word).as_str(), word.to_lowercase(), "{word}");
+        }
+    }
 
     #[test]
     fn char_map_counts_code_points() {

@@ -322,7 +322,14 @@ pub fn code(pack: &Pack, input: &CodingInput) -> Coding {
     let question = words
         .trim_end_matches(['”', '"', '’', '\'', ')'])
         .ends_with('?');
-    let lower = words.to_lowercase();
+    // Lower-cased only where read: by the question tests, and by the hedge
+    // test when support leads (without a question, support and oppose do
+    // not change before that test).
+    let lower = if question || support.len() > oppose.len() {
+        words.to_lowercase()
+    } else {
+        String::new()
+    };
     let rhetorical_why = question
         && (lower.starts_with("why should")
             || lower.starts_with("why would")
@@ -808,10 +815,7 @@ static FIFTY: LazyLock<Regex> = LazyLock::new(|| {
 /// "The likelihood is below 5%" → 0.05; "puts the chance at 10 percent" → 0.1.
 fn probability(c: &mut Coding, input: &CodingInput) {
     let text = input.text;
-    let scope: Vec<Span> = std::iter::once(input.statement)
-        .chain(input.local.iter().copied())
-        .collect();
-    for s in &scope {
+    for s in std::iter::once(&input.statement).chain(&input.local) {
         let t = s.slice(text);
         // Cheap gate first: every figure needs "%", "per cent", "fifty" or "odds".
         let first = input.figure_words.partition_point(|&p| p < s.start);
