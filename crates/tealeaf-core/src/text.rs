@@ -115,7 +115,7 @@ impl<'a> Token<'a> {
     pub fn is_word(&self) -> bool {
         match self.text.as_bytes().first() {
             Some(b) if b.is_ascii() => b.is_ascii_alphanumeric(),
-            _ => self.text.chars().next().is_some_and(char::is_alphanumeric),
+            _ => self.text.chars().next().is_some_and(is_alphanumeric),
         }
     }
     pub fn is_capitalized(&self) -> bool {
@@ -206,6 +206,20 @@ impl std::fmt::Display for Lower<'_> {
     }
 }
 
+/// `char::is_alphanumeric`, with the chars news text is full of decided
+/// without the Unicode tables: ASCII, and general punctuation (U+2000–U+206F:
+/// curly quotes, dashes, ellipsis), which holds no letter or digit.
+#[inline]
+pub fn is_alphanumeric(c: char) -> bool {
+    if c.is_ascii() {
+        return c.is_ascii_alphanumeric();
+    }
+    if ('\u{2000}'..='\u{206F}').contains(&c) {
+        return false;
+    }
+    c.is_alphanumeric()
+}
+
 /// Whether `c` lower-cases to itself alone. Punctuation (U+2000–U+206F:
 /// curly quotes, dashes, ellipsis) is decided without the case tables.
 fn lower_cases_to_itself(c: char) -> bool {
@@ -254,7 +268,7 @@ pub fn tokens(text: &str, span: Span) -> Vec<Token<'_>> {
         }
         let start = i;
         let mut end = i + len;
-        if c.is_alphanumeric() {
+        if is_alphanumeric(c) {
             loop {
                 // Runs of ASCII letters and digits without decoding.
                 while bytes.get(end).is_some_and(u8::is_ascii_alphanumeric) {
@@ -263,10 +277,10 @@ pub fn tokens(text: &str, span: Span) -> Vec<Token<'_>> {
                 let Some((d, d_len)) = char_at(slice, end) else {
                     break;
                 };
-                let joins = d.is_alphanumeric()
+                let joins = is_alphanumeric(d)
                     // Keep joiners only when a letter or digit follows.
                     || (matches!(d, '\'' | '’' | '-' | '.' | '\u{2011}')
-                        && char_at(slice, end + d_len).is_some_and(|(e, _)| e.is_alphanumeric()));
+                        && char_at(slice, end + d_len).is_some_and(|(e, _)| is_alphanumeric(e)));
                 if !joins {
                     break;
                 }
@@ -411,6 +425,13 @@ pub fn trim_span(text: &str, span: Span, punct: &[char]) -> Span {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn is_alphanumeric_is_the_char_method() {
+        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+            assert_eq!(is_alphanumeric(c), c.is_alphanumeric(), "{c:?}");
+        }
+    }
 
     #[test]
     fn lower_is_str_to_lowercase_for_every_char_and_words_of_them() {

@@ -240,7 +240,7 @@ impl Issue {
             && text[..m.start]
                 .chars()
                 .next_back()
-                .is_some_and(char::is_alphanumeric)
+                .is_some_and(crate::text::is_alphanumeric)
         {
             return;
         }
@@ -248,13 +248,13 @@ impl Issue {
         if *prefix {
             // "negotiat*": extend to the end of the word.
             end += text[m.end..to]
-                .find(|c: char| !c.is_alphanumeric())
+                .find(|c: char| !crate::text::is_alphanumeric(c))
                 .unwrap_or(to - m.end);
         } else if m.end < to
             && text[m.end..]
                 .chars()
                 .next()
-                .is_some_and(char::is_alphanumeric)
+                .is_some_and(crate::text::is_alphanumeric)
         {
             return;
         }
@@ -399,7 +399,7 @@ impl CueMatcher {
                 let inside_a_word = text[..m.start()]
                     .chars()
                     .next_back()
-                    .is_some_and(char::is_alphanumeric);
+                    .is_some_and(crate::text::is_alphanumeric);
                 if !inside_a_word {
                     push(m.pattern().as_usize(), m.start(), m.end());
                 }

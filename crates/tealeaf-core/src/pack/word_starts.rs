@@ -212,7 +212,7 @@ pub fn trie_or_automaton<S: AsRef<str>>(
 }
 
 fn is_word_char(c: char) -> bool {
-    c.is_alphanumeric()
+    crate::text::is_alphanumeric(c)
 }
 
 /// ASCII bytes that are letters or digits.

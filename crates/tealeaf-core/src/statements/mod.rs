@@ -159,8 +159,10 @@ pub fn extract_with(doc: &Document, pack: &Pack, opts: &ExtractOptions) -> Vec<S
         let near = dated_words.partition_point(|(j, _)| *j + SAME_WORDS_REACH < i);
         let same_words = (words.len() > 20)
             .then(|| {
-                // One searcher for these words against every candidate long
-                // enough to hold them, built for the first such candidate.
+                // Short words are looked for by their first byte and a
+                // comparison (building a searcher cost more than the few
+                // searches); long ones by one searcher, built for the first
+                // candidate long enough to hold them.
                 let mut finder = None;
                 dated_words[near..]
                     .iter()
@@ -168,12 +170,16 @@ pub fn extract_with(doc: &Document, pack: &Pack, opts: &ExtractOptions) -> Vec<S
                     .find(|(j, w)| {
                         *j != i
                             && w.len() >= words.len()
-                            && finder
-                                .get_or_insert_with(|| {
-                                    memchr::memmem::Finder::new(words.as_bytes())
-                                })
-                                .find(w.as_bytes())
-                                .is_some()
+                            && if words.len() <= SHORT_NEEDLE {
+                                holds_short(w.as_bytes(), words.as_bytes())
+                            } else {
+                                finder
+                                    .get_or_insert_with(|| {
+                                        memchr::memmem::Finder::new(words.as_bytes())
+                                    })
+                                    .find(w.as_bytes())
+                                    .is_some()
+                            }
                     })
                     .map(|(j, _)| *j)
             })
@@ -245,16 +251,17 @@ pub fn extract_with(doc: &Document, pack: &Pack, opts: &ExtractOptions) -> Vec<S
             "phrase" => 0.8,
             _ => 0.5,
         };
-        let rule = format!(
-            "{}; speaker:{}; date:{}",
-            a.rule,
-            if speaker.method.is_empty() {
-                "none"
-            } else {
-                speaker.method
-            },
-            date_rule
-        );
+        // "<attribution>; speaker:<method>; date:<rule>", joined by hand:
+        // `format!` cost several times more, once per statement.
+        let method = if speaker.method.is_empty() {
+            "none"
+        } else {
+            speaker.method
+        };
+        let mut rule = String::with_capacity(a.rule.len() + method.len() + date_rule.len() + 16);
+        for piece in [a.rule, "; speaker:", method, "; date:", date_rule] {
+            rule.push_str(piece);
+        }
         // A direct quotation making several claims: one statement per sentence.
         let parts: Vec<Span> = if a.kind == Kind::Direct {
             a.fragments
@@ -267,7 +274,7 @@ pub fn extract_with(doc: &Document, pack: &Pack, opts: &ExtractOptions) -> Vec<S
                         &['“', '”', '"', '‘', '’', ',', '—', '–', '-', '…', ' '],
                     )
                 })
-                .filter(|s| s.slice(text).chars().any(char::is_alphanumeric))
+                .filter(|s| s.slice(text).chars().any(crate::text::is_alphanumeric))
                 .collect()
         } else {
             vec![a.content]
@@ -441,6 +448,33 @@ fn coding_input<'a>(
     }
 }
 
+/// The longest words [`holds_short`] looks for: each hit of the first byte
+/// costs at most this many byte comparisons.
+const SHORT_NEEDLE: usize = 160;
+
+/// Whether `hay` holds `needle`: each place the first byte is found
+/// (memchr) is compared with the rest.
+fn holds_short(hay: &[u8], needle: &[u8]) -> bool {
+    let Some((&first, rest)) = needle.split_first() else {
+        return true;
+    };
+    let Some(last_start) = hay.len().checked_sub(needle.len()) else {
+        return false;
+    };
+    let mut from = 0;
+    while let Some(i) = memchr::memchr(first, &hay[from..=last_start]) {
+        let at = from + i;
+        if &hay[at + 1..at + needle.len()] == rest {
+            return true;
+        }
+        from = at + 1;
+        if from > last_start {
+            break;
+        }
+    }
+    false
+}
+
 fn normalise(s: &str) -> String {
     // Letters and digits lower-cased, words joined by one space; other
     // characters dropped ("U.S." → "us"). One pass, one allocation; ASCII
@@ -462,7 +496,10 @@ fn normalise(s: &str) -> String {
                 break;
             };
             i += c.len_utf8();
-            (c.is_whitespace(), c.is_alphanumeric().then_some(c))
+            (
+                c.is_whitespace(),
+                crate::text::is_alphanumeric(c).then_some(c),
+            )
         };
         if is_space {
             space = !out.is_empty();

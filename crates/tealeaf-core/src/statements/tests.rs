@@ -224,3 +224,40 @@ fn hostile_text_does_not_panic() {
         let _ = run(&body, "2025-01-01");
     }
 }
+
+#[test]
+fn holds_short_agrees_with_a_substring_search() {
+    let hays = [
+        "",
+        "a",
+        "ab",
+        "the talks will go on",
+        "aaab",
+        "abababac",
+        "xyz xyz",
+    ];
+    for hay in hays {
+        for start in 0..=hay.len() {
+            for end in start..=hay.len() {
+                let needle = &hay[start..end];
+                assert!(super::holds_short(hay.as_bytes(), needle.as_bytes()));
+            }
+        }
+        for needle in [
+            "b",
+            "ba",
+            "aab",
+            "abac",
+            "talks will",
+            "talks wild",
+            "zz",
+            "xyz xyz x",
+        ] {
+            assert_eq!(
+                super::holds_short(hay.as_bytes(), needle.as_bytes()),
+                hay.contains(needle),
+                "{hay:?} {needle:?}"
+            );
+        }
+    }
+}
