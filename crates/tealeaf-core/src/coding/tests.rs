@@ -275,3 +275,33 @@ fn negation_stays_inside_the_clause_and_reads_curly_apostrophes() {
         assert_eq!(super::negated(text, cue_at(text)), expected, "{text}");
     }
 }
+
+#[test]
+fn figure_words_are_the_automaton_matches() {
+    // The automaton the byte-table scan replaced, as the reference.
+    let automaton = aho_corasick::AhoCorasickBuilder::new()
+        .ascii_case_insensitive(true)
+        .build(["%", "cent", "fifty", "odds"])
+        .unwrap();
+    let pieces = [
+        "%", "cent", "CeNt", "fifty", "FIFTY", "odds", "oDDs", "percent", "c", "C", "f", "o",
+        "ce", "fift", "odd", "en", "t", "é", "’", " ", "x", "s", "ifty",
+    ];
+    // A fixed sequence of pseudo-random texts (xorshift), so the test is
+    // the same on every run.
+    let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
+    for _ in 0..2000 {
+        let mut text = String::new();
+        for _ in 0..(state % 12) {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            text.push_str(pieces[(state % pieces.len() as u64) as usize]);
+        }
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        let expected: Vec<usize> = automaton.find_iter(&text).map(|m| m.start()).collect();
+        assert_eq!(super::figure_words(&text), expected, "{text:?}");
+    }
+}
