@@ -424,6 +424,7 @@ struct Hay<'a> {
 
 impl Hay<'_> {
     /// `(?-u:\w)` at `i`: false past the end, as for the regex.
+    #[inline]
     fn is_word(&self, i: usize) -> bool {
         self.bytes
             .get(i)
@@ -431,6 +432,7 @@ impl Hay<'_> {
     }
 
     /// `(?-u:\b)` at `i`.
+    #[inline]
     fn boundary(&self, i: usize) -> bool {
         let before = i > 0 && self.is_word(i - 1);
         before != self.is_word(i)
@@ -455,12 +457,14 @@ impl Hay<'_> {
     }
 
     /// `\s+` from `i`: where it ends, if there is at least one.
+    #[inline]
     fn some_spaces(&self, i: usize) -> Option<usize> {
         let end = self.spaces(i);
         (end > i).then_some(end)
     }
 
     /// How many ASCII digits (at most `max`) start at `i`.
+    #[inline]
     fn digits(&self, i: usize, max: usize) -> usize {
         self.bytes
             .get(i..)
@@ -477,6 +481,7 @@ impl Hay<'_> {
     }
 
     /// The literal `lit` at `i`, as written: where it ends.
+    #[inline]
     fn lit(&self, i: usize, lit: &[u8]) -> Option<usize> {
         self.bytes
             .get(i..)
@@ -486,7 +491,12 @@ impl Hay<'_> {
 
     /// The literal `lit` (ASCII lower case) at `i`, in any case: where it
     /// ends. Only ASCII letters fold to ASCII in texts scanned here.
+    #[inline]
     fn lit_ci(&self, i: usize, lit: &[u8]) -> Option<usize> {
+        // Most tries fail at the first letter.
+        if self.bytes.get(i)?.to_ascii_lowercase() != lit[0] {
+            return None;
+        }
         self.bytes
             .get(i..i + lit.len())
             .is_some_and(|s| s.eq_ignore_ascii_case(lit))
@@ -494,6 +504,7 @@ impl Hay<'_> {
     }
 
     /// A word written with either case of its first letter ("[Ii]n").
+    #[inline]
     fn lit_title(&self, i: usize, lower: &[u8]) -> Option<usize> {
         let first = *self.bytes.get(i)?;
         if first != lower[0] && first != lower[0].to_ascii_uppercase() {
@@ -723,10 +734,14 @@ fn from_now(h: &Hay, s: usize) -> Found {
 /// `(?i)(?-u:\b)(?:A|B|C|D)(?-u:\b)` of FROM_PREVIOUS, its four
 /// alternatives tried in order.
 fn from_previous(h: &Hay, s: usize) -> Found {
-    let found = days_later(h, s)
-        .or_else(|| the_next_day(h, s))
-        .or_else(|| the_day_before(h, s))
-        .or_else(|| hours_later(h, s))?;
+    // The second and third alternatives start with the word "the", which
+    // the first and fourth cannot start with: only one pair is tried.
+    let the = h.lit_ci(s, b"the").is_some_and(|end| !h.is_word(end));
+    let found = if the {
+        the_next_day(h, s).or_else(|| the_day_before(h, s))?
+    } else {
+        days_later(h, s).or_else(|| hours_later(h, s))?
+    };
     Some((found.0, Some(Expr::FromPrevious(found.1))))
 }
 
