@@ -13,6 +13,7 @@ use chrono::{Datelike, Days, NaiveDate, Weekday};
 use regex::{Regex, RegexSet};
 use serde::Serialize;
 
+mod scan;
 mod windows;
 
 use crate::sentences::Segmentation;
@@ -272,7 +273,17 @@ fn captures<'t>(
 }
 
 /// Finds every date expression, longest first where they overlap.
+///
+/// The hand-written scanner finds exactly what the regexes below find;
+/// for the few texts it leaves to them (digits outside ASCII, letters that
+/// case-insensitive matching folds to ASCII) the regexes run.
 fn find_expressions(text: &str) -> Vec<(Span, Expr)> {
+    scan::find_expressions(text).unwrap_or_else(|| find_expressions_by_regex(text))
+}
+
+/// [`find_expressions`] by the date regexes: the definition the scanner
+/// follows, and its fallback.
+fn find_expressions_by_regex(text: &str) -> Vec<(Span, Expr)> {
     let windows = date_windows(text);
     let mut found: Vec<(Span, Expr)> = Vec::new();
     let year_of = |m: Option<regex::Match>| m.and_then(|y| y.as_str().parse::<i32>().ok());

@@ -17,23 +17,23 @@
 use crate::text::WordShapes;
 
 /// ASCII words kept before and after a trigger word.
-const WORDS_BEFORE: usize = 5;
-const WORDS_AFTER: usize = 4;
+pub(super) const WORDS_BEFORE: usize = 5;
+pub(super) const WORDS_AFTER: usize = 4;
 
 /// Characters that case-insensitive Unicode matching folds to ASCII letters
 /// ("ſ" to "s", the Kelvin sign to "k", dotted and dotless i): a text with
 /// any of them is searched whole, since its relative words need not be
 /// ASCII words.
-const FOLDS_TO_ASCII: &[&str] = &["\u{17F}", "\u{212A}", "\u{130}", "\u{131}"];
+pub(super) const FOLDS_TO_ASCII: &[&str] = &["\u{17F}", "\u{212A}", "\u{130}", "\u{131}"];
 
 /// The longest trigger word ("September", "yesterday", "Wednesday"); a word
 /// with a digit in a match is at most four bytes ("2019", "31st").
-const LONGEST_TRIGGER: usize = 9;
+pub(super) const LONGEST_TRIGGER: usize = 9;
 
 /// Byte classes for the word scan: 0 outside ASCII words.
-const LETTER: u8 = 1;
-const DIGIT: u8 = 2;
-static CLASS: [u8; 256] = {
+pub(super) const LETTER: u8 = 1;
+pub(super) const DIGIT: u8 = 2;
+pub(super) static CLASS: [u8; 256] = {
     let mut t = [0u8; 256];
     let mut b = 0;
     while b < 256 {
@@ -52,7 +52,7 @@ static CLASS: [u8; 256] = {
 
 /// Month and weekday names as the (case-sensitive) patterns spell them,
 /// abbreviations without their dot (which is not part of a word).
-const NAMES: [&[u8]; 31] = [
+pub(super) const NAMES: [&[u8]; 31] = [
     b"January",
     b"February",
     b"March",
@@ -87,7 +87,7 @@ const NAMES: [&[u8]; 31] = [
 ];
 
 /// Relative-date words (those patterns are case-insensitive), lower case.
-const RELATIVE: [&[u8]; 13] = [
+pub(super) const RELATIVE: [&[u8]; 13] = [
     b"yesterday",
     b"today",
     b"tonight",
@@ -106,7 +106,7 @@ const RELATIVE: [&[u8]; 13] = [
 /// The shapes of the triggers (both cases of a relative word's first
 /// letter): nearly every word of a text is turned away here with one
 /// lookup.
-const TRIGGER_SHAPES: WordShapes = {
+pub(super) const TRIGGER_SHAPES: WordShapes = {
     let mut shapes = WordShapes::NONE;
     let mut i = 0;
     while i < NAMES.len() {
@@ -126,7 +126,7 @@ const TRIGGER_SHAPES: WordShapes = {
 
 /// Whether a word without digits, at most [`LONGEST_TRIGGER`] bytes, is a
 /// month or weekday name or a relative-date word.
-fn is_trigger(word: &[u8]) -> bool {
+pub(super) fn is_trigger(word: &[u8]) -> bool {
     if word.len() > LONGEST_TRIGGER || !TRIGGER_SHAPES.may_be(word) {
         return false;
     }
