@@ -459,26 +459,28 @@ impl<'a> Resolver<'a> {
         let here = self.seg.sentence_at(pos).unwrap_or(0);
         let sentence_of = |p: usize| self.seg.sentence_at(p).unwrap_or(0);
         let mut best: Option<(i64, usize, Speaker)> = None;
-        let mut consider = |p: usize, bonus: i64, s: Speaker| {
-            if p >= pos || !self.compatible(&word, &s) {
-                return;
-            }
-            let distance = here.saturating_sub(sentence_of(p)) as i64;
-            if distance > 4 {
-                return;
-            }
-            let score = bonus - 2 * distance;
-            if best
-                .as_ref()
-                .is_none_or(|(bs, bp, _)| score > *bs || (score == *bs && p > *bp))
-            {
-                best = Some((score, p, s));
-            }
-        };
+        // The score of a candidate at `p` that would beat the best so far:
+        // candidates are judged by reference, and only a winner is copied.
+        let beats_best =
+            |best: &Option<(i64, usize, Speaker)>, p: usize, bonus: i64, s: &Speaker| {
+                if p >= pos || !self.compatible(&word, s) {
+                    return None;
+                }
+                let distance = here.saturating_sub(sentence_of(p)) as i64;
+                if distance > 4 {
+                    return None;
+                }
+                let score = bonus - 2 * distance;
+                best.as_ref()
+                    .is_none_or(|(bs, bp, _)| score > *bs || (score == *bs && p > *bp))
+                    .then_some(score)
+            };
         // Speakers resolved so far, the most recent first (a bounded look-back).
         for (p, s) in self.history.iter().rev().take(64) {
-            if s.actor.is_some() || s.method == "text-name" || s.outlet.is_some() {
-                consider(*p, 3, s.clone());
+            if (s.actor.is_some() || s.method == "text-name" || s.outlet.is_some())
+                && let Some(score) = beats_best(&best, *p, 3, s)
+            {
+                best = Some((score, *p, s.clone()));
             }
         }
         let mut first_in_sentence: Option<usize> = None;
@@ -536,7 +538,9 @@ impl<'a> Resolver<'a> {
             } else {
                 0
             };
-            consider(m.span.start, bonus, s);
+            if let Some(score) = beats_best(&best, m.span.start, bonus, &s) {
+                best = Some((score, m.span.start, s));
+            }
         }
         match best {
             Some((_, _, mut s)) => {
