@@ -62,42 +62,58 @@ impl WordStartMatcher {
         for b in b'A'..=b'Z' {
             class[b as usize] = class[b.to_ascii_lowercase() as usize];
         }
-        let mut m = WordStartMatcher {
+        // Each phrase as its classes, sorted (stably, so of phrases equal
+        // but for case the first comes first): a node's phrases are then
+        // one run, those ending at the node at its front and each child's
+        // after them. Nodes are numbered breadth first, so the rows of the
+        // shallow nodes, where nearly every walk ends, sit together at the
+        // front of the table and stay in the cache.
+        let mut keyed: Vec<(Vec<u8>, u32)> = phrases
+            .iter()
+            .enumerate()
+            .map(|(id, p)| {
+                let key = p.as_ref().bytes().map(|b| class[b as usize]).collect();
+                (key, id as u32)
+            })
+            .collect();
+        keyed.sort_by(|a, b| a.0.cmp(&b.0));
+        // Per node: its run of `keyed` and its depth.
+        let mut runs: Vec<(usize, usize, usize)> = vec![(0, keyed.len(), 0)];
+        let mut next: Vec<u32> = Vec::new();
+        let mut phrase: Vec<u32> = vec![NONE];
+        let mut node = 0;
+        while node < runs.len() {
+            let (lo, hi, depth) = runs[node];
+            next.resize((node + 1) * classes, 0);
+            // Phrases ending here come first in the run; the rest grouped
+            // by their next class are the children.
+            let mut i = lo;
+            while i < hi && keyed[i].0.len() == depth {
+                i += 1;
+            }
+            while i < hi {
+                let c = keyed[i].0[depth];
+                let mut j = i;
+                while j < hi && keyed[j].0[depth] == c {
+                    j += 1;
+                }
+                let child = u32::try_from(runs.len())
+                    .ok()
+                    .filter(|&n| n & ENDS_PHRASE == 0)?;
+                let ends_here = keyed[i].0.len() == depth + 1;
+                next[node * classes + c as usize] = child | if ends_here { ENDS_PHRASE } else { 0 };
+                phrase.push(if ends_here { keyed[i].1 } else { NONE });
+                runs.push((i, j, depth + 1));
+                i = j;
+            }
+            node += 1;
+        }
+        Some(WordStartMatcher {
             class,
             classes,
-            next: vec![0; classes],
-            phrase: vec![NONE],
-        };
-        for (id, phrase) in phrases.iter().enumerate() {
-            m.insert(phrase.as_ref().as_bytes(), id as u32);
-        }
-        // Flag the transitions into nodes where a phrase ends.
-        for t in m.next.iter_mut().filter(|t| **t != 0) {
-            if m.phrase[*t as usize] != NONE {
-                *t |= ENDS_PHRASE;
-            }
-        }
-        Some(m)
-    }
-
-    fn insert(&mut self, phrase: &[u8], id: u32) {
-        let mut node = 0usize;
-        for &b in phrase {
-            let slot = node * self.classes + self.class[b as usize] as usize;
-            node = match self.next[slot] {
-                0 => {
-                    let new = self.phrase.len();
-                    self.phrase.push(NONE);
-                    self.next.resize(self.next.len() + self.classes, 0);
-                    self.next[slot] = new as u32;
-                    new
-                }
-                n => n as usize,
-            };
-        }
-        if self.phrase[node] == NONE {
-            self.phrase[node] = id;
-        }
+            next,
+            phrase,
+        })
     }
 
     /// The phrase that is exactly `word` (ASCII case-insensitive), if any:
