@@ -206,6 +206,10 @@ impl std::fmt::Display for Lower<'_> {
     }
 }
 
+/// General punctuation (curly quotes, dashes, ellipsis): no letter or
+/// digit, and no case.
+const GENERAL_PUNCTUATION: std::ops::RangeInclusive<char> = '\u{2000}'..='\u{206F}';
+
 /// `char::is_alphanumeric`, with the chars news text is full of decided
 /// without the Unicode tables: ASCII, and general punctuation (U+2000–U+206F:
 /// curly quotes, dashes, ellipsis), which holds no letter or digit.
@@ -214,7 +218,7 @@ pub fn is_alphanumeric(c: char) -> bool {
     if c.is_ascii() {
         return c.is_ascii_alphanumeric();
     }
-    if ('\u{2000}'..='\u{206F}').contains(&c) {
+    if GENERAL_PUNCTUATION.contains(&c) {
         return false;
     }
     c.is_alphanumeric()
@@ -223,7 +227,7 @@ pub fn is_alphanumeric(c: char) -> bool {
 /// Whether `c` lower-cases to itself alone. Punctuation (U+2000–U+206F:
 /// curly quotes, dashes, ellipsis) is decided without the case tables.
 fn lower_cases_to_itself(c: char) -> bool {
-    if ('\u{2000}'..='\u{206F}').contains(&c) {
+    if GENERAL_PUNCTUATION.contains(&c) {
         return true;
     }
     let mut lower = c.to_lowercase();
