@@ -234,6 +234,34 @@ fn lower_cases_to_itself(c: char) -> bool {
     lower.next() == Some(c) && lower.next().is_none()
 }
 
+/// What one byte of text is to the tokenizer: ASCII bytes are decided by
+/// one table lookup; a byte of a multi-byte char sends the tokenizer to
+/// decode the char.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum ByteClass {
+    Space,
+    Punctuation,
+    AlphaNumeric,
+    NonAscii,
+}
+
+const BYTE_CLASS: [ByteClass; 256] = {
+    let mut table = [ByteClass::NonAscii; 256];
+    let mut b = 0;
+    while b < 128 {
+        let byte = b as u8;
+        table[b] = if matches!(byte, b'\t'..=b'\r' | b' ') {
+            ByteClass::Space
+        } else if byte.is_ascii_alphanumeric() {
+            ByteClass::AlphaNumeric
+        } else {
+            ByteClass::Punctuation
+        };
+        b += 1;
+    }
+    table
+};
+
 /// Splits `text[span]` into words (letters and digits with inner apostrophes,
 /// hyphens and dots, as in "U.S", "Iran’s", "IRGC-affiliated") and single
 /// punctuation characters. Whitespace is dropped.
@@ -245,56 +273,66 @@ pub fn tokens(text: &str, span: Span) -> Vec<Token<'_>> {
         return out;
     };
     let token = |from: usize, to: usize| Token {
-        text: &text[span.start + from..span.start + to],
+        text: &slice[from..to],
         start: span.start + from,
         end: span.start + to,
     };
     let bytes = slice.as_bytes();
     let mut i = 0;
-    while let Some((c, len)) = char_at(slice, i) {
-        // ASCII spaces and punctuation (most non-word chars) decided by one
-        // byte test each.
-        match bytes[i] {
-            b'\t'..=b'\r' | b' ' => {
+    while i < bytes.len() {
+        let end = match BYTE_CLASS[bytes[i] as usize] {
+            ByteClass::Space => {
                 i += 1;
                 continue;
             }
-            b if b.is_ascii() && !b.is_ascii_alphanumeric() => {
-                out.push(token(i, i + 1));
-                i += 1;
-                continue;
-            }
-            _ => {}
-        }
-        if c.is_whitespace() || is_invisible(c) {
-            i += len;
-            continue;
-        }
-        let start = i;
-        let mut end = i + len;
-        if is_alphanumeric(c) {
-            loop {
-                // Runs of ASCII letters and digits without decoding.
-                while bytes.get(end).is_some_and(u8::is_ascii_alphanumeric) {
-                    end += 1;
-                }
-                let Some((d, d_len)) = char_at(slice, end) else {
+            ByteClass::Punctuation => i + 1,
+            ByteClass::AlphaNumeric => word_end(slice, i + 1),
+            ByteClass::NonAscii => {
+                let Some((c, len)) = char_at(slice, i) else {
                     break;
                 };
-                let joins = is_alphanumeric(d)
-                    // Keep joiners only when a letter or digit follows.
-                    || (matches!(d, '\'' | '’' | '-' | '.' | '\u{2011}')
-                        && char_at(slice, end + d_len).is_some_and(|(e, _)| is_alphanumeric(e)));
-                if !joins {
-                    break;
+                if c.is_whitespace() || is_invisible(c) {
+                    i += len;
+                    continue;
                 }
-                end += d_len;
+                if is_alphanumeric(c) {
+                    word_end(slice, i + len)
+                } else {
+                    i + len
+                }
             }
-        }
-        out.push(token(start, end));
+        };
+        out.push(token(i, end));
         i = end;
     }
     out
+}
+
+/// The end of the word whose letters or digits run up to `end`: further
+/// letters and digits, and joiners (’ ' - . and the non-breaking hyphen)
+/// with a letter or digit after them.
+fn word_end(slice: &str, mut end: usize) -> usize {
+    let bytes = slice.as_bytes();
+    loop {
+        // Runs of ASCII letters and digits without decoding.
+        while bytes
+            .get(end)
+            .is_some_and(|&b| BYTE_CLASS[b as usize] == ByteClass::AlphaNumeric)
+        {
+            end += 1;
+        }
+        let Some((d, d_len)) = char_at(slice, end) else {
+            return end;
+        };
+        let joins = (!d.is_ascii() && is_alphanumeric(d))
+            // Keep joiners only when a letter or digit follows.
+            || (matches!(d, '\'' | '’' | '-' | '.' | '\u{2011}')
+                && char_at(slice, end + d_len).is_some_and(|(e, _)| is_alphanumeric(e)));
+        if !joins {
+            return end;
+        }
+        end += d_len;
+    }
 }
 
 /// The char starting at byte `i` of `s` and its length in bytes; `i` must be
@@ -429,6 +467,7 @@ pub fn trim_span(text: &str, span: Span, punct: &[char]) -> Span {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
 
     #[test]
     fn is_alphanumeric_is_the_char_method() {
@@ -497,6 +536,71 @@ mod tests {
         assert_eq!(Lower::of(&long).as_str(), "a".repeat(INLINE_LOWER + 1));
         assert_eq!(Lower::of("ÉTÉ"), "été");
         assert_eq!(Lower::of(""), "");
+    }
+
+    /// The tokenizer as first written, char by char: the definition the
+    /// table-driven one is checked against.
+    fn tokens_by_chars(text: &str, span: Span) -> Vec<(usize, usize)> {
+        let slice = &text[span.start..span.end];
+        let chars: Vec<(usize, char)> = slice.char_indices().collect();
+        let char_after = |k: usize| chars.get(k).map(|&(_, c)| c);
+        let mut out = Vec::new();
+        let mut k = 0;
+        while k < chars.len() {
+            let (start, c) = chars[k];
+            if c.is_whitespace() || is_invisible(c) {
+                k += 1;
+                continue;
+            }
+            let mut next = k + 1;
+            if c.is_alphanumeric() {
+                while let Some(d) = char_after(next) {
+                    let joiner = matches!(d, '\'' | '’' | '-' | '.' | '\u{2011}')
+                        && char_after(next + 1).is_some_and(char::is_alphanumeric);
+                    if d.is_alphanumeric() {
+                        next += 1;
+                    } else if joiner {
+                        next += 2;
+                    } else {
+                        break;
+                    }
+                }
+            }
+            let end = chars.get(next).map_or(slice.len(), |&(b, _)| b);
+            out.push((span.start + start, span.start + end));
+            k = next;
+        }
+        out
+    }
+
+    fn token_text() -> impl Strategy<Value = String> {
+        let pieces = prop::sample::select(vec![
+            "a", "Z", "7", " ", "\t", "\n", ".", "'", "’", "-", "\u{2011}", ",", "“", "”", "é",
+            "É", "ß", "٣", "\u{a0}", "\u{2009}", "\u{200b}", "\u{feff}", "—", "…", "中", "İ",
+            "Iran", "U.S", "IRGC", "said", "%",
+        ]);
+        prop::collection::vec(pieces, 0..40).prop_map(|p| p.concat())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig {
+            cases: 5_000,
+            failure_persistence: None,
+            ..ProptestConfig::default()
+        })]
+
+        #[test]
+        fn tokens_are_those_of_the_char_by_char_tokenizer(text in token_text(), cut in 0usize..8) {
+            // Spans that start and end inside the text, at char boundaries.
+            let bounds: Vec<usize> = text.char_indices().map(|(b, _)| b).chain([text.len()]).collect();
+            let span = Span::new(bounds[cut.min(bounds.len() - 1)], text.len());
+            let found: Vec<(usize, usize)> =
+                tokens(&text, span).iter().map(|t| (t.start, t.end)).collect();
+            prop_assert_eq!(found, tokens_by_chars(&text, span));
+            for t in tokens(&text, span) {
+                prop_assert_eq!(t.text, &text[t.start..t.end]);
+            }
+        }
     }
 
     #[test]
