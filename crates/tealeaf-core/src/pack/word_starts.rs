@@ -254,49 +254,119 @@ impl WordStarts {
     }
 }
 
-/// Byte offsets where words start. Two tight loops (over the gap, then over
-/// the word) with a table lookup per ASCII byte.
+/// Byte offsets where words start. Eight ASCII bytes at a time: a mask of
+/// the letters and digits among them, and the starts are the letters and
+/// digits whose byte before is not one. A stretch with any non-ASCII byte
+/// goes char by char.
 fn word_starts(text: &str) -> Vec<usize> {
     let bytes = text.as_bytes();
     let mut out = Vec::with_capacity(bytes.len() / 6 + 1);
-    // Whether the char at `i` (a boundary) is a letter or digit, and its
-    // length; ASCII without decoding.
-    let char_at = |i: usize| -> (bool, usize) {
-        let b = bytes[i];
-        if b < 128 {
-            return (ASCII_WORD[b as usize], 1);
-        }
-        text[i..]
-            .chars()
-            .next()
-            .map_or((false, 1), |c| (is_word_char(c), c.len_utf8()))
-    };
+    // Whether the byte (or char) before `i` is a letter or digit.
+    let mut after_word = false;
     let mut i = 0;
     while i < bytes.len() {
-        // The gap.
-        let (is_word, len) = char_at(i);
-        if is_word {
+        if let Some(chunk) = bytes.get(i..i + 8) {
+            let x = u64::from_le_bytes(chunk.try_into().unwrap_or_default());
+            if x & HIGH_BITS == 0 {
+                let words = ascii_alphanumeric_mask(x);
+                let mut starts = words & !((words << 8) | u64::from(after_word) << 7);
+                while starts != 0 {
+                    out.push(i + starts.trailing_zeros() as usize / 8);
+                    starts &= starts - 1;
+                }
+                after_word = words >> 63 != 0;
+                i += 8;
+                continue;
+            }
+        }
+        // Near a non-ASCII char, or in the last seven bytes: one char.
+        let b = bytes[i];
+        let (is_word, len) = if b < 128 {
+            (ASCII_WORD[b as usize], 1)
+        } else {
+            text[i..]
+                .chars()
+                .next()
+                .map_or((false, 1), |c| (is_word_char(c), c.len_utf8()))
+        };
+        if is_word && !after_word {
             out.push(i);
         }
+        after_word = is_word;
         i += len;
-        if !is_word {
-            continue;
-        }
-        // The rest of the word.
-        while i < bytes.len() {
-            let (is_word, len) = char_at(i);
-            if !is_word {
-                break;
-            }
-            i += len;
-        }
     }
     out
+}
+
+const ONES: u64 = 0x0101_0101_0101_0101;
+const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
+
+/// The high bit of each byte of `x` (all ASCII) set where the byte is an
+/// ASCII letter or digit.
+fn ascii_alphanumeric_mask(x: u64) -> u64 {
+    // The high bit of each byte set where lo <= byte <= hi. Bytes are below
+    // 0x80, so no sum carries into the next byte.
+    let in_range = |x: u64, lo: u8, hi: u8| {
+        let at_least_lo = x + (0x80 - u64::from(lo)) * ONES;
+        let above_hi = x + (0x7F - u64::from(hi)) * ONES;
+        at_least_lo & !above_hi & HIGH_BITS
+    };
+    // Setting bit 5 maps upper-case letters onto lower-case ones and no
+    // other byte onto a letter.
+    in_range(x | 0x20 * ONES, b'a', b'z') | in_range(x, b'0', b'9')
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    /// Word starts by chars: the definition the eight-byte scan is checked
+    /// against.
+    fn word_starts_by_chars(text: &str) -> Vec<usize> {
+        let mut after_word = false;
+        let mut out = Vec::new();
+        for (i, c) in text.char_indices() {
+            let is_word = is_word_char(c);
+            if is_word && !after_word {
+                out.push(i);
+            }
+            after_word = is_word;
+        }
+        out
+    }
+
+    #[test]
+    fn ascii_mask_marks_exactly_letters_and_digits() {
+        for b in 0u8..128 {
+            let x = u64::from(b) << 16 | u64::from(b' ');
+            let expected = if b.is_ascii_alphanumeric() {
+                0x80 << 16
+            } else {
+                0
+            };
+            assert_eq!(ascii_alphanumeric_mask(x), expected, "{b:#x}");
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig {
+            cases: 5_000,
+            failure_persistence: None,
+            ..ProptestConfig::default()
+        })]
+
+        #[test]
+        fn word_starts_are_those_found_char_by_char(
+            pieces in prop::collection::vec(prop::sample::select(vec![
+                "a", "Z", "09", " ", "  ", "\n", ".", "’", "'s", "-", "@", "[", "`", "{",
+                "é", "ß", "٣", "\u{a0}", "—", "中文", "Iran", "talks", "U.S.", "IRGC-linked",
+            ]), 0..60),
+        ) {
+            let text = pieces.concat();
+            prop_assert_eq!(word_starts(&text), word_starts_by_chars(&text));
+        }
+    }
 
     fn found<'t>(m: &WordStartMatcher, text: &'t str) -> Vec<&'t str> {
         m.find_iter(text)
