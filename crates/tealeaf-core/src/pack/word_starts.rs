@@ -313,7 +313,7 @@ fn ascii_alphanumeric_mask(x: u64) -> u64 {
     };
     // Setting bit 5 maps upper-case letters onto lower-case ones and no
     // other byte onto a letter.
-    in_range(x | 0x20 * ONES, b'a', b'z') | in_range(x, b'0', b'9')
+    in_range(x | (0x20 * ONES), b'a', b'z') | in_range(x, b'0', b'9')
 }
 
 #[cfg(test)]
@@ -339,7 +339,7 @@ mod tests {
     #[test]
     fn ascii_mask_marks_exactly_letters_and_digits() {
         for b in 0u8..128 {
-            let x = u64::from(b) << 16 | u64::from(b' ');
+            let x = (u64::from(b) << 16) | u64::from(b' ');
             let expected = if b.is_ascii_alphanumeric() {
                 0x80 << 16
             } else {
