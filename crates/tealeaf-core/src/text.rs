@@ -238,14 +238,14 @@ fn lower_cases_to_itself(c: char) -> bool {
 /// one table lookup; a byte of a multi-byte char sends the tokenizer to
 /// decode the char.
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum ByteClass {
+pub(crate) enum ByteClass {
     Space,
     Punctuation,
     AlphaNumeric,
     NonAscii,
 }
 
-const BYTE_CLASS: [ByteClass; 256] = {
+pub(crate) const BYTE_CLASS: [ByteClass; 256] = {
     let mut table = [ByteClass::NonAscii; 256];
     let mut b = 0;
     while b < 128 {

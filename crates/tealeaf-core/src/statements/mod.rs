@@ -153,10 +153,19 @@ pub fn extract_with(doc: &Document, pack: &Pack, opts: &ExtractOptions) -> Vec<S
             continue;
         }
         let a = &attrs[i];
-        let words = normalise(a.content.slice(text));
         // Among the nearest dated quotations only: a document of thousands
         // of quotations must not compare every pair.
         let near = dated_words.partition_point(|(j, _)| *j + SAME_WORDS_REACH < i);
+        let candidates = dated_words[near..]
+            .iter()
+            .take_while(|(j, _)| *j <= i + SAME_WORDS_REACH)
+            .any(|(j, _)| *j != i);
+        // Normalised only when some dated quotation may hold the words.
+        let words = if candidates {
+            normalise(a.content.slice(text))
+        } else {
+            String::new()
+        };
         let same_words = (words.len() > 20)
             .then(|| {
                 // Short words are looked for by their first byte and a
@@ -477,41 +486,61 @@ fn holds_short(hay: &[u8], needle: &[u8]) -> bool {
 
 fn normalise(s: &str) -> String {
     // Letters and digits lower-cased, words joined by one space; other
-    // characters dropped ("U.S." → "us"). One pass, one allocation; ASCII
-    // bytes are read without decoding.
+    // characters dropped ("U.S." → "us"). One pass, one allocation; runs of
+    // ASCII letters and digits are copied whole and lower-cased in place.
+    use crate::text::{BYTE_CLASS, ByteClass};
+    enum Word {
+        AsciiRun(std::ops::Range<usize>),
+        Char(char),
+    }
     let mut out = String::with_capacity(s.len());
     let mut space = false;
     let bytes = s.as_bytes();
     let mut i = 0;
     while i < bytes.len() {
-        let b = bytes[i];
-        // (is whitespace, the char if a letter or digit)
-        let (is_space, word_char) = if b.is_ascii() {
-            i += 1;
-            // char::is_whitespace on ASCII: these five and the vertical tab.
-            let is_space = b.is_ascii_whitespace() || b == 0x0B;
-            (is_space, b.is_ascii_alphanumeric().then_some(b as char))
-        } else {
-            let Some(c) = s[i..].chars().next() else {
-                break;
-            };
-            i += c.len_utf8();
-            (
-                c.is_whitespace(),
-                crate::text::is_alphanumeric(c).then_some(c),
-            )
-        };
-        if is_space {
-            space = !out.is_empty();
-        } else if let Some(c) = word_char {
-            if space {
-                out.push(' ');
-                space = false;
+        let word = match BYTE_CLASS[bytes[i] as usize] {
+            ByteClass::Space => {
+                space = !out.is_empty();
+                i += 1;
+                continue;
             }
-            if c.is_ascii() {
-                out.push(c.to_ascii_lowercase());
-            } else {
-                out.extend(c.to_lowercase());
+            ByteClass::Punctuation => {
+                i += 1;
+                continue;
+            }
+            ByteClass::AlphaNumeric => {
+                let run = bytes[i..]
+                    .iter()
+                    .position(|&b| BYTE_CLASS[b as usize] != ByteClass::AlphaNumeric)
+                    .unwrap_or(bytes.len() - i);
+                Word::AsciiRun(i..i + run)
+            }
+            ByteClass::NonAscii => {
+                let Some(c) = s[i..].chars().next() else {
+                    break;
+                };
+                i += c.len_utf8();
+                if c.is_whitespace() {
+                    space = !out.is_empty();
+                    continue;
+                }
+                if !crate::text::is_alphanumeric(c) {
+                    continue;
+                }
+                Word::Char(c)
+            }
+        };
+        if space {
+            out.push(' ');
+            space = false;
+        }
+        match word {
+            Word::Char(c) => out.extend(c.to_lowercase()),
+            Word::AsciiRun(run) => {
+                let at = out.len();
+                out.push_str(&s[run.clone()]);
+                out[at..].make_ascii_lowercase();
+                i = run.end;
             }
         }
     }

@@ -261,3 +261,41 @@ fn holds_short_agrees_with_a_substring_search() {
         }
     }
 }
+
+/// `normalise` as first written, char by char: the definition the faster
+/// one is checked against.
+fn normalise_by_chars(s: &str) -> String {
+    let mut out = String::new();
+    let mut space = false;
+    for c in s.chars() {
+        if c.is_whitespace() {
+            space = !out.is_empty();
+        } else if c.is_alphanumeric() {
+            if space {
+                out.push(' ');
+                space = false;
+            }
+            out.extend(c.to_lowercase());
+        }
+    }
+    out
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig {
+        cases: 5_000,
+        failure_persistence: None,
+        ..proptest::prelude::ProptestConfig::default()
+    })]
+
+    #[test]
+    fn normalise_is_the_char_by_char_definition(
+        pieces in proptest::collection::vec(proptest::sample::select(vec![
+            "a", "Z", "09", " ", "\t", "\u{b}", "\n", ".", "’", "'s", "-", "U.S.", "ÉTAT",
+            "ß", "İ", "٣", "\u{a0}", "\u{2009}", "—", "中文", "Iran", "TALKS", "“", "”",
+        ]), 0..50),
+    ) {
+        let text = pieces.concat();
+        proptest::prop_assert_eq!(normalise(&text), normalise_by_chars(&text));
+    }
+}
