@@ -61,6 +61,23 @@ fn starts_char(b: u8) -> bool {
     (b & 0xC0) != 0x80
 }
 
+/// How many bytes of `bytes` start a char: eight at a time, counting the
+/// continuation bytes (10xxxxxx) by one popcount.
+fn count_char_starts(bytes: &[u8]) -> usize {
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let chunks = bytes.chunks_exact(8);
+    let tail = chunks.remainder();
+    let continuations: u32 = chunks
+        .map(|chunk| {
+            let x = u64::from_le_bytes(chunk.try_into().unwrap_or_default());
+            // Bit 7 set and bit 6 (shifted up to bit 7) clear.
+            (x & !(x << 1) & HIGH).count_ones()
+        })
+        .sum();
+    let in_chunks = bytes.len() - tail.len() - continuations as usize;
+    in_chunks + tail.iter().filter(|&&b| starts_char(b)).count()
+}
+
 impl<'t> CharMap<'t> {
     pub fn new(text: &'t str) -> CharMap<'t> {
         let bytes = text.as_bytes();
@@ -74,7 +91,7 @@ impl<'t> CharMap<'t> {
         let mut chars = 0u32;
         for block in bytes.chunks(CHAR_MAP_BLOCK) {
             blocks.push(chars);
-            chars += block.iter().filter(|&&b| starts_char(b)).count() as u32;
+            chars += count_char_starts(block) as u32;
         }
         if bytes.len().is_multiple_of(CHAR_MAP_BLOCK) {
             // The end of the text opens a block of its own.
@@ -494,6 +511,18 @@ mod tests {
             "ǅ",
         ] {
             assert_eq!(Lower::of(word).as_str(), word.to_lowercase(), "{word}");
+        }
+    }
+
+    #[test]
+    fn char_starts_are_counted_as_chars() {
+        let text = "a’é中😀 “talks” İ\u{a0}ß—…";
+        for from in 0..text.len() {
+            for to in from..=text.len() {
+                let bytes = &text.as_bytes()[from..to];
+                let expected = bytes.iter().filter(|&&b| starts_char(b)).count();
+                assert_eq!(count_char_starts(bytes), expected, "{from}..{to}");
+            }
         }
     }
 
