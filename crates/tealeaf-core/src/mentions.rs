@@ -262,6 +262,20 @@ fn pronoun_of(lower: &str) -> Option<&'static str> {
     })
 }
 
+/// Whether `word` may be one of [`pronoun_of`]'s pronouns in any case: an
+/// ASCII word of at most four bytes starting with h, s, t, i or w. Most
+/// short tokens ("the" aside) are turned away before being lower-cased.
+fn may_be_pronoun(word: &str) -> bool {
+    word.len() <= 4
+        && word.is_ascii()
+        // Bit 5 set: upper-case letters read as lower-case ones, and no
+        // other byte reads as one of these letters.
+        && matches!(
+            word.as_bytes().first().map(|b| b | 0x20),
+            Some(b'h' | b's' | b't' | b'i' | b'w')
+        )
+}
+
 /// Name particles that may stand lower-case inside a name ("bin", "al").
 fn is_name_particle(word: &str) -> bool {
     // A `match` on string literals: cheaper than scanning a slice.
@@ -339,7 +353,7 @@ pub fn find_mentions_in<'p>(
             // Pronouns are ASCII words of at most four letters: no other
             // token is lower-cased to be compared (no non-ASCII text
             // lower-cases to one; see the test).
-            let pronoun = (!covered && t.text.len() <= 4 && t.text.is_ascii())
+            let pronoun = (!covered && may_be_pronoun(t.text))
                 .then(|| pronoun_of(&t.lower()))
                 .flatten();
             if let Some(pronoun) = pronoun {
@@ -467,6 +481,20 @@ mod tests {
         ] {
             let expected = crate::cues::is_speaker_pronoun(w) && w != "you";
             assert_eq!(pronoun_of(w), expected.then_some(w), "{w}");
+        }
+    }
+
+    #[test]
+    fn every_pronoun_in_any_case_may_be_one() {
+        for p in ["he", "she", "they", "it", "we", "i"] {
+            let mut capitalised = p.to_string();
+            capitalised[..1].make_ascii_uppercase();
+            for word in [p.to_string(), p.to_uppercase(), capitalised] {
+                assert!(may_be_pronoun(&word), "{word}");
+            }
+        }
+        for other in ["and", "A", "“", "Oman", "shall", "ŝe", ""] {
+            assert!(!may_be_pronoun(other), "{other}");
         }
     }
 
