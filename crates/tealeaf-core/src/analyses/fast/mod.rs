@@ -28,6 +28,23 @@ use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 use std::ops::Range;
 
+/// Sorts `items[..end]` into the places a full sort by `cmp` (a total
+/// order) would give them; the items after `end` are left unsorted. A page
+/// needs only the items up to its end: they are parted from the rest in
+/// linear time and only they are sorted.
+pub(crate) fn sort_up_to<T>(
+    items: &mut [T],
+    end: usize,
+    mut cmp: impl FnMut(&T, &T) -> std::cmp::Ordering,
+) {
+    if end < items.len() {
+        items.select_nth_unstable_by(end, &mut cmp);
+        items[..end].sort_unstable_by(cmp);
+    } else {
+        items.sort_unstable_by(cmp);
+    }
+}
+
 pub use divergence::{divergence, divergence_page};
 pub use shifts::{ShiftFilter, shifts, shifts_page};
 pub use timeline::{timeline, timeline_page};

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use super::super::facts::{Facts, NONE, Sym};
 use super::super::timeline::{group_of, round};
 use super::super::{Bucket, GroupBy, TimelinePoint, stance_score};
-use super::{Map, Page, Paging, Periods, ranks_by};
+use super::{Map, Page, Paging, Periods, ranks_by, sort_up_to};
 use crate::pack::Pack;
 
 /// Timeline over facts: as [`super::super::timeline()`] over the statements.
@@ -110,12 +110,14 @@ pub fn timeline_page(
     // The slow version's order (group sort key, then period), by ranks.
     let group_rank = ranks_by(&groups, |a, b| a.0.cmp(&b.0));
     let period_rank = periods.ranks();
+    // (One point per group and period: a total order.)
     let mut order: Vec<u32> = (0..points.len() as u32).collect();
-    order.sort_unstable_by_key(|&k| {
+    let key = |k: u32| {
         let c = &points[k as usize];
         (group_rank[c.group as usize], period_rank[c.period as usize])
-    });
+    };
     let range = paging.range(order.len());
+    sort_up_to(&mut order, range.end, |&a, &b| key(a).cmp(&key(b)));
     // Slot on the page of each point on it.
     let mut slot: Vec<u32> = vec![u32::MAX; points.len()];
     let mut items: Vec<TimelinePoint> = order[range.clone()]
