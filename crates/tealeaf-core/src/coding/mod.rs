@@ -15,7 +15,10 @@ use crate::dates::DateIndex;
 use crate::mentions::{Mention, MentionKind};
 use crate::pack::word_starts::WordStarts;
 use crate::pack::{ActorIdx, ActorKind, CueClass, CueHit, Issue, IssueMatches, LexiconEntry, Pack};
-use crate::text::{CharMap, Span, WordList};
+use crate::text::{CharMap, Span};
+
+mod negation;
+use negation::{negated, self_negating};
 
 /// Why a coded field has its value.
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -181,78 +184,6 @@ fn cues_in_spans<'p, 's>(
     out
 }
 
-/// Words that negate a cue a few words later in the same clause.
-const NEGATORS: WordList = WordList::new(&[
-    "not",
-    "no",
-    "never",
-    "n't",
-    "nor",
-    "without",
-    "hardly",
-    "cannot",
-    "neither",
-    "won't",
-    "don't",
-    "doesn't",
-    "didn't",
-    "isn't",
-    "aren't",
-    "wasn't",
-    "can't",
-    "couldn't",
-    "wouldn't",
-    "shouldn't",
-]);
-
-fn negated(text: &str, start: usize) -> bool {
-    // The four words before the cue, inside the clause.
-    let from = crate::text::floor_boundary(text, start.saturating_sub(60));
-    let before = &text[from..start];
-    // The clause starts after the last , ; : . ( or — (bytes compared: the
-    // ASCII ones never occur inside a multi-byte char, — is E2 80 94).
-    let bytes = before.as_bytes();
-    let clause_from = (0..bytes.len())
-        .rev()
-        .find_map(|i| match bytes[i] {
-            b',' | b';' | b':' | b'.' | b'(' => Some(i + 1),
-            0x94 if i >= 2 && bytes[i - 2] == 0xE2 && bytes[i - 1] == 0x80 => Some(i + 1),
-            _ => None,
-        })
-        .unwrap_or(0);
-    let clause = &before[clause_from..];
-    clause
-        .split(|c: char| c.is_whitespace())
-        .filter(|w| !w.is_empty())
-        .rev()
-        .take(5)
-        .any(|w| with_folded(w, |w| NEGATORS.contains(w) || w.ends_with("n't")))
-}
-
-/// Calls `test` with `word` lower-cased and its ’ read as '. Short ASCII
-/// words (nearly all) are folded on the stack: this runs for every word
-/// before every cue.
-fn with_folded(word: &str, test: impl Fn(&str) -> bool) -> bool {
-    // Other letters, or a long word: fold on the heap.
-    let on_the_heap = || test(&word.to_lowercase().replace('’', "'"));
-    let mut buf = [0u8; 24];
-    let mut len = 0;
-    for c in word.chars() {
-        let b = match c {
-            '’' => b'\'',
-            c if c.is_ascii() => c.to_ascii_lowercase() as u8,
-            _ => return on_the_heap(),
-        };
-        if len == buf.len() {
-            return on_the_heap();
-        }
-        buf[len] = b;
-        len += 1;
-    }
-    // Only ASCII bytes were written.
-    test(std::str::from_utf8(&buf[..len]).unwrap_or_default())
-}
-
 fn within(spans: &[Span], s: usize, e: usize) -> bool {
     spans.iter().any(|sp| sp.start <= s && e <= sp.end)
 }
@@ -353,11 +284,7 @@ pub fn code(pack: &Pack, input: &CodingInput) -> Coding {
     for h in &own {
         // A cue that carries its own negation ("not feasible", "neither wise",
         // "nor honourable") is not flipped by the words before it.
-        let self_negating = h
-            .phrase
-            .split(|c: char| !c.is_alphanumeric() && c != '\'' && c != '’')
-            .any(|w| with_folded(w, |w| NEGATORS.contains(w)));
-        let neg = !self_negating && negated(text, h.start);
+        let neg = !self_negating(h.phrase) && negated(text, h.start);
         match (h.class, neg) {
             (CueClass::Support, false) | (CueClass::Oppose, true) => support.push(h),
             (CueClass::Oppose, false) | (CueClass::Support, true) => oppose.push(h),
