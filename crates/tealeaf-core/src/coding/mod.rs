@@ -891,7 +891,9 @@ fn deadline(input: &CodingInput) -> Option<String> {
 const EVENT_CODES: &str = include_str!("../../data/event_codes.tsv");
 
 /// The event table by code, parsed once: (name, PLOVER event, PLOVER mode).
-static EVENTS: LazyLock<std::collections::HashMap<&'static str, [Option<&'static str>; 3]>> =
+/// Ordered by code: a few comparisons of three-byte codes find one, where
+/// hashing a code cost more.
+static EVENTS: LazyLock<std::collections::BTreeMap<&'static str, [Option<&'static str>; 3]>> =
     LazyLock::new(|| {
         let non_empty = |s: Option<&'static str>| s.filter(|s| !s.is_empty());
         EVENT_CODES

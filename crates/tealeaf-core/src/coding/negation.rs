@@ -40,7 +40,7 @@ const REACH: usize = 5;
 pub(super) fn negated(text: &str, start: usize) -> bool {
     let from = crate::text::floor_boundary(text, start.saturating_sub(60));
     let before = &text[from..start];
-    match last_words_negate(before.as_bytes()) {
+    match last_words_negate(before) {
         Some(answer) => answer,
         None => clause_words_negate(clause_of(before)),
     }
@@ -85,68 +85,85 @@ fn is_negator_or_nt(folded: &str) -> bool {
 /// The byte reading of the same: reads `before` backwards, ending at the
 /// first clause mark, and decides as soon as a word negates or five words
 /// are read. `None` when it meets a non-ASCII byte other than those of ’
-/// and of a closing em dash (a Unicode space may split words, a letter
-/// lower-cases by tables), or a word too long for its buffer: the caller
+/// and of a closing em dash (a Unicode space may split words): the caller
 /// reads by chars then.
-pub(super) fn last_words_negate(before: &[u8]) -> Option<bool> {
+pub(super) fn last_words_negate(before: &str) -> Option<bool> {
+    let bytes = before.as_bytes();
     let mut words = 0;
     // One past the last byte of the word being read, while inside one.
     let mut word_end: Option<usize> = None;
-    let mut i = before.len();
+    let mut i = bytes.len();
     while i > 0 {
         let at = i - 1;
-        let b = before[at];
-        let is_clause_mark = ends_clause_mark(before, at);
-        if is_clause_mark || matches!(b, b' ' | b'\t'..=b'\r') {
-            if let Some(end) = word_end.take() {
-                if word_negates(&before[i..end])? {
-                    return Some(true);
-                }
-                words += 1;
-                if words == REACH {
-                    return Some(false);
-                }
+        let kind = match BYTE_KINDS[bytes[at] as usize] {
+            ByteKind::NonAscii => non_ascii_kind(bytes, at)?,
+            kind => kind,
+        };
+        if kind == ByteKind::WordByte {
+            word_end.get_or_insert(i);
+            // ’ is read whole, from its last byte.
+            i = if bytes[at] == 0x99 { at - 2 } else { at };
+            continue;
+        }
+        if let Some(end) = word_end.take() {
+            if with_folded(&before[i..end], is_negator_or_nt) {
+                return Some(true);
             }
-            if is_clause_mark {
+            words += 1;
+            if words == REACH {
                 return Some(false);
             }
-        } else if b >= 0x80 && !(b == 0x99 && at >= 2 && before[at - 2..at] == [0xE2, 0x80]) {
-            return None;
-        } else if word_end.is_none() {
-            word_end = Some(i);
         }
-        // ’ is read whole, from its last byte.
-        i = if b == 0x99 { at - 2 } else { at };
+        if kind == ByteKind::ClauseMark {
+            return Some(false);
+        }
+        i = at;
     }
-    match word_end {
-        Some(end) => word_negates(&before[..end]),
-        None => Some(false),
-    }
+    Some(word_end.is_some_and(|end| with_folded(&before[..end], is_negator_or_nt)))
 }
 
-/// One word of ASCII bytes and ’ (E2 80 99): lower-cased with ’ read as ',
-/// is it a negator or does it end in "n't"? `None` if it is too long to
-/// fold on the stack.
-fn word_negates(word: &[u8]) -> Option<bool> {
-    let mut buf = [0u8; 24];
-    let mut len = 0;
-    let mut k = 0;
-    while k < word.len() {
-        if len == buf.len() {
-            return None;
-        }
-        buf[len] = if word[k] == 0xE2 {
-            k += 3;
-            b'\''
-        } else {
-            k += 1;
-            word[k - 1].to_ascii_lowercase()
-        };
-        len += 1;
+/// What a byte is to the backward reading.
+#[derive(Clone, Copy, PartialEq)]
+enum ByteKind {
+    WordByte,
+    /// An ASCII space: `char::is_whitespace` below 0x80.
+    Space,
+    ClauseMark,
+    /// To be read with the bytes before it (’ and — end in one).
+    NonAscii,
+}
+
+static BYTE_KINDS: [ByteKind; 256] = {
+    let mut kinds = [ByteKind::WordByte; 256];
+    let mut b = 0x80;
+    while b < 256 {
+        kinds[b] = ByteKind::NonAscii;
+        b += 1;
     }
-    // Only ASCII bytes were written.
-    let folded = std::str::from_utf8(&buf[..len]).ok()?;
-    Some(is_negator_or_nt(folded))
+    let spaces = *b" \t\n\x0b\x0c\r";
+    let mut k = 0;
+    while k < spaces.len() {
+        kinds[spaces[k] as usize] = ByteKind::Space;
+        k += 1;
+    }
+    let marks = *b",;:.(";
+    k = 0;
+    while k < marks.len() {
+        kinds[marks[k] as usize] = ByteKind::ClauseMark;
+        k += 1;
+    }
+    kinds
+};
+
+/// The last byte of ’ is part of a word, of — a clause mark; `None` for
+/// any other non-ASCII byte.
+fn non_ascii_kind(bytes: &[u8], at: usize) -> Option<ByteKind> {
+    let lead = at.checked_sub(2).map(|k| &bytes[k..at]);
+    match (bytes[at], lead) {
+        (0x99, Some([0xE2, 0x80])) => Some(ByteKind::WordByte),
+        (0x94, Some([0xE2, 0x80])) => Some(ByteKind::ClauseMark),
+        _ => None,
+    }
 }
 
 /// Whether a cue phrase carries its own negation ("not feasible",
@@ -161,6 +178,13 @@ pub(super) fn self_negating(phrase: &str) -> bool {
 /// Calls `test` with `word` lower-cased and its ’ read as '. Short ASCII
 /// words (nearly all) are folded on the stack.
 fn with_folded(word: &str, test: impl Fn(&str) -> bool) -> bool {
+    // Lower-case ASCII already (most words): nothing to fold.
+    if !word
+        .bytes()
+        .any(|b| b.is_ascii_uppercase() || !b.is_ascii())
+    {
+        return test(word);
+    }
     // Other letters, or a long word: fold on the heap.
     let on_the_heap = || test(&word.to_lowercase().replace('’', "'"));
     let mut buf = [0u8; 24];

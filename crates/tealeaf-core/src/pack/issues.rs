@@ -239,6 +239,11 @@ impl Issue {
             return;
         };
         let (classes, phrase, _) = &self.patterns[m.pattern as usize];
+        if out.capacity() == 0 {
+            // A span list holds a few hits: one allocation, not three
+            // while growing to them.
+            out.reserve(8);
+        }
         for class in classes {
             out.push(CueHit {
                 start: m.start,
