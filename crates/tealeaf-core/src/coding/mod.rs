@@ -15,7 +15,10 @@ use crate::dates::DateIndex;
 use crate::mentions::{Mention, MentionKind};
 use crate::pack::word_starts::WordStarts;
 use crate::pack::{ActorIdx, ActorKind, CueClass, CueHit, Issue, IssueMatches, LexiconEntry, Pack};
-use crate::text::{CharMap, Span, WordList};
+use crate::text::{CharMap, Span};
+
+mod negation;
+use negation::{negated, self_negating};
 
 /// Why a coded field has its value.
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -159,98 +162,29 @@ pub fn document_cues(pack: &Pack, text: &str, starts: &WordStarts) -> Vec<IssueM
     pack.cues.matches_at(text, starts, pack.issues.len())
 }
 
-/// Issue `ii`'s cues inside `span`, on word boundaries.
-fn cues_in<'p>(pack: &'p Pack, input: &CodingInput, ii: usize, span: &Span) -> Vec<CueHit<'p>> {
-    cues_in_spans(pack, input, ii, std::iter::once(span))
+/// Whether issue `ii` has a cue of `class` inside `span`, on word boundaries.
+fn has_cue_in(pack: &Pack, input: &CodingInput, ii: usize, span: &Span, class: CueClass) -> bool {
+    input.cues.get(ii).is_some_and(|matches| {
+        matches.has_class_in(&pack.issues[ii], input.text, span.start, span.end, class)
+    })
 }
 
-/// The issue's cues in each span in turn, in one vector.
+/// Replaces `out` with the issue's cues in each span in turn (a span's
+/// cues again for each span it overlaps).
 fn cues_in_spans<'p, 's>(
     pack: &'p Pack,
     input: &CodingInput,
     ii: usize,
     spans: impl IntoIterator<Item = &'s Span>,
-) -> Vec<CueHit<'p>> {
-    let mut out = Vec::new();
+    out: &mut Vec<CueHit<'p>>,
+) {
+    out.clear();
     if let Some(matches) = input.cues.get(ii) {
         let issue = &pack.issues[ii];
         for span in spans {
-            matches.scan_into(issue, input.text, span.start, span.end, &mut out);
+            matches.scan_into(issue, input.text, span.start, span.end, out);
         }
     }
-    out
-}
-
-/// Words that negate a cue a few words later in the same clause.
-const NEGATORS: WordList = WordList::new(&[
-    "not",
-    "no",
-    "never",
-    "n't",
-    "nor",
-    "without",
-    "hardly",
-    "cannot",
-    "neither",
-    "won't",
-    "don't",
-    "doesn't",
-    "didn't",
-    "isn't",
-    "aren't",
-    "wasn't",
-    "can't",
-    "couldn't",
-    "wouldn't",
-    "shouldn't",
-]);
-
-fn negated(text: &str, start: usize) -> bool {
-    // The four words before the cue, inside the clause.
-    let from = crate::text::floor_boundary(text, start.saturating_sub(60));
-    let before = &text[from..start];
-    // The clause starts after the last , ; : . ( or — (bytes compared: the
-    // ASCII ones never occur inside a multi-byte char, — is E2 80 94).
-    let bytes = before.as_bytes();
-    let clause_from = (0..bytes.len())
-        .rev()
-        .find_map(|i| match bytes[i] {
-            b',' | b';' | b':' | b'.' | b'(' => Some(i + 1),
-            0x94 if i >= 2 && bytes[i - 2] == 0xE2 && bytes[i - 1] == 0x80 => Some(i + 1),
-            _ => None,
-        })
-        .unwrap_or(0);
-    let clause = &before[clause_from..];
-    clause
-        .split(|c: char| c.is_whitespace())
-        .filter(|w| !w.is_empty())
-        .rev()
-        .take(5)
-        .any(|w| with_folded(w, |w| NEGATORS.contains(w) || w.ends_with("n't")))
-}
-
-/// Calls `test` with `word` lower-cased and its ’ read as '. Short ASCII
-/// words (nearly all) are folded on the stack: this runs for every word
-/// before every cue.
-fn with_folded(word: &str, test: impl Fn(&str) -> bool) -> bool {
-    // Other letters, or a long word: fold on the heap.
-    let on_the_heap = || test(&word.to_lowercase().replace('’', "'"));
-    let mut buf = [0u8; 24];
-    let mut len = 0;
-    for c in word.chars() {
-        let b = match c {
-            '’' => b'\'',
-            c if c.is_ascii() => c.to_ascii_lowercase() as u8,
-            _ => return on_the_heap(),
-        };
-        if len == buf.len() {
-            return on_the_heap();
-        }
-        buf[len] = b;
-        len += 1;
-    }
-    // Only ASCII bytes were written.
-    test(std::str::from_utf8(&buf[..len]).unwrap_or_default())
 }
 
 fn within(spans: &[Span], s: usize, e: usize) -> bool {
@@ -265,15 +199,22 @@ pub fn code(pack: &Pack, input: &CodingInput) -> Coding {
         .and_then(|a| pack.actors[a].country.as_deref());
     let cspan = |s: usize, e: usize| Some([input.chars.char_offset(s), input.chars.char_offset(e)]);
 
-    // Scan the statement (with its cue) and its context once per issue.
-    let mut own_spans = vec![input.statement];
-    if let Some(cue) = input.cue {
-        own_spans.push(cue);
-    }
-    let mut best: Option<(i32, usize, Vec<CueHit>, Vec<CueHit>)> = None;
+    // Scan the statement (with its cue) and its context once per issue,
+    // into vectors reused from issue to issue: the best issue's hits are
+    // swapped out of the way.
+    let own_spans = || std::iter::once(&input.statement).chain(input.cue.as_ref());
+    let (mut own, mut ctx, mut doc_hits) = (Vec::new(), Vec::new(), Vec::new());
+    let (mut best_own, mut best_ctx) = (Vec::new(), Vec::new());
+    let mut best: Option<(i32, usize)> = None;
     for (ii, issue) in pack.issues.iter().enumerate() {
-        let own = cues_in_spans(pack, input, ii, &own_spans);
-        let ctx = cues_in_spans(pack, input, ii, input.local.iter().chain(&input.wider));
+        cues_in_spans(pack, input, ii, own_spans(), &mut own);
+        cues_in_spans(
+            pack,
+            input,
+            ii,
+            input.local.iter().chain(&input.wider),
+            &mut ctx,
+        );
         let own_topic = own.iter().filter(|h| h.class == CueClass::Topic).count() as i32;
         let ctx_topic = ctx
             .iter()
@@ -303,16 +244,22 @@ pub fn code(pack: &Pack, input: &CodingInput) -> Coding {
         if vocab == 0 && !counterpart_present(issue, &own, &ctx, speaker_country) {
             // The article may name the other party once for all, unless the
             // statement names a different one ("the three European countries").
-            let doc_hits = cues_in_spans(pack, input, ii, &input.document);
-            if other_party || !counterpart_present(issue, &[], &doc_hits, speaker_country) {
+            if other_party {
+                continue;
+            }
+            cues_in_spans(pack, input, ii, &input.document, &mut doc_hits);
+            if !counterpart_present(issue, &[], &doc_hits, speaker_country) {
                 continue;
             }
         }
-        if best.as_ref().is_none_or(|(bs, _, _, _)| score > *bs) {
-            best = Some((score, ii, own, ctx));
+        if best.is_none_or(|(bs, _)| score > bs) {
+            best = Some((score, ii));
+            std::mem::swap(&mut own, &mut best_own);
+            std::mem::swap(&mut ctx, &mut best_ctx);
         }
     }
-    let Some((_, ii, own, ctx)) = best else {
+    let (own, ctx) = (best_own, best_ctx);
+    let Some((_, ii)) = best else {
         c.topic = Some("other".to_string());
         c.stance = Some("neutral".to_string());
         c.evidence.push(Evidence {
@@ -353,11 +300,7 @@ pub fn code(pack: &Pack, input: &CodingInput) -> Coding {
     for h in &own {
         // A cue that carries its own negation ("not feasible", "neither wise",
         // "nor honourable") is not flipped by the words before it.
-        let self_negating = h
-            .phrase
-            .split(|c: char| !c.is_alphanumeric() && c != '\'' && c != '’')
-            .any(|w| with_folded(w, |w| NEGATORS.contains(w)));
-        let neg = !self_negating && negated(text, h.start);
+        let neg = !self_negating(h.phrase) && negated(text, h.start);
         match (h.class, neg) {
             (CueClass::Support, false) | (CueClass::Oppose, true) => support.push(h),
             (CueClass::Oppose, false) | (CueClass::Support, true) => oppose.push(h),
@@ -626,28 +569,30 @@ fn mediators(
     if issue.def.mediators.is_empty() {
         return;
     }
-    // Mediation words anywhere nearby: the topic cues of a pack issue that
-    // lists mediators and has no counterparts (the mediation issue).
-    // The pack issues that list mediators and have no counterparts.
-    let mediation_issues: Vec<usize> = (0..pack.issues.len())
-        .filter(|&ii| {
-            let d = &pack.issues[ii].def;
-            !d.mediators.is_empty() && d.counterparts.is_empty()
-        })
-        .collect();
+    // Mediation words: the topic cues of a pack issue that lists mediators
+    // and has no counterparts (the mediation issue).
     let talk_in = |span: &Span| {
-        mediation_issues.iter().any(|&ii| {
-            cues_in(pack, input, ii, span)
-                .iter()
-                .any(|h| h.class == CueClass::Topic)
+        pack.issues.iter().enumerate().any(|(ii, issue)| {
+            !issue.def.mediators.is_empty()
+                && issue.def.counterparts.is_empty()
+                && has_cue_in(pack, input, ii, span, CueClass::Topic)
         })
     };
-    let mediation_talk = input
-        .wider
-        .iter()
-        .chain(&input.local)
-        .chain(std::iter::once(&input.statement))
-        .any(talk_in);
+    // Mediation words anywhere nearby, and in the statement: looked for
+    // only once a mediator is named, and then once.
+    let mediation_talk = std::cell::OnceCell::new();
+    let mediation_talk = || {
+        *mediation_talk.get_or_init(|| {
+            input
+                .wider
+                .iter()
+                .chain(&input.local)
+                .chain(std::iter::once(&input.statement))
+                .any(talk_in)
+        })
+    };
+    let talk_in_statement = std::cell::OnceCell::new();
+    let talk_in_statement = || *talk_in_statement.get_or_init(|| talk_in(&input.statement));
     let add = |c: &mut Coding,
                id: &str,
                cue: Option<String>,
@@ -665,7 +610,6 @@ fn mediators(
             });
         }
     };
-    let talk_in_statement = talk_in(&input.statement);
     for h in own.iter().chain(ctx) {
         let CueClass::Mediator(i) = h.class else {
             continue;
@@ -678,11 +622,12 @@ fn mediators(
         // A mediator's official named in the statement counts ("Rouhani told
         // Macron"); a country needs mediation words in the statement, or in
         // its own sentence of the same quotation.
-        let person = pack.lexicon.scan(&input.text[h.start..h.end]).iter().any(|x| x.entries.iter().any(|e| matches!(e, LexiconEntry::ActorName(a) if pack.actors[*a].kind == ActorKind::Person)));
+        // (Only read for a mediator in the statement.)
+        let person = in_statement && names_a_person(pack, &input.text[h.start..h.end]);
         let near = if in_statement {
-            mediation_talk && (talk_in_statement || person || input.wider.iter().any(talk_in))
+            mediation_talk() && (talk_in_statement() || person || input.wider.iter().any(talk_in))
         } else if let Some(w) = in_quote {
-            talk_in_statement || talk_in(w)
+            talk_in_statement() || talk_in(w)
         } else {
             false
         };
@@ -710,6 +655,15 @@ fn mediators(
     {
         add(c, &m.id, None, None, "speaker-is-mediator");
     }
+}
+
+/// Whether `name` is the name of a pack actor who is a person.
+fn names_a_person(pack: &Pack, name: &str) -> bool {
+    pack.lexicon.scan(name).iter().any(|x| {
+        x.entries.iter().any(
+            |e| matches!(e, LexiconEntry::ActorName(a) if pack.actors[*a].kind == ActorKind::Person),
+        )
+    })
 }
 
 /// The mentions (sorted by start) that start inside `span`: a binary
@@ -937,7 +891,9 @@ fn deadline(input: &CodingInput) -> Option<String> {
 const EVENT_CODES: &str = include_str!("../../data/event_codes.tsv");
 
 /// The event table by code, parsed once: (name, PLOVER event, PLOVER mode).
-static EVENTS: LazyLock<std::collections::HashMap<&'static str, [Option<&'static str>; 3]>> =
+/// Ordered by code: a few comparisons of three-byte codes find one, where
+/// hashing a code cost more.
+static EVENTS: LazyLock<std::collections::BTreeMap<&'static str, [Option<&'static str>; 3]>> =
     LazyLock::new(|| {
         let non_empty = |s: Option<&'static str>| s.filter(|s| !s.is_empty());
         EVENT_CODES

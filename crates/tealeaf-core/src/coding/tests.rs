@@ -305,3 +305,104 @@ fn figure_words_are_the_automaton_matches() {
         assert_eq!(super::figure_words(&text), expected, "{text:?}");
     }
 }
+
+/// The reading by chars, as `negated` was before its byte reading: the
+/// reference the byte reading must agree with.
+fn negated_by_chars(text: &str, start: usize) -> bool {
+    let from = crate::text::floor_boundary(text, start.saturating_sub(60));
+    super::negation::clause_words_negate(super::negation::clause_of(&text[from..start]))
+}
+
+/// Pieces of text around a cue: negators in both cases and apostrophes,
+/// clause marks, ASCII and Unicode spaces, letters that lower-case by
+/// tables (İ, the Kelvin sign), and a word too long to fold on the stack.
+fn negation_text() -> impl proptest::strategy::Strategy<Value = String> {
+    use proptest::strategy::Strategy;
+    const PIECES: &[&str] = &[
+        "not",
+        "NOT",
+        "No",
+        "n't",
+        "n’t",
+        "won’t",
+        "DON'T",
+        "couldn’T",
+        "Neither",
+        "never",
+        "cannot",
+        "nor",
+        "hardly",
+        "without",
+        "talk",
+        "x",
+        "a",
+        "’",
+        "'",
+        " ",
+        " ",
+        " ",
+        "\t",
+        "\n",
+        "\u{b}",
+        "\u{c}",
+        "\u{a0}",
+        "\u{2009}",
+        "\u{85}",
+        "\u{3000}",
+        "\u{1c}",
+        ",",
+        ".",
+        ";",
+        ":",
+        "(",
+        "—",
+        "–",
+        "”",
+        "é",
+        "É",
+        "İ",
+        "\u{212a}",
+        "ı",
+        "ñ",
+        "Ô",
+        "abcdefghijklmnopqrstuvwxyzabcdefn't",
+        "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+    ];
+    proptest::collection::vec(proptest::sample::select(PIECES), 0..40).prop_map(|p| p.concat())
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::test_runner::Config {
+        cases: 2_000,
+        failure_persistence: None,
+        ..proptest::test_runner::Config::default()
+    })]
+
+    /// At every char boundary, the byte reading gives the answer of the
+    /// reading by chars.
+    #[test]
+    fn negated_reads_bytes_as_chars_would(text in negation_text()) {
+        for start in (0..=text.len()).filter(|&i| text.is_char_boundary(i)) {
+            proptest::prop_assert_eq!(
+                super::negated(&text, start),
+                negated_by_chars(&text, start),
+                "{:?} at {}", &text, start
+            );
+        }
+    }
+}
+
+/// The byte reading decides on ASCII text with ’ and em dashes, so the
+/// reading by chars is rarely needed.
+#[test]
+fn negated_decides_on_ascii_with_curly_apostrophes() {
+    for text in [
+        "They won’t talk",
+        "Not that—they talk",
+        "no, never, x y z w v u talk",
+    ] {
+        let start = text.rfind("talk").unwrap();
+        let from = crate::text::floor_boundary(text, start.saturating_sub(60));
+        assert!(super::negation::last_words_negate(&text[from..start]).is_some());
+    }
+}

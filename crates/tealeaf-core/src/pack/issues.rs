@@ -235,28 +235,14 @@ impl Issue {
         m: RawMatch,
         out: &mut Vec<CueHit<'p>>,
     ) {
-        let (classes, phrase, prefix) = &self.patterns[m.pattern as usize];
-        if m.start > from
-            && text[..m.start]
-                .chars()
-                .next_back()
-                .is_some_and(crate::text::is_alphanumeric)
-        {
+        let Some(end) = self.accepted_end(text, from, to, m) else {
             return;
-        }
-        let mut end = m.end;
-        if *prefix {
-            // "negotiat*": extend to the end of the word.
-            end += text[m.end..to]
-                .find(|c: char| !crate::text::is_alphanumeric(c))
-                .unwrap_or(to - m.end);
-        } else if m.end < to
-            && text[m.end..]
-                .chars()
-                .next()
-                .is_some_and(crate::text::is_alphanumeric)
-        {
-            return;
+        };
+        let (classes, phrase, _) = &self.patterns[m.pattern as usize];
+        if out.capacity() == 0 {
+            // A span list holds a few hits: one allocation, not three
+            // while growing to them.
+            out.reserve(8);
         }
         for class in classes {
             out.push(CueHit {
@@ -266,6 +252,41 @@ impl Issue {
                 phrase,
             });
         }
+    }
+
+    /// Where the hit of one raw match ends if it sits on word boundaries
+    /// of `text[from..to]`; `None` if it does not.
+    fn accepted_end(&self, text: &str, from: usize, to: usize, m: RawMatch) -> Option<usize> {
+        let prefix = self.patterns[m.pattern as usize].2;
+        if m.start > from
+            && text[..m.start]
+                .chars()
+                .next_back()
+                .is_some_and(crate::text::is_alphanumeric)
+        {
+            return None;
+        }
+        if prefix {
+            // "negotiat*": extend to the end of the word.
+            let rest = &text[m.end..to];
+            return Some(
+                m.end
+                    + rest
+                        .find(|c: char| !crate::text::is_alphanumeric(c))
+                        .unwrap_or(rest.len()),
+            );
+        }
+        let ends_inside_a_word = m.end < to
+            && text[m.end..]
+                .chars()
+                .next()
+                .is_some_and(crate::text::is_alphanumeric);
+        (!ends_inside_a_word).then_some(m.end)
+    }
+
+    /// Whether a raw match stands for `class` in this issue.
+    fn stands_for(&self, m: RawMatch, class: CueClass) -> bool {
+        self.patterns[m.pattern as usize].0.contains(&class)
     }
 }
 
@@ -309,18 +330,38 @@ impl IssueMatches {
         to: usize,
         out: &mut Vec<CueHit<'p>>,
     ) {
-        if from >= to || text.get(from..to).is_none() {
-            return;
+        for m in self.candidates(text, from, to) {
+            issue.accept(text, from, to, *m, out);
         }
-        let first = self.raw.partition_point(|m| m.end <= from);
-        for m in &self.raw[first..] {
-            if m.end > to {
-                break;
-            }
-            if m.start >= from {
-                issue.accept(text, from, to, *m, out);
-            }
-        }
+    }
+
+    /// Whether [`IssueMatches::scan`] would find a hit of `class`, without
+    /// collecting the hits.
+    pub fn has_class_in(
+        &self,
+        issue: &Issue,
+        text: &str,
+        from: usize,
+        to: usize,
+        class: CueClass,
+    ) -> bool {
+        self.candidates(text, from, to).any(|m| {
+            issue.stands_for(*m, class) && issue.accepted_end(text, from, to, *m).is_some()
+        })
+    }
+
+    /// The raw matches inside `text[from..to]`, before the word-boundary
+    /// checks; none if the span is empty or not on char boundaries.
+    fn candidates(&self, text: &str, from: usize, to: usize) -> impl Iterator<Item = &RawMatch> {
+        let after_from = if from >= to || text.get(from..to).is_none() {
+            &[][..]
+        } else {
+            &self.raw[self.raw.partition_point(|m| m.end <= from)..]
+        };
+        after_from
+            .iter()
+            .take_while(move |m| m.end <= to)
+            .filter(move |m| m.start >= from)
     }
 }
 
