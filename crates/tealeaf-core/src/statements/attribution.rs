@@ -337,6 +337,17 @@ pub fn find_attributions_in<'a>(
     out
 }
 
+/// "according (to)", "consensus (among)", "agreement (among)", in any
+/// case. No non-ASCII letter lower-cases into these words, so an ASCII
+/// comparison decides; all three are nine letters long, so the length
+/// turns nearly every word away first.
+fn is_cue_noun(word: &str) -> bool {
+    word.len() == 9
+        && ["according", "consensus", "agreement"]
+            .iter()
+            .any(|w| word.eq_ignore_ascii_case(w))
+}
+
 /// Words after which a cue's bare form is a verb.
 fn bare_verb_context(t: &Token) -> bool {
     let l = t.lower();
@@ -721,20 +732,18 @@ fn indirect_in_sentence(
     let ends_with_colon = toks.last().is_some_and(|t| t.text == ":");
     // Candidate cues with their speakers, left to right.
     let mut cands: Vec<(usize, Cue, SpeakerRef, Option<NpRange>)> = Vec::new();
+    // A sentence ending in ':' drops a cue with no other cue after it.
+    let last_cue = if ends_with_colon {
+        toks.iter().rposition(|t| is_cue_word(t.text).is_some())
+    } else {
+        None
+    };
     for (i, t) in toks.iter().enumerate() {
-        // Cheap tests first (this runs for every token): only words can be
-        // cues, and most words are not.
-        if !t.is_word() {
-            continue;
-        }
+        // Cheap tests first (this runs for every token): most tokens are
+        // neither a cue form nor a cue noun. Both start with an ASCII
+        // letter, so no separate test for words is needed.
         let cue = is_cue_word(t.text);
-        // No non-ASCII letter lower-cases into these words, so an ASCII
-        // comparison decides before the word is lower-cased.
-        if cue.is_none()
-            && !["according", "consensus", "agreement"]
-                .iter()
-                .any(|w| t.text.eq_ignore_ascii_case(w))
-        {
+        if cue.is_none() && !is_cue_noun(t.text) {
             continue;
         }
         let l = t.lower();
@@ -806,7 +815,7 @@ fn indirect_in_sentence(
         }
         // A sentence ending in ':' introduces the quotation below: its last
         // cue is not a statement of its own.
-        if ends_with_colon && !toks[i + 1..].iter().any(|t| is_cue_word(t.text).is_some()) {
+        if ends_with_colon && last_cue.is_none_or(|last| last <= i) {
             continue;
         }
         if let Some(sp) = speaker_for_cue(toks, i, st.span) {
@@ -980,7 +989,8 @@ fn indirect_in_sentence(
             }
         };
         let content = trim_span(text, content, &[',', ';', '—', '–']);
-        if content.slice(text).split_whitespace().count() < 2
+        // Fewer than two words: only the first two are looked for.
+        if content.slice(text).split_whitespace().nth(1).is_none()
             || ends_with_colon && content.end >= st.span.end.saturating_sub(2)
         {
             continue;

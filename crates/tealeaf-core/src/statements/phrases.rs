@@ -240,7 +240,8 @@ pub fn subject_before(toks: &[Token], cue: usize) -> Option<NpRange> {
         if NP_BOUNDARY.contains(lower.as_str()) || is_date_word(&lower) {
             break;
         }
-        if i + 1 < end && is_cue_word(&lower).is_some() && !toks[i].is_capitalized() {
+        // The cheap test first.
+        if i + 1 < end && !toks[i].is_capitalized() && is_cue_word(&lower).is_some() {
             break;
         }
         start = i;
