@@ -2,9 +2,12 @@
 //! cue and speaker phrase that introduce it. Resolution of who the speaker
 //! is, and of outlet and date, comes after, in `resolve`.
 
+use std::borrow::Cow;
+
 use serde::Serialize;
 
 use super::phrases::*;
+use super::region_tokens::{splits_into_nothing, tokens_within};
 use crate::cues::{Cue, CueKind, is_cue_word};
 use crate::quotes::Quotation;
 use crate::sentences::Segmentation;
@@ -111,7 +114,7 @@ pub fn find_attributions_in<'a>(
             .and_then(|p| quote_attr[p].map(|a| (p, a)));
 
         // A. After the quotation: “…,” he said / “…,” said Smith / “…,” Smith told.
-        if let Some((toks, cue_i, np, region)) = cue_after(text, seg, q) {
+        if let Some((toks, cue_i, np, region)) = cue_after(text, &sents, seg, q) {
             let toks = &toks;
             // A split quotation: “A,” he said. “B.” — the second joins the first.
             let attr = Attribution {
@@ -140,15 +143,17 @@ pub fn find_attributions_in<'a>(
             let same_para = seg.paragraph_at(prev.outer.start) == Some(para);
             let between = Span::new(prev.outer.end, q.outer.start);
             let between_text = between.slice(text);
-            let has_other_cue = between_text.len() >= 320
-                || tokens(text, between).iter().any(|t| {
+            // Another cue between them: split only when the cheap tests pass.
+            let has_other_cue = || {
+                tokens(text, between).iter().any(|t| {
                     is_cue_word(t.text).is_some() && out[pa].cue.is_none_or(|c| c.start != t.start)
-                });
+                })
+            };
             if same_para
-                && !has_other_cue
                 && between_text.len() < 320
                 && !between_text.contains("\n")
                 && out[pa].rule != "intro"
+                && !has_other_cue()
             {
                 let a = &mut out[pa];
                 a.fragments.extend(q.fragments.iter().copied());
@@ -184,7 +189,7 @@ pub fn find_attributions_in<'a>(
                 .filter(|t| t.is_word())
                 .take(3)
                 .count();
-            let closes_clause = words_after <= 2 || cue_after(text, seg, q).is_some();
+            let closes_clause = words_after <= 2 || cue_after(text, &sents, seg, q).is_some();
             let adjacent = closes_clause && toks.get(k).is_some_and(|t| t.start >= q.outer.start)
                 // "said in the spring, when the story broke, “…”"
                 || (qtok > 0
@@ -408,11 +413,12 @@ fn phrase(toks: &[Token], np: NpRange) -> SpeakerRef {
 /// Looks to the end of the sentence holding the mark, or into the next
 /// sentence of the paragraph when the quotation closed its sentence
 /// (`“…?” Biden said.`).
-fn cue_after<'t>(
+fn cue_after<'s, 't>(
     text: &'t str,
+    sents: &'s [SentenceTokens<'t>],
     seg: &Segmentation,
     q: &Quotation,
-) -> Option<(Vec<Token<'t>>, usize, NpRange, Span)> {
+) -> Option<(Cow<'s, [Token<'t>]>, usize, NpRange, Span)> {
     let after = q.outer.end;
     let si = seg.sentence_at(after.saturating_sub(1))?;
     let sent = seg.sentences[si];
@@ -430,7 +436,7 @@ fn cue_after<'t>(
         after,
         crate::text::floor_boundary(text, end.min(after + 400)),
     );
-    let toks = tokens(text, region);
+    let toks = region_tokens(text, sents, si, region);
     // "“…” ― Oscar P. Quintero": a dash and a name closing the line.
     if let Some(dash) = toks.first()
         && matches!(dash.text, "―" | "—" | "–")
@@ -457,7 +463,7 @@ fn cue_after<'t>(
             while np_end > 1 && toks[np_end - 1].text == "." {
                 np_end -= 1;
             }
-            return Some((toks.clone(), 0, (1, np_end), region));
+            return Some((toks, 0, (1, np_end), region));
         }
     }
     let mut i = 0;
@@ -499,6 +505,30 @@ fn cue_after<'t>(
     None
 }
 
+/// The tokens of `region`, which starts in sentence `si` and may run into
+/// the next one, from the sentences' tokens when they are the same.
+fn region_tokens<'s, 't>(
+    text: &'t str,
+    sents: &'s [SentenceTokens<'t>],
+    si: usize,
+    region: Span,
+) -> Cow<'s, [Token<'t>]> {
+    let st = &sents[si];
+    if region.end <= st.span.end {
+        return tokens_within(text, st.span, &st.toks, region);
+    }
+    // Only spaces left in this sentence and before the next: the region's
+    // tokens are the next sentence's.
+    if let Some(next) = sents.get(si + 1)
+        && (region.start..=region.end).contains(&next.span.start)
+        && splits_into_nothing(&text[region.start..next.span.start])
+    {
+        let rest = Span::new(next.span.start, region.end);
+        return tokens_within(text, next.span, &next.toks, rest);
+    }
+    Cow::Owned(tokens(text, region))
+}
+
 /// After "… said", only a few words that add no content ("on Monday.").
 fn short_tail(toks: &[Token], from: usize) -> bool {
     let tail = &toks[from.min(toks.len())..];
@@ -518,11 +548,11 @@ fn adjacent_speaker(toks: &[Token], np: NpRange) -> bool {
 }
 
 /// A short capitalised name right before `:` and the quotation.
-fn name_colon_before<'a>(
+fn name_colon_before<'s, 'a>(
     text: &'a str,
-    st: &SentenceTokens,
+    st: &'s SentenceTokens<'a>,
     open: usize,
-) -> Option<(Vec<Token<'a>>, NpRange)> {
+) -> Option<(Cow<'s, [Token<'a>]>, NpRange)> {
     // Only the last words before the quotation matter: a bounded look-back.
     let from = crate::text::floor_boundary(text, open.saturating_sub(160).max(st.span.start));
     let head = text[from..open].trim_end();
@@ -530,7 +560,7 @@ fn name_colon_before<'a>(
     if !head.ends_with(':') {
         return None;
     }
-    let toks = tokens(text, Span::new(from, colon_at));
+    let toks = tokens_within(text, st.span, &st.toks, Span::new(from, colon_at));
     let mut start = toks.len();
     while start > 0
         && toks.len() - start < 6
@@ -550,8 +580,10 @@ fn name_colon_before<'a>(
         return None;
     }
     let boundary = start == 0 || matches!(toks[start - 1].text, "-" | "—" | "–" | "." | "|");
-    (boundary && is_cue_word(toks[toks.len() - 1].text).is_none())
-        .then_some((toks.clone(), (start, toks.len())))
+    (boundary && is_cue_word(toks[toks.len() - 1].text).is_none()).then(|| {
+        let len = toks.len();
+        (toks, (start, len))
+    })
 }
 
 /// The last cue before `before` in the sentence, outside quotations.

@@ -340,7 +340,7 @@ pub fn that_clause_start(toks: &[Token], cue: usize) -> Option<usize> {
         if matches!(t.text, "“" | "”" | "\"" | ";" | ":" | "." | "?" | "!") {
             return None;
         }
-        if is_cue_word(&l).is_some() && i > cue + 1 {
+        if i > cue + 1 && is_cue_word(&l).is_some() {
             return None;
         }
         i += 1;
