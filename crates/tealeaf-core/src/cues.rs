@@ -2,7 +2,7 @@
 //! ("said", "stipulated", "warned", "according to", "told reporters").
 
 use crate::pack::word_starts::WordStartMatcher;
-use crate::text::{WordList, WordShapes};
+use crate::text::WordShapes;
 
 /// How a cue takes its content.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -264,8 +264,51 @@ fn regular_forms(lemma: &str) -> [String; 4] {
     [lemma.to_string(), s_form, ed, format!("{stem}ing")]
 }
 
+/// A constant list of lower-case words asked about for many tokens, as a
+/// byte trie. [`crate::text::WordList`] scans its list once a word passes the shape
+/// test, and for the long lists below most short words pass it: a walk
+/// ends after a byte or two instead.
+pub struct WordSet {
+    words: &'static [&'static str],
+    shapes: WordShapes,
+    /// Built on first use; `None` if a word breaks the trie's rules (then
+    /// the list is scanned, as `WordList` does).
+    trie: std::sync::OnceLock<Option<WordStartMatcher>>,
+}
+
+impl WordSet {
+    pub const fn new(words: &'static [&'static str]) -> WordSet {
+        let mut shapes = WordShapes::NONE;
+        let mut i = 0;
+        while i < words.len() {
+            shapes = shapes.with(words[i].as_bytes());
+            i += 1;
+        }
+        WordSet {
+            words,
+            shapes,
+            trie: std::sync::OnceLock::new(),
+        }
+    }
+
+    /// Whether `word` is one of the words (exactly, case included).
+    pub fn contains(&self, word: &str) -> bool {
+        if !self.shapes.may_be(word.as_bytes()) {
+            // The shapes hold every word shorter than 64 bytes.
+            return word.len() >= 64 && self.words.contains(&word);
+        }
+        match self.trie.get_or_init(|| WordStartMatcher::new(self.words)) {
+            // The walk folds ASCII case: the word found must be compared.
+            Some(trie) => trie
+                .phrase_of(word.as_bytes())
+                .is_some_and(|id| self.words[id] == word),
+            None => self.words.contains(&word),
+        }
+    }
+}
+
 /// Words that may stand between a subject and its cue verb ("has also said").
-pub const AUXILIARIES: WordList = WordList::new(&[
+pub static AUXILIARIES: WordSet = WordSet::new(&[
     "has",
     "have",
     "had",
@@ -349,7 +392,7 @@ pub const AUXILIARIES: WordList = WordList::new(&[
 ]);
 
 /// Nouns that name a speaker when they head a subject ("the official said").
-pub const SPEAKER_NOUNS: WordList = WordList::new(&[
+pub static SPEAKER_NOUNS: WordSet = WordSet::new(&[
     "official",
     "officials",
     "spokesman",
@@ -550,8 +593,13 @@ mod tests {
             })
             .chain(VERB_S_FORMS.iter().map(|s| s.to_string()))
             .collect();
+        near(forms)
+    }
+
+    /// Words near `words`: re-cased, cut, extended.
+    fn near(words: Vec<String>) -> impl Strategy<Value = String> {
         (
-            proptest::sample::select(forms),
+            proptest::sample::select(words),
             0usize..6,
             "[a-zA-Z’'éİK\u{212a}ß]{0,3}",
             any::<u64>(),
@@ -622,6 +670,43 @@ mod tests {
                 is_noun_like_form(word),
                 is_noun_like_form_oracle(word),
                 "{word:?}"
+            );
+        }
+    }
+
+    /// Words near a list's words, as `near` makes them.
+    fn near_words(words: &'static [&'static str]) -> impl Strategy<Value = String> {
+        near(words.iter().map(|w| w.to_string()).collect())
+    }
+
+    proptest! {
+        #[test]
+        fn word_sets_hold_their_lists(
+            aux in prop_oneof![near_words(AUXILIARIES.words), "\\PC{0,14}"],
+            noun in prop_oneof![near_words(SPEAKER_NOUNS.words), "\\PC{0,14}"],
+        ) {
+            prop_assert_eq!(AUXILIARIES.contains(&aux), AUXILIARIES.words.contains(&aux.as_str()));
+            prop_assert_eq!(SPEAKER_NOUNS.contains(&noun), SPEAKER_NOUNS.words.contains(&noun.as_str()));
+        }
+    }
+
+    #[test]
+    fn word_sets_build_their_tries_and_find_every_word() {
+        for set in [&AUXILIARIES, &SPEAKER_NOUNS] {
+            assert!(
+                set.trie
+                    .get_or_init(|| WordStartMatcher::new(set.words))
+                    .is_some()
+            );
+            for w in set.words {
+                assert!(set.contains(w), "{w}");
+                assert!(!set.contains(&w.to_ascii_uppercase()), "{w}");
+            }
+        }
+        for w in ["", "Has", "hass", "ha", "mpS", "\u{212a}", &"x".repeat(70)] {
+            assert!(
+                !AUXILIARIES.contains(w) && !SPEAKER_NOUNS.contains(w),
+                "{w}"
             );
         }
     }

@@ -1,11 +1,11 @@
 //! Phrase-level helpers over a sentence's tokens: the speaker noun phrase
 //! before or after a cue, and where a reported clause ends.
 
-use crate::cues::{AUXILIARIES, SPEAKER_NOUNS, is_cue_word, is_speaker_pronoun};
-use crate::text::{Span, Token, WordList, strip_possessive};
+use crate::cues::{AUXILIARIES, SPEAKER_NOUNS, WordSet, is_cue_word, is_speaker_pronoun};
+use crate::text::{Span, Token, strip_possessive};
 
 /// Words that end a noun phrase when walking backwards from a cue.
-const NP_BOUNDARY: WordList = WordList::new(&[
+static NP_BOUNDARY: WordSet = WordSet::new(&[
     "that",
     "which",
     "who",
