@@ -2,7 +2,7 @@
 //! ("said", "stipulated", "warned", "according to", "told reporters").
 
 use crate::pack::word_starts::WordStartMatcher;
-use crate::text::{WordList, WordShapes};
+use crate::text::WordShapes;
 
 /// How a cue takes its content.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -212,12 +212,17 @@ static CUE_FORMS: std::sync::LazyLock<CueForms> = std::sync::LazyLock::new(|| {
 
 /// The cue a word is a form of, if any.
 /// Capitalised words are not cues: "States" in "the United States".
+/// Inlined: most calls end at the first test, and a call costs as much.
+#[inline]
 pub fn is_cue_word(word: &str) -> Option<Cue> {
-    let &first = word.as_bytes().first()?;
-    if word.len() > LONGEST_CUE_FORM || !word.is_ascii() || first.is_ascii_uppercase() {
-        return None;
-    }
     let forms = &*CUE_FORMS;
+    // Asked of nearly every word, so one table lookup comes first. The
+    // shapes hold only the forms' (first byte, length) pairs, and every form
+    // starts with a lower-case ASCII letter and is at most
+    // `LONGEST_CUE_FORM` bytes long: an empty, long, capitalised or
+    // non-ASCII-initial word is turned away here. A non-ASCII byte further
+    // in ends the walk (the trie has no class for it), and other capitals
+    // fold, as before.
     if !forms.shapes.may_be(word.as_bytes()) {
         return None;
     }
@@ -225,25 +230,23 @@ pub fn is_cue_word(word: &str) -> Option<Cue> {
     forms.cue_of_form.get(form).copied()
 }
 
+/// The `-s` forms of cues that are verbs far more often than nouns.
+const VERB_S_FORMS: &[&str] = &[
+    "says", "tells", "adds", "argues", "insists", "warns", "writes", "believes", "thinks", "knows",
+];
+
 /// Cue forms that are more often plural nouns ("remarks", "reports"): a
 /// cue only right after a subject-like word ("the official remarks").
+/// Compares ignoring ASCII case rather than lower-casing a copy: asked of
+/// every cue word ending in "s".
 pub fn is_noun_like_form(word: &str) -> bool {
-    let w = word.to_ascii_lowercase();
-    w.ends_with('s')
-        && !w.ends_with("ss")
-        && !matches!(
-            w.as_str(),
-            "says"
-                | "tells"
-                | "adds"
-                | "argues"
-                | "insists"
-                | "warns"
-                | "writes"
-                | "believes"
-                | "thinks"
-                | "knows"
-        )
+    let is_s = |b: &u8| b.eq_ignore_ascii_case(&b's');
+    let single_s = match word.as_bytes() {
+        [.., before, last] => is_s(last) && !is_s(before),
+        [last] => is_s(last),
+        [] => false,
+    };
+    single_s && !VERB_S_FORMS.iter().any(|f| word.eq_ignore_ascii_case(f))
 }
 
 fn regular_forms(lemma: &str) -> [String; 4] {
@@ -261,8 +264,51 @@ fn regular_forms(lemma: &str) -> [String; 4] {
     [lemma.to_string(), s_form, ed, format!("{stem}ing")]
 }
 
+/// A constant list of lower-case words asked about for many tokens, as a
+/// byte trie. [`crate::text::WordList`] scans its list once a word passes the shape
+/// test, and for the long lists below most short words pass it: a walk
+/// ends after a byte or two instead.
+pub struct WordSet {
+    words: &'static [&'static str],
+    shapes: WordShapes,
+    /// Built on first use; `None` if a word breaks the trie's rules (then
+    /// the list is scanned, as `WordList` does).
+    trie: std::sync::OnceLock<Option<WordStartMatcher>>,
+}
+
+impl WordSet {
+    pub const fn new(words: &'static [&'static str]) -> WordSet {
+        let mut shapes = WordShapes::NONE;
+        let mut i = 0;
+        while i < words.len() {
+            shapes = shapes.with(words[i].as_bytes());
+            i += 1;
+        }
+        WordSet {
+            words,
+            shapes,
+            trie: std::sync::OnceLock::new(),
+        }
+    }
+
+    /// Whether `word` is one of the words (exactly, case included).
+    pub fn contains(&self, word: &str) -> bool {
+        if !self.shapes.may_be(word.as_bytes()) {
+            // The shapes hold every word shorter than 64 bytes.
+            return word.len() >= 64 && self.words.contains(&word);
+        }
+        match self.trie.get_or_init(|| WordStartMatcher::new(self.words)) {
+            // The walk folds ASCII case: the word found must be compared.
+            Some(trie) => trie
+                .phrase_of(word.as_bytes())
+                .is_some_and(|id| self.words[id] == word),
+            None => self.words.contains(&word),
+        }
+    }
+}
+
 /// Words that may stand between a subject and its cue verb ("has also said").
-pub const AUXILIARIES: WordList = WordList::new(&[
+pub static AUXILIARIES: WordSet = WordSet::new(&[
     "has",
     "have",
     "had",
@@ -346,7 +392,7 @@ pub const AUXILIARIES: WordList = WordList::new(&[
 ]);
 
 /// Nouns that name a speaker when they head a subject ("the official said").
-pub const SPEAKER_NOUNS: WordList = WordList::new(&[
+pub static SPEAKER_NOUNS: WordSet = WordSet::new(&[
     "official",
     "officials",
     "spokesman",
@@ -499,6 +545,171 @@ pub fn is_speaker_pronoun(lower: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    /// The first `is_cue_word`: every test spelled out before the walk.
+    fn is_cue_word_oracle(word: &str) -> Option<Cue> {
+        let &first = word.as_bytes().first()?;
+        if word.len() > LONGEST_CUE_FORM || !word.is_ascii() || first.is_ascii_uppercase() {
+            return None;
+        }
+        let forms = &*CUE_FORMS;
+        if !forms.shapes.may_be(word.as_bytes()) {
+            return None;
+        }
+        let form = forms.trie.as_ref()?.phrase_of(word.as_bytes())?;
+        forms.cue_of_form.get(form).copied()
+    }
+
+    /// The first `is_noun_like_form`, on a lower-cased copy.
+    fn is_noun_like_form_oracle(word: &str) -> bool {
+        let w = word.to_ascii_lowercase();
+        w.ends_with('s')
+            && !w.ends_with("ss")
+            && !matches!(
+                w.as_str(),
+                "says"
+                    | "tells"
+                    | "adds"
+                    | "argues"
+                    | "insists"
+                    | "warns"
+                    | "writes"
+                    | "believes"
+                    | "thinks"
+                    | "knows"
+            )
+    }
+
+    /// Words near the cue forms: the forms themselves, re-cased, cut,
+    /// extended, with curly apostrophes and non-ASCII letters.
+    fn near_cue_words() -> impl Strategy<Value = String> {
+        let forms: Vec<String> = CUES
+            .iter()
+            .flat_map(|(l, _, irr)| {
+                regular_forms(l)
+                    .into_iter()
+                    .chain(irr.iter().map(|s| s.to_string()))
+            })
+            .chain(VERB_S_FORMS.iter().map(|s| s.to_string()))
+            .collect();
+        near(forms)
+    }
+
+    /// Words near `words`: re-cased, cut, extended.
+    fn near(words: Vec<String>) -> impl Strategy<Value = String> {
+        (
+            proptest::sample::select(words),
+            0usize..6,
+            "[a-zA-Z’'éİK\u{212a}ß]{0,3}",
+            any::<u64>(),
+        )
+            .prop_map(|(form, cut, extra, case_bits)| {
+                let kept: String = form
+                    .chars()
+                    .take(form.len().saturating_sub(cut % 3))
+                    .collect();
+                let word = if cut >= 3 {
+                    format!("{kept}{extra}")
+                } else {
+                    kept
+                };
+                word.chars()
+                    .enumerate()
+                    .map(|(i, c)| {
+                        if case_bits >> (i % 64) & 1 == 1 {
+                            c.to_ascii_uppercase()
+                        } else {
+                            c
+                        }
+                    })
+                    .collect()
+            })
+    }
+
+    proptest! {
+        #[test]
+        fn cue_word_test_matches_its_oracle(word in prop_oneof![near_cue_words(), "\\PC{0,16}"]) {
+            prop_assert_eq!(is_cue_word(&word), is_cue_word_oracle(&word), "{:?}", word);
+            prop_assert_eq!(is_noun_like_form(&word), is_noun_like_form_oracle(&word), "{:?}", word);
+        }
+    }
+
+    #[test]
+    fn cue_word_tests_match_their_oracles_on_hand_picked_words() {
+        for word in [
+            "",
+            "s",
+            "S",
+            "ss",
+            "sS",
+            "Says",
+            "SAYS",
+            "says",
+            "sayS",
+            "remarks",
+            "Remarks",
+            "remarkS",
+            "saïd",
+            "said’s",
+            "saiđ",
+            "\u{212a}nows",
+            "knows",
+            "Knows",
+            "és",
+            "ßs",
+            "s’",
+            "reports",
+            "warnss",
+            "emphasizingly",
+            "acknowledging",
+            "acknowledgings",
+        ] {
+            assert_eq!(is_cue_word(word), is_cue_word_oracle(word), "{word:?}");
+            assert_eq!(
+                is_noun_like_form(word),
+                is_noun_like_form_oracle(word),
+                "{word:?}"
+            );
+        }
+    }
+
+    /// Words near a list's words, as `near` makes them.
+    fn near_words(words: &'static [&'static str]) -> impl Strategy<Value = String> {
+        near(words.iter().map(|w| w.to_string()).collect())
+    }
+
+    proptest! {
+        #[test]
+        fn word_sets_hold_their_lists(
+            aux in prop_oneof![near_words(AUXILIARIES.words), "\\PC{0,14}"],
+            noun in prop_oneof![near_words(SPEAKER_NOUNS.words), "\\PC{0,14}"],
+        ) {
+            prop_assert_eq!(AUXILIARIES.contains(&aux), AUXILIARIES.words.contains(&aux.as_str()));
+            prop_assert_eq!(SPEAKER_NOUNS.contains(&noun), SPEAKER_NOUNS.words.contains(&noun.as_str()));
+        }
+    }
+
+    #[test]
+    fn word_sets_build_their_tries_and_find_every_word() {
+        for set in [&AUXILIARIES, &SPEAKER_NOUNS] {
+            assert!(
+                set.trie
+                    .get_or_init(|| WordStartMatcher::new(set.words))
+                    .is_some()
+            );
+            for w in set.words {
+                assert!(set.contains(w), "{w}");
+                assert!(!set.contains(&w.to_ascii_uppercase()), "{w}");
+            }
+        }
+        for w in ["", "Has", "hass", "ha", "mpS", "\u{212a}", &"x".repeat(70)] {
+            assert!(
+                !AUXILIARIES.contains(w) && !SPEAKER_NOUNS.contains(w),
+                "{w}"
+            );
+        }
+    }
 
     #[test]
     fn speaker_pronoun_test_matches_the_list() {

@@ -2,9 +2,12 @@
 //! cue and speaker phrase that introduce it. Resolution of who the speaker
 //! is, and of outlet and date, comes after, in `resolve`.
 
+use std::borrow::Cow;
+
 use serde::Serialize;
 
 use super::phrases::*;
+use super::region_tokens::{splits_into_nothing, tokens_within};
 use crate::cues::{Cue, CueKind, is_cue_word};
 use crate::quotes::Quotation;
 use crate::sentences::Segmentation;
@@ -111,7 +114,7 @@ pub fn find_attributions_in<'a>(
             .and_then(|p| quote_attr[p].map(|a| (p, a)));
 
         // A. After the quotation: “…,” he said / “…,” said Smith / “…,” Smith told.
-        if let Some((toks, cue_i, np, region)) = cue_after(text, seg, q) {
+        if let Some((toks, cue_i, np, region)) = cue_after(text, &sents, seg, q) {
             let toks = &toks;
             // A split quotation: “A,” he said. “B.” — the second joins the first.
             let attr = Attribution {
@@ -140,15 +143,17 @@ pub fn find_attributions_in<'a>(
             let same_para = seg.paragraph_at(prev.outer.start) == Some(para);
             let between = Span::new(prev.outer.end, q.outer.start);
             let between_text = between.slice(text);
-            let has_other_cue = between_text.len() >= 320
-                || tokens(text, between).iter().any(|t| {
+            // Another cue between them: split only when the cheap tests pass.
+            let has_other_cue = || {
+                tokens(text, between).iter().any(|t| {
                     is_cue_word(t.text).is_some() && out[pa].cue.is_none_or(|c| c.start != t.start)
-                });
+                })
+            };
             if same_para
-                && !has_other_cue
                 && between_text.len() < 320
                 && !between_text.contains("\n")
                 && out[pa].rule != "intro"
+                && !has_other_cue()
             {
                 let a = &mut out[pa];
                 a.fragments.extend(q.fragments.iter().copied());
@@ -184,7 +189,7 @@ pub fn find_attributions_in<'a>(
                 .filter(|t| t.is_word())
                 .take(3)
                 .count();
-            let closes_clause = words_after <= 2 || cue_after(text, seg, q).is_some();
+            let closes_clause = words_after <= 2 || cue_after(text, &sents, seg, q).is_some();
             let adjacent = closes_clause && toks.get(k).is_some_and(|t| t.start >= q.outer.start)
                 // "said in the spring, when the story broke, “…”"
                 || (qtok > 0
@@ -337,6 +342,17 @@ pub fn find_attributions_in<'a>(
     out
 }
 
+/// "according (to)", "consensus (among)", "agreement (among)", in any
+/// case. No non-ASCII letter lower-cases into these words, so an ASCII
+/// comparison decides; all three are nine letters long, so the length
+/// turns nearly every word away first.
+fn is_cue_noun(word: &str) -> bool {
+    word.len() == 9
+        && ["according", "consensus", "agreement"]
+            .iter()
+            .any(|w| word.eq_ignore_ascii_case(w))
+}
+
 /// Words after which a cue's bare form is a verb.
 fn bare_verb_context(t: &Token) -> bool {
     let l = t.lower();
@@ -397,11 +413,12 @@ fn phrase(toks: &[Token], np: NpRange) -> SpeakerRef {
 /// Looks to the end of the sentence holding the mark, or into the next
 /// sentence of the paragraph when the quotation closed its sentence
 /// (`“…?” Biden said.`).
-fn cue_after<'t>(
+fn cue_after<'s, 't>(
     text: &'t str,
+    sents: &'s [SentenceTokens<'t>],
     seg: &Segmentation,
     q: &Quotation,
-) -> Option<(Vec<Token<'t>>, usize, NpRange, Span)> {
+) -> Option<(Cow<'s, [Token<'t>]>, usize, NpRange, Span)> {
     let after = q.outer.end;
     let si = seg.sentence_at(after.saturating_sub(1))?;
     let sent = seg.sentences[si];
@@ -419,7 +436,7 @@ fn cue_after<'t>(
         after,
         crate::text::floor_boundary(text, end.min(after + 400)),
     );
-    let toks = tokens(text, region);
+    let toks = region_tokens(text, sents, si, region);
     // "“…” ― Oscar P. Quintero": a dash and a name closing the line.
     if let Some(dash) = toks.first()
         && matches!(dash.text, "―" | "—" | "–")
@@ -446,7 +463,7 @@ fn cue_after<'t>(
             while np_end > 1 && toks[np_end - 1].text == "." {
                 np_end -= 1;
             }
-            return Some((toks.clone(), 0, (1, np_end), region));
+            return Some((toks, 0, (1, np_end), region));
         }
     }
     let mut i = 0;
@@ -488,6 +505,30 @@ fn cue_after<'t>(
     None
 }
 
+/// The tokens of `region`, which starts in sentence `si` and may run into
+/// the next one, from the sentences' tokens when they are the same.
+fn region_tokens<'s, 't>(
+    text: &'t str,
+    sents: &'s [SentenceTokens<'t>],
+    si: usize,
+    region: Span,
+) -> Cow<'s, [Token<'t>]> {
+    let st = &sents[si];
+    if region.end <= st.span.end {
+        return tokens_within(text, st.span, &st.toks, region);
+    }
+    // Only spaces left in this sentence and before the next: the region's
+    // tokens are the next sentence's.
+    if let Some(next) = sents.get(si + 1)
+        && (region.start..=region.end).contains(&next.span.start)
+        && splits_into_nothing(&text[region.start..next.span.start])
+    {
+        let rest = Span::new(next.span.start, region.end);
+        return tokens_within(text, next.span, &next.toks, rest);
+    }
+    Cow::Owned(tokens(text, region))
+}
+
 /// After "… said", only a few words that add no content ("on Monday.").
 fn short_tail(toks: &[Token], from: usize) -> bool {
     let tail = &toks[from.min(toks.len())..];
@@ -507,11 +548,11 @@ fn adjacent_speaker(toks: &[Token], np: NpRange) -> bool {
 }
 
 /// A short capitalised name right before `:` and the quotation.
-fn name_colon_before<'a>(
+fn name_colon_before<'s, 'a>(
     text: &'a str,
-    st: &SentenceTokens,
+    st: &'s SentenceTokens<'a>,
     open: usize,
-) -> Option<(Vec<Token<'a>>, NpRange)> {
+) -> Option<(Cow<'s, [Token<'a>]>, NpRange)> {
     // Only the last words before the quotation matter: a bounded look-back.
     let from = crate::text::floor_boundary(text, open.saturating_sub(160).max(st.span.start));
     let head = text[from..open].trim_end();
@@ -519,7 +560,7 @@ fn name_colon_before<'a>(
     if !head.ends_with(':') {
         return None;
     }
-    let toks = tokens(text, Span::new(from, colon_at));
+    let toks = tokens_within(text, st.span, &st.toks, Span::new(from, colon_at));
     let mut start = toks.len();
     while start > 0
         && toks.len() - start < 6
@@ -539,8 +580,10 @@ fn name_colon_before<'a>(
         return None;
     }
     let boundary = start == 0 || matches!(toks[start - 1].text, "-" | "—" | "–" | "." | "|");
-    (boundary && is_cue_word(toks[toks.len() - 1].text).is_none())
-        .then_some((toks.clone(), (start, toks.len())))
+    (boundary && is_cue_word(toks[toks.len() - 1].text).is_none()).then(|| {
+        let len = toks.len();
+        (toks, (start, len))
+    })
 }
 
 /// The last cue before `before` in the sentence, outside quotations.
@@ -721,20 +764,18 @@ fn indirect_in_sentence(
     let ends_with_colon = toks.last().is_some_and(|t| t.text == ":");
     // Candidate cues with their speakers, left to right.
     let mut cands: Vec<(usize, Cue, SpeakerRef, Option<NpRange>)> = Vec::new();
+    // A sentence ending in ':' drops a cue with no other cue after it.
+    let last_cue = if ends_with_colon {
+        toks.iter().rposition(|t| is_cue_word(t.text).is_some())
+    } else {
+        None
+    };
     for (i, t) in toks.iter().enumerate() {
-        // Cheap tests first (this runs for every token): only words can be
-        // cues, and most words are not.
-        if !t.is_word() {
-            continue;
-        }
+        // Cheap tests first (this runs for every token): most tokens are
+        // neither a cue form nor a cue noun. Both start with an ASCII
+        // letter, so no separate test for words is needed.
         let cue = is_cue_word(t.text);
-        // No non-ASCII letter lower-cases into these words, so an ASCII
-        // comparison decides before the word is lower-cased.
-        if cue.is_none()
-            && !["according", "consensus", "agreement"]
-                .iter()
-                .any(|w| t.text.eq_ignore_ascii_case(w))
-        {
+        if cue.is_none() && !is_cue_noun(t.text) {
             continue;
         }
         let l = t.lower();
@@ -806,7 +847,7 @@ fn indirect_in_sentence(
         }
         // A sentence ending in ':' introduces the quotation below: its last
         // cue is not a statement of its own.
-        if ends_with_colon && !toks[i + 1..].iter().any(|t| is_cue_word(t.text).is_some()) {
+        if ends_with_colon && last_cue.is_none_or(|last| last <= i) {
             continue;
         }
         if let Some(sp) = speaker_for_cue(toks, i, st.span) {
@@ -980,7 +1021,8 @@ fn indirect_in_sentence(
             }
         };
         let content = trim_span(text, content, &[',', ';', '—', '–']);
-        if content.slice(text).split_whitespace().count() < 2
+        // Fewer than two words: only the first two are looked for.
+        if content.slice(text).split_whitespace().nth(1).is_none()
             || ends_with_colon && content.end >= st.span.end.saturating_sub(2)
         {
             continue;

@@ -6,6 +6,7 @@
 
 mod attribution;
 mod phrases;
+mod region_tokens;
 mod resolve;
 
 use serde::Serialize;

@@ -1,11 +1,11 @@
 //! Phrase-level helpers over a sentence's tokens: the speaker noun phrase
 //! before or after a cue, and where a reported clause ends.
 
-use crate::cues::{AUXILIARIES, SPEAKER_NOUNS, is_cue_word, is_speaker_pronoun};
-use crate::text::{Span, Token, WordList, strip_possessive};
+use crate::cues::{AUXILIARIES, SPEAKER_NOUNS, WordSet, is_cue_word, is_speaker_pronoun};
+use crate::text::{Span, Token, strip_possessive};
 
 /// Words that end a noun phrase when walking backwards from a cue.
-const NP_BOUNDARY: WordList = WordList::new(&[
+static NP_BOUNDARY: WordSet = WordSet::new(&[
     "that",
     "which",
     "who",
@@ -240,7 +240,8 @@ pub fn subject_before(toks: &[Token], cue: usize) -> Option<NpRange> {
         if NP_BOUNDARY.contains(lower.as_str()) || is_date_word(&lower) {
             break;
         }
-        if i + 1 < end && is_cue_word(&lower).is_some() && !toks[i].is_capitalized() {
+        // The cheap test first.
+        if i + 1 < end && !toks[i].is_capitalized() && is_cue_word(&lower).is_some() {
             break;
         }
         start = i;
@@ -339,7 +340,7 @@ pub fn that_clause_start(toks: &[Token], cue: usize) -> Option<usize> {
         if matches!(t.text, "“" | "”" | "\"" | ";" | ":" | "." | "?" | "!") {
             return None;
         }
-        if is_cue_word(&l).is_some() && i > cue + 1 {
+        if i > cue + 1 && is_cue_word(&l).is_some() {
             return None;
         }
         i += 1;
