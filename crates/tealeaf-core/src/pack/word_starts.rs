@@ -11,24 +11,46 @@
 //! which matters because the pack is loaded at every cold start.
 
 /// Phrases as a trie of ASCII-lower-cased bytes, matched at word starts.
-/// Transitions are a dense table over byte classes (the distinct bytes of
-/// the phrases, upper and lower case folded together), so each step of a
-/// walk is one lookup.
+///
+/// Two layouts share one node numbering. The shallow nodes, where nearly
+/// every walk passes or ends, are rows of a dense table over byte classes
+/// (the distinct bytes of the phrases, upper and lower case folded
+/// together): one load per step. The deep nodes, nearly all of them on a
+/// single name's chain, are short records of their children only, laid out
+/// depth first so that a chain is contiguous memory. A fully dense table
+/// of the default pack's names was 9 MB, and a walk past the third byte
+/// waited on memory at most steps; the records take well under a
+/// megabyte.
 #[derive(Debug, Clone)]
 pub struct WordStartMatcher {
     /// Byte → class; 0 for bytes in no phrase (the walk ends).
     class: [u8; 256],
     classes: usize,
-    /// `node * classes + class` → next node, with [`ENDS_PHRASE`] set when
-    /// a phrase ends at that node; 0 = none (the root, node 0, is never
-    /// re-entered). One load per step of a walk.
-    next: Vec<u32>,
-    /// Per node: the phrase ending there (`NONE` if none).
-    phrase: Vec<u32>,
+    /// Nodes `0..dense_nodes` (the first in breadth-first order, the root
+    /// first) have a row in `dense`; a node `n` above has its record at
+    /// `sparse[n - dense_nodes]`.
+    dense_nodes: u32,
+    /// `node * classes + class` → transition (see [`ENDS_PHRASE`]); 0 =
+    /// none (the root, node 0, is never re-entered).
+    dense: Vec<u32>,
+    /// Per dense node: the phrase ending there (`NONE` if none).
+    dense_phrase: Vec<u32>,
+    /// Records of the other nodes: a header (`children << 24 | phrase`,
+    /// the phrase [`NO_PHRASE`] if none), then per child `class << 24 |
+    /// transition`.
+    sparse: Vec<u32>,
 }
 
 const NONE: u32 = u32::MAX;
-const ENDS_PHRASE: u32 = 1 << 31;
+/// A transition is the target node (below [`ENDS_PHRASE`]) with this bit
+/// set when a phrase ends at the target: 24 bits, so a sparse child entry
+/// has room for its class above them.
+const ENDS_PHRASE: u32 = 1 << 23;
+const NODE_BITS: u32 = ENDS_PHRASE - 1;
+/// "No phrase" in a sparse record's 24-bit phrase field.
+const NO_PHRASE: u32 = (1 << 24) - 1;
+/// Bytes of dense rows: the shallow levels fit the fastest caches.
+const DENSE_BYTES: usize = 128 * 1024;
 
 /// A phrase found at a word start: its id (its index in the list given to
 /// [`WordStartMatcher::new`]) and byte span.
@@ -42,9 +64,18 @@ pub struct WordStartMatch {
 impl WordStartMatcher {
     /// `None` when a phrase is empty or does not begin with a letter or
     /// digit (such a phrase can match where no word starts), or when the
-    /// phrases use more than 255 distinct bytes. Phrases equal but for ASCII
-    /// case: the first one is kept.
+    /// phrases use more than 255 distinct bytes (or millions of nodes).
+    /// Phrases equal but for ASCII case: the first one is kept.
     pub fn new<S: AsRef<str>>(phrases: &[S]) -> Option<WordStartMatcher> {
+        WordStartMatcher::with_dense_bytes(phrases, DENSE_BYTES)
+    }
+
+    /// [`new`](Self::new) with at most `dense_bytes` of dense rows (the
+    /// root's row always): the tests walk every layout.
+    fn with_dense_bytes<S: AsRef<str>>(
+        phrases: &[S],
+        dense_bytes: usize,
+    ) -> Option<WordStartMatcher> {
         let mut class = [0u8; 256];
         let mut classes = 1usize;
         for phrase in phrases {
@@ -62,96 +93,131 @@ impl WordStartMatcher {
         for b in b'A'..=b'Z' {
             class[b as usize] = class[b.to_ascii_lowercase() as usize];
         }
-        // Each phrase as its classes, sorted (stably, so of phrases equal
-        // but for case the first comes first): a node's phrases are then
-        // one run, those ending at the node at its front and each child's
-        // after them. Nodes are numbered breadth first, so the rows of the
-        // shallow nodes, where nearly every walk ends, sit together at the
-        // front of the table and stay in the cache.
-        let mut keyed: Vec<(Vec<u8>, u32)> = phrases
-            .iter()
-            .enumerate()
-            .map(|(id, p)| {
-                let key = p.as_ref().bytes().map(|b| class[b as usize]).collect();
-                (key, id as u32)
-            })
-            .collect();
-        keyed.sort_by(|a, b| a.0.cmp(&b.0));
-        // Per node: its run of `keyed` and its depth.
-        let mut runs: Vec<(usize, usize, usize)> = vec![(0, keyed.len(), 0)];
-        let mut next: Vec<u32> = Vec::new();
-        let mut phrase: Vec<u32> = vec![NONE];
-        let mut node = 0;
-        while node < runs.len() {
-            let (lo, hi, depth) = runs[node];
-            next.resize((node + 1) * classes, 0);
-            // Phrases ending here come first in the run; the rest grouped
-            // by their next class are the children.
-            let mut i = lo;
-            while i < hi && keyed[i].0.len() == depth {
-                i += 1;
-            }
-            while i < hi {
-                let c = keyed[i].0[depth];
-                let mut j = i;
-                while j < hi && keyed[j].0[depth] == c {
-                    j += 1;
+        let trie = BreadthFirstTrie::build(phrases, &class);
+        let nodes = trie.phrase.len();
+        if nodes > NODE_BITS as usize || phrases.len() >= NO_PHRASE as usize {
+            return None;
+        }
+        let dense_nodes = (dense_bytes / (classes * 4)).clamp(1, nodes);
+        // Record offsets, depth first from each sparse child of a dense
+        // node, so a chain's records follow one another.
+        let mut offset = vec![0u32; nodes];
+        let mut sparse_len = 0usize;
+        let mut stack: Vec<u32> = Vec::new();
+        for parent in 0..dense_nodes {
+            for (_, child, _) in trie.children_of(parent).rev() {
+                if child as usize >= dense_nodes {
+                    stack.push(child);
                 }
-                let child = u32::try_from(runs.len())
-                    .ok()
-                    .filter(|&n| n & ENDS_PHRASE == 0)?;
-                let ends_here = keyed[i].0.len() == depth + 1;
-                next[node * classes + c as usize] = child | if ends_here { ENDS_PHRASE } else { 0 };
-                phrase.push(if ends_here { keyed[i].1 } else { NONE });
-                runs.push((i, j, depth + 1));
-                i = j;
             }
-            node += 1;
+            while let Some(node) = stack.pop() {
+                offset[node as usize] = u32::try_from(sparse_len).ok()?;
+                sparse_len += 1 + trie.children[node as usize].1 as usize;
+                stack.extend(trie.children_of(node as usize).rev().map(|c| c.1));
+            }
+        }
+        if dense_nodes + sparse_len > NODE_BITS as usize {
+            return None;
+        }
+        let target = |child: u32, ends: bool| {
+            let node = if (child as usize) < dense_nodes {
+                child
+            } else {
+                dense_nodes as u32 + offset[child as usize]
+            };
+            node | if ends { ENDS_PHRASE } else { 0 }
+        };
+        let mut dense = vec![0u32; dense_nodes * classes];
+        for node in 0..dense_nodes {
+            for (c, child, ends) in trie.children_of(node) {
+                dense[node * classes + c as usize] = target(child, ends);
+            }
+        }
+        let mut sparse = vec![0u32; sparse_len];
+        for (node, &at) in offset.iter().enumerate().skip(dense_nodes) {
+            let at = at as usize;
+            let phrase = match trie.phrase[node] {
+                NONE => NO_PHRASE,
+                p => p,
+            };
+            sparse[at] = trie.children[node].1 << 24 | phrase;
+            for (k, (c, child, ends)) in trie.children_of(node).enumerate() {
+                sparse[at + 1 + k] = u32::from(c) << 24 | target(child, ends);
+            }
         }
         Some(WordStartMatcher {
             class,
             classes,
-            next,
-            phrase,
+            dense_nodes: dense_nodes as u32,
+            dense_phrase: trie.phrase[..dense_nodes].to_vec(),
+            dense,
+            sparse,
         })
+    }
+
+    /// The transition from `node` on `class` (not 0), or 0 for none.
+    #[inline]
+    fn step(&self, node: u32, class: usize) -> u32 {
+        if node < self.dense_nodes {
+            return self.dense[node as usize * self.classes + class];
+        }
+        let at = (node - self.dense_nodes) as usize;
+        let children = (self.sparse[at] >> 24) as usize;
+        for &entry in &self.sparse[at + 1..at + 1 + children] {
+            if (entry >> 24) as usize == class {
+                return entry & (ENDS_PHRASE | NODE_BITS);
+            }
+        }
+        0
+    }
+
+    /// The phrase ending at `node` (reached by a transition with
+    /// [`ENDS_PHRASE`]).
+    #[inline]
+    fn phrase_at(&self, node: u32) -> usize {
+        if node < self.dense_nodes {
+            self.dense_phrase[node as usize] as usize
+        } else {
+            (self.sparse[(node - self.dense_nodes) as usize] & NO_PHRASE) as usize
+        }
     }
 
     /// The phrase that is exactly `word` (ASCII case-insensitive), if any:
     /// a walk of the word's bytes, with no hashing.
     pub fn phrase_of(&self, word: &[u8]) -> Option<usize> {
-        let mut node = 0usize;
+        let mut node = 0u32;
         let mut ends_phrase = false;
         for &b in word {
             let class = self.class[b as usize] as usize;
             if class == 0 {
                 return None;
             }
-            let t = self.next[node * self.classes + class];
+            let t = self.step(node, class);
             if t == 0 {
                 return None;
             }
-            node = (t & !ENDS_PHRASE) as usize;
+            node = t & NODE_BITS;
             ends_phrase = t & ENDS_PHRASE != 0;
         }
-        ends_phrase.then(|| self.phrase[node] as usize)
+        ends_phrase.then(|| self.phrase_at(node))
     }
 
     /// Calls `f` with every phrase matching at `start`, shortest first.
     fn each_at(&self, bytes: &[u8], start: usize, mut f: impl FnMut(WordStartMatch)) {
-        let mut node = 0usize;
+        let mut node = 0u32;
         for (i, &b) in bytes[start..].iter().enumerate() {
             let class = self.class[b as usize] as usize;
             if class == 0 {
                 return;
             }
-            let t = self.next[node * self.classes + class];
+            let t = self.step(node, class);
             if t == 0 {
                 return;
             }
-            node = (t & !ENDS_PHRASE) as usize;
+            node = t & NODE_BITS;
             if t & ENDS_PHRASE != 0 {
                 f(WordStartMatch {
-                    phrase: self.phrase[node] as usize,
+                    phrase: self.phrase_at(node),
                     start,
                     end: start + i + 1,
                 });
@@ -207,6 +273,85 @@ impl WordStartMatcher {
         // leaves equal ends longest first.
         out.sort_by_key(|m| m.end);
         out
+    }
+}
+
+/// The trie before its layout: nodes numbered breadth first, so the
+/// shallow nodes, where nearly every walk ends, come first.
+struct BreadthFirstTrie {
+    /// Per node: its children, which breadth-first numbering makes
+    /// consecutive: `first..first + count`.
+    children: Vec<(u32, u32)>,
+    /// Per node: the class of the byte leading to it (0 for the root).
+    class_in: Vec<u8>,
+    /// Per node: the phrase ending there (`NONE` if none).
+    phrase: Vec<u32>,
+}
+
+impl BreadthFirstTrie {
+    /// `node`'s children as (class, child, whether a phrase ends there).
+    fn children_of(&self, node: usize) -> impl DoubleEndedIterator<Item = (u8, u32, bool)> + '_ {
+        let (first, count) = self.children[node];
+        (first..first + count).map(|c| {
+            (
+                self.class_in[c as usize],
+                c,
+                self.phrase[c as usize] != NONE,
+            )
+        })
+    }
+}
+
+impl BreadthFirstTrie {
+    fn build<S: AsRef<str>>(phrases: &[S], class: &[u8; 256]) -> BreadthFirstTrie {
+        // Each phrase as its classes, sorted (stably, so of phrases equal
+        // but for case the first comes first): a node's phrases are then
+        // one run, those ending at the node at its front and each child's
+        // after them.
+        let mut keyed: Vec<(Vec<u8>, u32)> = phrases
+            .iter()
+            .enumerate()
+            .map(|(id, p)| {
+                let key = p.as_ref().bytes().map(|b| class[b as usize]).collect();
+                (key, id as u32)
+            })
+            .collect();
+        keyed.sort_by(|a, b| a.0.cmp(&b.0));
+        // Per node: its run of `keyed` and its depth.
+        let mut runs: Vec<(usize, usize, usize)> = vec![(0, keyed.len(), 0)];
+        let mut children = Vec::new();
+        let mut class_in = vec![0u8];
+        let mut phrase: Vec<u32> = vec![NONE];
+        let mut node = 0;
+        while node < runs.len() {
+            let (lo, hi, depth) = runs[node];
+            let first = runs.len() as u32;
+            // Phrases ending here come first in the run; the rest grouped
+            // by their next class are the children.
+            let mut i = lo;
+            while i < hi && keyed[i].0.len() == depth {
+                i += 1;
+            }
+            while i < hi {
+                let c = keyed[i].0[depth];
+                let mut j = i;
+                while j < hi && keyed[j].0[depth] == c {
+                    j += 1;
+                }
+                let ends_here = keyed[i].0.len() == depth + 1;
+                class_in.push(c);
+                phrase.push(if ends_here { keyed[i].1 } else { NONE });
+                runs.push((i, j, depth + 1));
+                i = j;
+            }
+            children.push((first, runs.len() as u32 - first));
+            node += 1;
+        }
+        BreadthFirstTrie {
+            children,
+            class_in,
+            phrase,
+        }
     }
 }
 
@@ -365,6 +510,66 @@ mod tests {
         ) {
             let text = pieces.concat();
             prop_assert_eq!(word_starts(&text), word_starts_by_chars(&text));
+        }
+    }
+
+    /// Every phrase at every word start, found by comparing each phrase
+    /// there: the definition both layouts are checked against.
+    fn overlapping_by_comparison(phrases: &[String], text: &str) -> Vec<WordStartMatch> {
+        let bytes = text.as_bytes();
+        let mut out = Vec::new();
+        for start in word_starts(text) {
+            let mut here: Vec<WordStartMatch> = Vec::new();
+            for (id, p) in phrases.iter().enumerate() {
+                let end = start + p.len();
+                let same = bytes
+                    .get(start..end)
+                    .is_some_and(|w| w.eq_ignore_ascii_case(p.as_bytes()));
+                // Of phrases equal but for case, the first is reported.
+                if same && !here.iter().any(|m| m.end == end) {
+                    here.push(WordStartMatch {
+                        phrase: id,
+                        start,
+                        end,
+                    });
+                }
+            }
+            here.sort_by_key(|m| m.end);
+            out.extend(here);
+        }
+        out.sort_by_key(|m| m.end);
+        out
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig {
+            cases: 2_000,
+            failure_persistence: None,
+            ..ProptestConfig::default()
+        })]
+
+        /// Dense rows, sparse records, and any mix of the two find the
+        /// same phrases as comparing every phrase at every word start.
+        #[test]
+        fn every_layout_matches_by_comparison(
+            phrases in prop::collection::vec("[abAB][abc ]{0,5}", 1..12),
+            pieces in prop::collection::vec(prop::sample::select(vec![
+                "a", "b", "c", "A", "B", "ab", "abc", " ", "  ", ".", "é", "bA",
+            ]), 0..40),
+            dense_rows in 1usize..12,
+        ) {
+            let text = pieces.concat();
+            let expected = overlapping_by_comparison(&phrases, &text);
+            let classes = 1 + 3 + 1; // a, b, c, space
+            for bytes in [4, dense_rows * classes * 4, usize::MAX / 2] {
+                let m = WordStartMatcher::with_dense_bytes(&phrases, bytes).unwrap();
+                prop_assert_eq!(&m.find_overlapping(&text), &expected);
+                for p in &phrases {
+                    let id = m.phrase_of(p.to_ascii_uppercase().as_bytes());
+                    let first = phrases.iter().position(|q| q.eq_ignore_ascii_case(p));
+                    prop_assert_eq!(id, first);
+                }
+            }
         }
     }
 
