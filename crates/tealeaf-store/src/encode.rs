@@ -27,13 +27,24 @@ pub(crate) enum Form {
     Slim,
 }
 
-/// The statement as JSON, in `form`.
+/// The statement as JSON, in `form` (the tests' entry; rows are written
+/// with [`statement_into`]).
+#[cfg(test)]
 pub(crate) fn statement(s: &Statement, form: Form) -> serde_json::Result<String> {
     // Slim rows are a few hundred bytes, full ones about a kilobyte.
-    let mut w = Writer {
-        buf: Vec::with_capacity(if form == Form::Full { 1024 } else { 384 }),
-        first: true,
-    };
+    let buf = Vec::with_capacity(if form == Form::Full { 1024 } else { 384 });
+    let buf = statement_into(s, form, buf)?;
+    String::from_utf8(buf).map_err(serde::ser::Error::custom)
+}
+
+/// [`statement`] appended to `buf` (UTF-8 if `buf` was: serde_json writes
+/// every leaf, this file only ASCII punctuation and keys).
+pub(crate) fn statement_into(
+    s: &Statement,
+    form: Form,
+    buf: Vec<u8>,
+) -> serde_json::Result<Vec<u8>> {
+    let mut w = Writer { buf, first: true };
     let full = form == Form::Full;
     let c = &s.coding;
     w.open();
@@ -90,7 +101,7 @@ pub(crate) fn statement(s: &Statement, form: Form) -> serde_json::Result<String>
         w.field("topic", &c.topic)?;
     }
     w.close();
-    String::from_utf8(w.buf).map_err(serde::ser::Error::custom)
+    Ok(w.buf)
 }
 
 /// The name `Kind` serializes as (the `kind` column and JSON field).

@@ -31,6 +31,7 @@ pub mod hash;
 mod rows;
 pub mod schema;
 mod search;
+mod values;
 mod write;
 
 use std::collections::HashSet;
@@ -41,6 +42,7 @@ use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 use serde_json::Value;
 use tealeaf_core::document::Meta;
 use tealeaf_core::{Document, Statement};
+use values::{EncodedStatements, StatementValues};
 
 pub use checkpoint::{CheckpointStats, Checkpointer};
 pub use facts::IssueFacts;
@@ -513,10 +515,9 @@ impl Store {
             .at(path, ctx)?;
         let row = write::DocumentRow {
             doc,
-            statements,
             hash: &hash,
             meta: &meta,
-            coded: &coded,
+            encoded: &coded,
         };
         let outcome = row.write(&tx, pack, &now()).at(path, ctx)?;
         // Nothing was written for an unchanged document: the commit is empty.
@@ -723,7 +724,7 @@ impl Store {
             [document_id],
         )
         .at(path, ctx)?;
-        insert_statements(&tx, document_id, statements, &coded).at(path, ctx)?;
+        insert_statements(&tx, document_id, &coded).at(path, ctx)?;
         tx.execute(
             "UPDATE documents SET pack_id = ?1, pack_version = ?2, coded_at = ?3 WHERE id = ?4",
             params![pack.id, pack.version, now(), document_id],
@@ -916,62 +917,45 @@ impl Store {
     }
 }
 
-/// Each statement encoded, before a transaction starts.
-fn encode_statements(path: &str, statements: &[Statement]) -> Result<Vec<Encoded>, StoreError> {
-    statements
-        .iter()
-        .map(|s| {
-            Encoded::of(s).at(path, || {
-                format!("cannot encode a statement of {} as JSON", s.doc)
-            })
-        })
-        .collect()
+/// A document's statements encoded, before a transaction starts.
+fn encode_statements(
+    path: &str,
+    statements: &[Statement],
+) -> Result<EncodedStatements, StoreError> {
+    EncodedStatements::of(statements).at(path, || {
+        let doc = statements.first().map_or("", |s| s.doc.as_str());
+        format!("cannot encode the statements of {doc} as JSON")
+    })
 }
 
-/// What a statement row takes beyond the statement's own fields: the
-/// `coded` text, made on whichever thread prepares the statement, so the
-/// writer only binds strings.
-#[derive(Debug, Clone)]
-pub(crate) struct Encoded {
-    pub(crate) coded: String,
-}
-
-impl Encoded {
-    fn of(s: &Statement) -> serde_json::Result<Encoded> {
-        Ok(Encoded {
-            coded: encode::statement(s, encode::Form::Slim)?,
-        })
-    }
-}
-
-/// Inserts statements of a document (`ordinal` counting from 0) inside the
-/// caller's transaction.
+/// Inserts a document's encoded statements (`ordinal` counting from 0)
+/// inside the caller's transaction.
 fn insert_statements(
     conn: &Connection,
     document_id: i64,
-    statements: &[Statement],
-    coded: &[Encoded],
+    encoded: &EncodedStatements,
 ) -> rusqlite::Result<()> {
-    let rows: Vec<StatementRow> = statements
+    let rows: Vec<StatementRow> = encoded
+        .values()
         .iter()
-        .zip(coded)
         .enumerate()
-        .map(|(ordinal, (statement, coded))| StatementRow {
+        .map(|(ordinal, values)| StatementRow {
             document_id,
             ordinal,
-            statement,
-            coded,
+            values,
+            encoded,
         })
         .collect();
     write::insert_statement_rows(conn, &rows)
 }
 
-/// One statement row to insert.
+/// A statement row to insert.
 struct StatementRow<'a> {
     pub(crate) document_id: i64,
     pub(crate) ordinal: usize,
-    pub(crate) statement: &'a Statement,
-    pub(crate) coded: &'a Encoded,
+    pub(crate) values: &'a StatementValues,
+    /// Holds `values`' strings.
+    pub(crate) encoded: &'a EncodedStatements,
 }
 
 #[cfg(test)]

@@ -20,6 +20,7 @@ use std::marker::PhantomData;
 
 use rusqlite::{Connection, ffi};
 
+use crate::values::TextColumn;
 use crate::{STATEMENT_COLUMNS, StatementRow, encode};
 
 /// One prepared multi-row `INSERT` of statement rows on `conn`.
@@ -178,15 +179,15 @@ impl Binder<'_, '_> {
         self.done(rc)
     }
 
-    /// Binds `v` in place (see the module documentation for why that is
-    /// sound): the caller's rows outlive the step, and `insert` clears
-    /// the bindings before it returns.
-    fn text(&mut self, v: &str) -> rusqlite::Result<()> {
-        // An empty `String` may point nowhere; a literal always points
+    /// Binds `v`, UTF-8, in place (see the module documentation for why
+    /// that is sound): the caller's rows outlive the step, and `insert`
+    /// clears the bindings before it returns.
+    fn text(&mut self, v: &[u8]) -> rusqlite::Result<()> {
+        // An empty string may point nowhere; a literal always points
         // somewhere, as SQLite expects of a non-null pointer.
-        let v = if v.is_empty() { "" } else { v };
-        // SAFETY: `v` is valid UTF-8 for `v.len()` bytes and is not read
-        // after the step (the bindings are cleared right after it).
+        let v: &[u8] = if v.is_empty() { b"" } else { v };
+        // SAFETY: `v` is valid for `v.len()` bytes and is not read after
+        // the step (the bindings are cleared right after it).
         let rc = unsafe {
             ffi::sqlite3_bind_text64(
                 self.insert.stmt,
@@ -200,7 +201,7 @@ impl Binder<'_, '_> {
         self.done(rc)
     }
 
-    fn opt_text(&mut self, v: Option<&str>) -> rusqlite::Result<()> {
+    fn opt_text(&mut self, v: Option<&[u8]>) -> rusqlite::Result<()> {
         match v {
             Some(s) => self.text(s),
             None => self.null(),
@@ -217,37 +218,39 @@ impl Binder<'_, '_> {
     /// One row's values, in the order of [`STATEMENT_COLUMNS`].
     fn row(&mut self, row: &StatementRow) -> rusqlite::Result<()> {
         let first = self.next;
-        let s = row.statement;
-        let c = &s.coding;
+        let v = row.values;
+        let text = |column| row.encoded.text(v, column);
+        // Columns that are never NULL: an empty string if one were missing.
+        let required = |column| text(column).unwrap_or_default();
         self.int(row.document_id)?;
         self.uint(row.ordinal)?;
-        self.text(&s.doc)?;
-        self.uint(s.span[0])?;
-        self.uint(s.span[1])?;
-        self.text(&s.text)?;
-        self.uint(s.quote_span[0])?;
-        self.uint(s.quote_span[1])?;
-        self.uint(s.attribution)?;
-        self.text(encode::kind_name(s.kind))?;
-        self.int(i64::from(s.direct))?;
-        self.opt_text(s.speaker.as_deref())?;
-        self.opt_text(s.speaker_mention.as_deref())?;
-        self.opt_uint(s.speaker_span.map(|x| x[0]))?;
-        self.opt_uint(s.speaker_span.map(|x| x[1]))?;
-        self.opt_text(s.speaker_role.as_deref())?;
-        self.opt_text(s.speaker_id.as_deref())?;
-        self.opt_text(s.faction.as_deref())?;
-        self.opt_text(s.outlet.as_deref())?;
-        self.opt_text(s.outlet_id.as_deref())?;
-        self.opt_text(s.outlet_affiliation.as_deref())?;
-        self.opt_text(s.date.as_deref())?;
-        self.opt_text(s.date_precision.as_deref())?;
-        self.opt_text(s.cue.as_deref())?;
-        self.real(f64::from(s.confidence))?;
-        self.text(&s.rule)?;
-        self.opt_text(c.topic.as_deref())?;
-        self.opt_text(c.stance.as_deref())?;
-        self.text(&row.coded.coded)?;
+        self.text(required(TextColumn::Doc))?;
+        self.uint(v.span[0])?;
+        self.uint(v.span[1])?;
+        self.text(required(TextColumn::Text))?;
+        self.uint(v.quote_span[0])?;
+        self.uint(v.quote_span[1])?;
+        self.uint(v.attribution)?;
+        self.text(encode::kind_name(v.kind).as_bytes())?;
+        self.int(i64::from(v.direct))?;
+        self.opt_text(text(TextColumn::Speaker))?;
+        self.opt_text(text(TextColumn::SpeakerMention))?;
+        self.opt_uint(v.speaker_span.map(|x| x[0]))?;
+        self.opt_uint(v.speaker_span.map(|x| x[1]))?;
+        self.opt_text(text(TextColumn::SpeakerRole))?;
+        self.opt_text(text(TextColumn::SpeakerId))?;
+        self.opt_text(text(TextColumn::Faction))?;
+        self.opt_text(text(TextColumn::Outlet))?;
+        self.opt_text(text(TextColumn::OutletId))?;
+        self.opt_text(text(TextColumn::OutletAffiliation))?;
+        self.opt_text(text(TextColumn::Date))?;
+        self.opt_text(text(TextColumn::DatePrecision))?;
+        self.opt_text(text(TextColumn::Cue))?;
+        self.real(f64::from(v.confidence))?;
+        self.text(required(TextColumn::Rule))?;
+        self.opt_text(text(TextColumn::Topic))?;
+        self.opt_text(text(TextColumn::Stance))?;
+        self.text(required(TextColumn::Coded))?;
         debug_assert_eq!((self.next - first) as usize, STATEMENT_COLUMNS.len());
         Ok(())
     }

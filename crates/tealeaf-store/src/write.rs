@@ -21,9 +21,10 @@ use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 use tealeaf_core::{Document, Statement};
 
 use crate::rows::RowInsert;
+use crate::values::EncodedStatements;
 use crate::{
-    At, ContentHash, Encoded, INSERT_DOCUMENT, IngestOutcome, PackInfo, STATEMENT_COLUMNS,
-    StatementRow, Store, StoreError, insert_statements, now,
+    At, ContentHash, INSERT_DOCUMENT, IngestOutcome, PackInfo, STATEMENT_COLUMNS, StatementRow,
+    Store, StoreError, insert_statements, now,
 };
 
 /// Rows per multi-row `INSERT` (29 parameters each: 14,848, under
@@ -114,14 +115,14 @@ fn index_for_search(conn: &Connection, last_before: i64) -> rusqlite::Result<()>
 }
 
 /// A document and its statements, ready to be written: everything but the
-/// writing is done.
+/// writing is done. The statements are kept as their rows' values only
+/// (see [`crate::values`]).
 #[derive(Debug, Clone)]
 pub struct PreparedDocument {
     doc: Document,
-    statements: Vec<Statement>,
     hash: ContentHash,
     meta: String,
-    coded: Vec<Encoded>,
+    encoded: EncodedStatements,
 }
 
 impl PreparedDocument {
@@ -132,7 +133,8 @@ impl PreparedDocument {
     }
 
     /// As [`PreparedDocument::new`] with the content hash already computed
-    /// (it must be `ContentHash::of(&doc)`).
+    /// (it must be `ContentHash::of(&doc)`). The statements are freed here,
+    /// on the calling thread.
     pub fn with_hash(
         hash: ContentHash,
         doc: Document,
@@ -140,16 +142,12 @@ impl PreparedDocument {
     ) -> serde_json::Result<PreparedDocument> {
         debug_assert_eq!(hash, ContentHash::of(&doc));
         let meta = serde_json::to_string(&doc.meta)?;
-        let coded = statements
-            .iter()
-            .map(Encoded::of)
-            .collect::<serde_json::Result<_>>()?;
+        let encoded = EncodedStatements::of(&statements)?;
         Ok(PreparedDocument {
             doc,
-            statements,
             hash,
             meta,
-            coded,
+            encoded,
         })
     }
 
@@ -157,8 +155,9 @@ impl PreparedDocument {
         &self.doc
     }
 
-    pub fn statements(&self) -> &[Statement] {
-        &self.statements
+    /// How many statements the document has.
+    pub fn statement_count(&self) -> usize {
+        self.encoded.len()
     }
 
     pub fn hash(&self) -> ContentHash {
@@ -221,23 +220,26 @@ impl Store {
         for d in docs {
             let row = DocumentRow {
                 doc: &d.doc,
-                statements: &d.statements,
                 hash: &d.hash.to_string(),
                 meta: &d.meta,
-                coded: &d.coded,
+                encoded: &d.encoded,
             };
             let outcome = row.insert_document(&tx, pack, &at).at(path, || {
                 format!("cannot store document {} ({})", d.doc.id, d.doc.source)
             })?;
             if let IngestOutcome::New { document_id, .. } = outcome {
-                rows.extend(d.statements.iter().zip(&d.coded).enumerate().map(
-                    |(ordinal, (statement, coded))| StatementRow {
-                        document_id,
-                        ordinal,
-                        statement,
-                        coded,
-                    },
-                ));
+                rows.extend(
+                    d.encoded
+                        .values()
+                        .iter()
+                        .enumerate()
+                        .map(|(ordinal, values)| StatementRow {
+                            document_id,
+                            ordinal,
+                            values,
+                            encoded: &d.encoded,
+                        }),
+                );
             }
             outcomes.push(outcome);
         }
@@ -281,10 +283,9 @@ impl Store {
 /// What one document's rows are made from.
 pub(crate) struct DocumentRow<'a> {
     pub doc: &'a Document,
-    pub statements: &'a [Statement],
     pub hash: &'a str,
     pub meta: &'a str,
-    pub coded: &'a [Encoded],
+    pub encoded: &'a EncodedStatements,
 }
 
 impl DocumentRow<'_> {
@@ -298,7 +299,7 @@ impl DocumentRow<'_> {
     ) -> rusqlite::Result<IngestOutcome> {
         let outcome = self.insert_document(conn, pack, at)?;
         if let IngestOutcome::New { document_id, .. } = outcome {
-            insert_statements(conn, document_id, self.statements, self.coded)?;
+            insert_statements(conn, document_id, self.encoded)?;
         }
         Ok(outcome)
     }
@@ -338,7 +339,7 @@ impl DocumentRow<'_> {
         let document_id = conn.last_insert_rowid();
         Ok(IngestOutcome::New {
             document_id,
-            statements: self.statements.len(),
+            statements: self.encoded.len(),
         })
     }
 }
@@ -381,16 +382,18 @@ mod tests {
         let pack = Pack::default_pack().unwrap().info;
         let mut batched = Store::open_in_memory().unwrap();
         let mut single = Store::open_in_memory().unwrap();
-        let docs: Vec<PreparedDocument> = sizes
+        let articles: Vec<(Document, Vec<Statement>)> = sizes
             .iter()
             .enumerate()
-            .map(|(i, &n)| prepared(&format!("a{i}.txt"), n))
+            .map(|(i, &n)| article(&format!("a{i}.txt"), n))
+            .collect();
+        let docs: Vec<PreparedDocument> = articles
+            .iter()
+            .map(|(d, st)| PreparedDocument::new(d.clone(), st.clone()).unwrap())
             .collect();
         let outcomes = batched.ingest_batch(&docs, &pack).unwrap();
-        for (d, o) in docs.iter().zip(&outcomes) {
-            let one = single
-                .ingest_document(d.document(), d.statements(), &pack)
-                .unwrap();
+        for ((d, st), o) in articles.iter().zip(&outcomes) {
+            let one = single.ingest_document(d, st, &pack).unwrap();
             assert_eq!(o, &one);
         }
         let rows = |s: &Store| {
@@ -409,11 +412,14 @@ mod tests {
     fn values_bound_in_place_read_back_with_their_types() {
         let pack = Pack::default_pack().unwrap().info;
         let mut store = Store::open_in_memory().unwrap();
-        let mut d = prepared("e.txt", 2);
+        let (d, mut st) = article("e.txt", 2);
         // An empty string is stored as text, not NULL; a missing one as NULL.
-        d.statements[0].rule = String::new();
-        d.statements[1].speaker = None;
-        store.ingest_batch(&[d.clone()], &pack).unwrap();
+        st[0].rule = String::new();
+        st[1].speaker = None;
+        let span_end = st[1].span[1];
+        store
+            .ingest_batch(&[PreparedDocument::new(d, st).unwrap()], &pack)
+            .unwrap();
         let rows: Vec<(String, String, Option<String>, i64)> = store
             .conn()
             .prepare("SELECT typeof(rule), rule, speaker, span_end FROM statements ORDER BY id")
@@ -424,11 +430,12 @@ mod tests {
             .unwrap();
         assert_eq!((rows[0].0.as_str(), rows[0].1.as_str()), ("text", ""));
         assert_eq!(rows[1].2, None);
-        assert_eq!(rows[1].3, d.statements[1].span[1] as i64);
+        assert_eq!(rows[1].3, span_end as i64);
 
         // A value SQLite cannot hold is an error, and nothing is stored.
-        let mut big = prepared("f.txt", 3);
-        big.statements[2].span[1] = usize::MAX;
+        let (d, mut st) = article("f.txt", 3);
+        st[2].span[1] = usize::MAX;
+        let big = PreparedDocument::new(d, st).unwrap();
         assert!(store.ingest_batch(&[big], &pack).is_err());
         assert_eq!(store.counts().unwrap(), (1, 2));
         assert_eq!(store.integrity_check().unwrap(), ["ok"]);
@@ -448,8 +455,9 @@ mod tests {
         // A NaN confidence is bound as NULL into a NOT NULL column: the
         // INSERT's OR ROLLBACK ends the transaction, the batch's first
         // document included.
-        let mut bad = prepared("i.txt", 600);
-        bad.statements[550].confidence = f32::NAN;
+        let (d, mut st) = article("i.txt", 600);
+        st[550].confidence = f32::NAN;
+        let bad = PreparedDocument::new(d, st).unwrap();
         let err = store
             .ingest_batch(&[prepared("h.txt", 1), bad], &pack)
             .unwrap_err();

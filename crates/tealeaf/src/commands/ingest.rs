@@ -33,7 +33,7 @@ use crate::inputs::{Limits, MAX_FILE_BYTES, read_file_with};
 /// idle half of that time (1.34 of 2 cores busy; 256: 1.5 cores, 3.0 → 3.6
 /// MB/s on 20 MB). A prepared article with its statements and their JSON
 /// is tens of KB, so this is ≈ 10–40 MB at most.
-const CHANNEL_CAPACITY: usize = 256;
+const CHANNEL_CAPACITY: usize = 1024;
 /// A batch is written once it holds this many statements...
 const BATCH_STATEMENTS: usize = 16_384;
 /// ...or `--batch-documents` documents (1,024 by default)...
@@ -251,7 +251,7 @@ struct Batch {
 impl Batch {
     fn push(&mut self, doc: PreparedDocument) {
         self.since.get_or_insert_with(Instant::now);
-        self.statements += doc.statements().len();
+        self.statements += doc.statement_count();
         self.docs.push(doc);
     }
 
@@ -283,14 +283,6 @@ fn write_all(
     let mut batch = Batch::default();
     // Checkpoints (and their fsyncs) on a thread of their own.
     let checkpointer = store.start_checkpointer()?;
-    // Written batches are freed on another thread: tens of thousands of
-    // strings and vectors per batch, a tenth of the writer's time in
-    // `free` when it dropped them itself. Two batches in flight at most.
-    let (drop_tx, drop_rx) = sync_channel::<Vec<PreparedDocument>>(2);
-    let dropper = std::thread::Builder::new()
-        .name("tealeaf-free".into())
-        .spawn(move || drop_rx.into_iter().for_each(drop))
-        .context("cannot start a thread")?;
     let result = (|| -> anyhow::Result<()> {
         let mut flush = |batch: &mut Batch, counts: &mut RunCounts| -> anyhow::Result<()> {
             if batch.docs.is_empty() {
@@ -317,11 +309,11 @@ fn write_all(
                 counts.documents_new += batch.docs.len();
                 counts.statements += batch.statements;
             }
-            let written = std::mem::take(batch);
-            // Only if the thread is gone (it never fails) is it freed here.
-            if let Err(e) = drop_tx.send(written.docs) {
-                drop(e.0);
-            }
+            // A prepared document is a few allocations (its statements are
+            // encoded rows, see `PreparedDocument`): freeing a batch here is
+            // cheap. (A `Statement` each was twenty-five, freed on a thread of
+            // their own.)
+            *batch = Batch::default();
             Ok(())
         };
         loop {
@@ -359,8 +351,6 @@ fn write_all(
         }
         flush(&mut batch, &mut counts)
     })();
-    drop(drop_tx);
-    dropper.join().ok();
     let checkpoints = store.finish_checkpointer(checkpointer)?;
     result?;
     store.finish_run(run, &counts)?;
