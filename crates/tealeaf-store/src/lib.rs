@@ -935,18 +935,25 @@ fn insert_statements(
     document_id: i64,
     encoded: &EncodedStatements,
 ) -> rusqlite::Result<()> {
-    let rows: Vec<StatementRow> = encoded
+    let rows: Vec<StatementRow> = statement_rows(document_id, encoded).collect();
+    write::insert_statement_rows(conn, &rows)
+}
+
+/// A document's statement rows, in order.
+fn statement_rows(
+    document_id: i64,
+    encoded: &EncodedStatements,
+) -> impl Iterator<Item = StatementRow<'_>> {
+    encoded
         .values()
         .iter()
         .enumerate()
-        .map(|(ordinal, values)| StatementRow {
+        .map(move |(ordinal, values)| StatementRow {
             document_id,
             ordinal,
             values,
             encoded,
         })
-        .collect();
-    write::insert_statement_rows(conn, &rows)
 }
 
 /// A statement row to insert.

@@ -24,7 +24,7 @@ use crate::rows::RowInsert;
 use crate::values::EncodedStatements;
 use crate::{
     At, ContentHash, INSERT_DOCUMENT, IngestOutcome, PackInfo, STATEMENT_COLUMNS, StatementRow,
-    Store, StoreError, insert_statements, now,
+    Store, StoreError, insert_statements, now, statement_rows,
 };
 
 /// Rows per multi-row `INSERT` (29 parameters each: 14,848, under
@@ -228,18 +228,7 @@ impl Store {
                 format!("cannot store document {} ({})", d.doc.id, d.doc.source)
             })?;
             if let IngestOutcome::New { document_id, .. } = outcome {
-                rows.extend(
-                    d.encoded
-                        .values()
-                        .iter()
-                        .enumerate()
-                        .map(|(ordinal, values)| StatementRow {
-                            document_id,
-                            ordinal,
-                            values,
-                            encoded: &d.encoded,
-                        }),
-                );
+                rows.extend(statement_rows(document_id, &d.encoded));
             }
             outcomes.push(outcome);
         }
