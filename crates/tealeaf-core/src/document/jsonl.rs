@@ -9,8 +9,18 @@
 //!
 //! Blank lines are skipped. A line that is not valid UTF-8, not valid JSON,
 //! not an object or has no text gives an error for that line only.
+//!
+//! A line is read into [`Field`]s, not a `serde_json::Value`: what a
+//! document cannot use (nested objects, arrays holding them) is checked
+//! and skipped without being built. Annotated corpora carry far more of
+//! that than text, and building it was most of the reading time.
 
-use serde_json::{Map, Value};
+use std::collections::BTreeMap;
+use std::fmt;
+
+use serde::Deserialize;
+use serde::de::{self, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde_json::Number;
 
 use super::{Document, DocumentError, Meta, base_name, check_binary, invalid_utf8};
 
@@ -58,14 +68,133 @@ pub fn parse(source: &str, bytes: &[u8]) -> Vec<Result<Document, DocumentError>>
     out
 }
 
-fn kind(v: &Value) -> &'static str {
+/// A top-level field's value, as much of it as a document uses. Keys are
+/// kept in a `BTreeMap`, sorted and the last of duplicates winning, as in
+/// a `serde_json::Value` object.
+#[derive(Debug)]
+enum Field {
+    Null,
+    Bool(bool),
+    Number(Number),
+    String(String),
+    /// The items when every one is a string, number or boolean; `None`
+    /// when some item is not.
+    Array(Option<Vec<Field>>),
+    Object,
+}
+
+fn kind(v: &Field) -> &'static str {
     match v {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
+        Field::Null => "null",
+        Field::Bool(_) => "a boolean",
+        Field::Number(_) => "a number",
+        Field::String(_) => "a string",
+        Field::Array(_) => "an array",
+        Field::Object => "an object",
+    }
+}
+
+impl<'de> Deserialize<'de> for Field {
+    fn deserialize<D: de::Deserializer<'de>>(d: D) -> Result<Field, D::Error> {
+        d.deserialize_any(FieldVisitor)
+    }
+}
+
+struct FieldVisitor;
+
+impl<'de> Visitor<'de> for FieldVisitor {
+    type Value = Field;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+    fn visit_unit<E>(self) -> Result<Field, E> {
+        Ok(Field::Null)
+    }
+    fn visit_none<E>(self) -> Result<Field, E> {
+        Ok(Field::Null)
+    }
+    fn visit_bool<E>(self, v: bool) -> Result<Field, E> {
+        Ok(Field::Bool(v))
+    }
+    fn visit_i64<E>(self, v: i64) -> Result<Field, E> {
+        Ok(Field::Number(v.into()))
+    }
+    fn visit_u64<E>(self, v: u64) -> Result<Field, E> {
+        Ok(Field::Number(v.into()))
+    }
+    fn visit_f64<E>(self, v: f64) -> Result<Field, E> {
+        // As `Value` reads a float: non-finite ones (never parsed from
+        // JSON text) would be null.
+        Ok(Number::from_f64(v).map_or(Field::Null, Field::Number))
+    }
+    fn visit_str<E>(self, v: &str) -> Result<Field, E> {
+        Ok(Field::String(v.to_string()))
+    }
+    fn visit_string<E>(self, v: String) -> Result<Field, E> {
+        Ok(Field::String(v))
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Field, A::Error> {
+        let mut items = Some(Vec::new());
+        while let Some(item) = seq.next_element::<Field>()? {
+            let is_scalar = matches!(item, Field::Bool(_) | Field::Number(_) | Field::String(_));
+            match (&mut items, is_scalar) {
+                (Some(list), true) => list.push(item),
+                _ => items = None,
+            }
+        }
+        Ok(Field::Array(items))
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Field, A::Error> {
+        while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+        Ok(Field::Object)
+    }
+}
+
+/// A line: an object's fields, or the kind of the value that is not one.
+enum Line {
+    Object(BTreeMap<String, Field>),
+    Not(&'static str),
+}
+
+impl<'de> Deserialize<'de> for Line {
+    fn deserialize<D: de::Deserializer<'de>>(d: D) -> Result<Line, D::Error> {
+        struct LineVisitor;
+        impl<'de> Visitor<'de> for LineVisitor {
+            type Value = Line;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a JSON object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Line, A::Error> {
+                let mut fields = BTreeMap::new();
+                while let Some((k, v)) = map.next_entry::<String, Field>()? {
+                    fields.insert(k, v);
+                }
+                Ok(Line::Object(fields))
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Line, A::Error> {
+                FieldVisitor.visit_seq(seq).map(|f| Line::Not(kind(&f)))
+            }
+            fn visit_unit<E>(self) -> Result<Line, E> {
+                Ok(Line::Not("null"))
+            }
+            fn visit_bool<E>(self, _: bool) -> Result<Line, E> {
+                Ok(Line::Not("a boolean"))
+            }
+            fn visit_i64<E>(self, _: i64) -> Result<Line, E> {
+                Ok(Line::Not("a number"))
+            }
+            fn visit_u64<E>(self, _: u64) -> Result<Line, E> {
+                Ok(Line::Not("a number"))
+            }
+            fn visit_f64<E>(self, _: f64) -> Result<Line, E> {
+                Ok(Line::Not("a number"))
+            }
+            fn visit_str<E>(self, _: &str) -> Result<Line, E> {
+                Ok(Line::Not("a string"))
+            }
+        }
+        d.deserialize_any(LineVisitor)
     }
 }
 
@@ -79,7 +208,7 @@ fn record(
 ) -> Result<Document, DocumentError> {
     let text = std::str::from_utf8(line)
         .map_err(|e| invalid_utf8(source, line, e.valid_up_to(), offset, number))?;
-    let value: Value = serde_json::from_str(text).map_err(|e| {
+    let value: Line = serde_json::from_str(text).map_err(|e| {
         let msg = e.to_string();
         let msg = msg.rfind(" at line ").map_or(msg.as_str(), |i| &msg[..i]);
         DocumentError::InvalidJson {
@@ -88,12 +217,15 @@ fn record(
             message: format!("{msg} at column {}", e.column()),
         }
     })?;
-    let Value::Object(map) = value else {
-        return Err(DocumentError::NotAnObject {
-            source_name: source.to_string(),
-            line: number,
-            found: kind(&value),
-        });
+    let map = match value {
+        Line::Object(map) => map,
+        Line::Not(found) => {
+            return Err(DocumentError::NotAnObject {
+                source_name: source.to_string(),
+                line: number,
+                found,
+            });
+        }
     };
     let body = body_of(&map).map_err(|reason| DocumentError::MissingText {
         source_name: source.to_string(),
@@ -113,8 +245,8 @@ fn record(
             return None;
         }
         let value = match v {
-            Value::Array(items) => {
-                let parts: Option<Vec<String>> = items.iter().map(scalar).collect();
+            Field::Array(items) => {
+                let parts: Option<Vec<String>> = items.as_ref()?.iter().map(scalar).collect();
                 parts?.join(", ")
             }
             other => scalar(other)?,
@@ -130,23 +262,23 @@ fn record(
 }
 
 /// A string, number or boolean as text.
-fn scalar(v: &Value) -> Option<String> {
+fn scalar(v: &Field) -> Option<String> {
     match v {
-        Value::String(s) => Some(s.clone()),
-        Value::Number(n) => Some(n.to_string()),
-        Value::Bool(b) => Some(b.to_string()),
+        Field::String(s) => Some(s.clone()),
+        Field::Number(n) => Some(n.to_string()),
+        Field::Bool(b) => Some(b.to_string()),
         _ => None,
     }
 }
 
 /// The body, or why there is none.
-fn body_of(map: &Map<String, Value>) -> Result<String, String> {
+fn body_of(map: &BTreeMap<String, Field>) -> Result<String, String> {
     let mut first_problem = None;
     for key in TEXT_KEYS {
         let Some(v) = map.get(key) else { continue };
         match v {
-            Value::String(s) if !s.trim().is_empty() => return Ok(s.clone()),
-            Value::String(_) => {
+            Field::String(s) if !s.trim().is_empty() => return Ok(s.clone()),
+            Field::String(_) => {
                 first_problem.get_or_insert_with(|| format!("the \"{key}\" field is empty"));
             }
             other => {
@@ -314,6 +446,92 @@ mod tests {
                     source_name: "e.jsonl".into()
                 })]
             );
+        }
+    }
+
+    /// A line read the way the reader did before [`Field`]: through a
+    /// `serde_json::Value`. The oracle the property test checks against.
+    fn record_via_value(line: &str) -> Result<Document, String> {
+        use serde_json::Value;
+        let Value::Object(map) = serde_json::from_str::<Value>(line).map_err(|e| e.to_string())?
+        else {
+            return Err("not an object".into());
+        };
+        let scalar = |v: &Value| match v {
+            Value::String(s) => Some(s.clone()),
+            Value::Number(n) => Some(n.to_string()),
+            Value::Bool(b) => Some(b.to_string()),
+            _ => None,
+        };
+        let body = TEXT_KEYS
+            .iter()
+            .find_map(|k| match map.get(*k) {
+                Some(Value::String(s)) if !s.trim().is_empty() => Some(s.clone()),
+                _ => None,
+            })
+            .ok_or("no text")?;
+        let id = map
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case("id"))
+            .and_then(|(_, v)| scalar(v))
+            .filter(|s| !s.trim().is_empty())
+            .unwrap_or_else(|| "p.jsonl#1".into());
+        let pairs = map.iter().filter_map(|(k, v)| {
+            if k.eq_ignore_ascii_case("id") || TEXT_KEYS.iter().any(|t| k.eq_ignore_ascii_case(t)) {
+                return None;
+            }
+            let value = match v {
+                Value::Array(items) => {
+                    let parts: Option<Vec<String>> = items.iter().map(scalar).collect();
+                    parts?.join(", ")
+                }
+                other => scalar(other)?,
+            };
+            Some((k.as_str(), value))
+        });
+        Ok(Document {
+            id,
+            source: "p.jsonl".into(),
+            body,
+            meta: Meta::from_pairs(pairs),
+        })
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig {
+            cases: 2_000,
+            failure_persistence: None,
+            ..proptest::prelude::ProptestConfig::default()
+        })]
+
+        /// Whatever fields a line holds (scalars, arrays of any items,
+        /// nested objects, keys repeated), it gives the document that
+        /// reading it through a `Value` gave.
+        #[test]
+        fn fields_read_as_through_a_value(
+            fields in proptest::collection::vec(
+                (
+                    proptest::sample::select(vec![
+                        "text", "body", "content", "id", "ID", "title", "date", "published",
+                        "outlet", "source", "url", "author", "lang", "tags", "page", "x",
+                    ]),
+                    proptest::sample::select(vec![
+                        r#""Talks resumed.""#, r#""  ""#, r#""2025-02-27""#, r#""a\"b\u00e9""#,
+                        "17", "-3", "2.50", "1e3", "18446744073709551615", "true", "null",
+                        r#"["x", 2, false]"#, r#"["x", null]"#, r#"[["x"]]"#, "[]",
+                        r#"{"k": [1, {"z": "deep"}]}"#, r#"[{"start": 3, "end": 9}]"#,
+                    ]),
+                ),
+                0..8,
+            ),
+        ) {
+            let body: Vec<String> = fields.iter().map(|(k, v)| format!("\"{k}\": {v}")).collect();
+            let line = format!("{{{}}}", body.join(", "));
+            let ours = record("p.jsonl", "p.jsonl", line.as_bytes(), 0, 1);
+            match record_via_value(&line) {
+                Ok(doc) => proptest::prop_assert_eq!(ours.unwrap(), doc),
+                Err(_) => proptest::prop_assert!(ours.is_err()),
+            }
         }
     }
 
