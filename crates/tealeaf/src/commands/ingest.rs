@@ -33,7 +33,7 @@ use crate::inputs::{Limits, MAX_FILE_BYTES, read_file_with};
 /// idle half of that time (1.34 of 2 cores busy; 256: 1.5 cores, 3.0 → 3.6
 /// MB/s on 20 MB). A prepared article with its statements and their JSON
 /// is tens of KB, so this is ≈ 10–40 MB at most.
-const CHANNEL_CAPACITY: usize = 1024;
+const CHANNEL_CAPACITY: usize = 256;
 /// A batch is written once it holds this many statements...
 const BATCH_STATEMENTS: usize = 16_384;
 /// ...or `--batch-documents` documents (1,024 by default)...
@@ -117,6 +117,7 @@ pub fn ingest(
     let run = store.start_run(RunKind::Ingest, &pack.info)?;
     let progress = Progress::new("inputs");
 
+    let extractors = extractor_pool()?;
     let (tx, rx) = sync_channel::<Msg>(CHANNEL_CAPACITY);
     let (counts, written) = std::thread::scope(|s| {
         let (progress, info, pack, known) = (&progress, &pack.info, &pack, &known);
@@ -130,7 +131,7 @@ pub fn ingest(
             .context("cannot start the writer thread")?;
         // An Err here means the writer stopped (its error is reported below).
         // `par_bridge` hands the inputs out in walk order, one at a time.
-        let _ =
+        let _ = extractors.install(|| {
             inputs
                 .enumerate()
                 .par_bridge()
@@ -147,7 +148,8 @@ pub fn ingest(
                             reason,
                         })
                         .map_err(|_| ()),
-                });
+                })
+        });
         writer.join().expect("the writer thread panicked")
     })?;
     progress.finish();
@@ -177,6 +179,37 @@ pub fn ingest(
         ExitCode::from(1)
     })
 }
+
+/// The threads that read and extract, one per core, each at a lower
+/// scheduling priority than the writer. The writer is one thread that
+/// every document passes through; when the cores are all busy it must not
+/// wait for a turn behind the extractors, whose work can wait in the queue.
+fn extractor_pool() -> anyhow::Result<rayon::ThreadPool> {
+    rayon::ThreadPoolBuilder::new()
+        .thread_name(|i| format!("tealeaf-extract-{i}"))
+        .start_handler(|_| lower_this_threads_priority())
+        .build()
+        .context("cannot start the extracting threads")
+}
+
+/// Nice value of the extracting threads: the writer, at 0, then gets
+/// about three times their share of a core when both want one.
+const EXTRACTOR_NICENESS: i32 = 5;
+
+#[cfg(target_os = "linux")]
+fn lower_this_threads_priority() {
+    // On Linux a nice value belongs to a thread, named by its id. Raising
+    // one's own nice value needs no privilege; if it fails, the thread
+    // only keeps the normal priority.
+    // SAFETY: plain system calls on the calling thread, no pointers.
+    unsafe {
+        let tid = libc::syscall(libc::SYS_gettid) as libc::id_t;
+        libc::setpriority(libc::PRIO_PROCESS, tid, EXTRACTOR_NICENESS);
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn lower_this_threads_priority() {}
 
 /// A failure to report: where it sorts, and the message.
 type Failure = ((Order, usize), String);
