@@ -133,6 +133,9 @@ enum Cmd {
 }
 
 fn main() -> ExitCode {
+    // Large queries and batches reuse freed memory instead of faulting in
+    // fresh pages each time (see the function).
+    tealeaf_store::keep_freed_memory_for_reuse();
     let cli = Cli::parse();
     let result = match cli.command {
         Cmd::Extract {
