@@ -42,7 +42,7 @@ use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 use serde_json::Value;
 use tealeaf_core::document::Meta;
 use tealeaf_core::{Document, Statement};
-use values::{EncodedStatements, StatementValues};
+use values::EncodedStatements;
 
 pub use checkpoint::{CheckpointStats, Checkpointer};
 pub use facts::IssueFacts;
@@ -539,7 +539,7 @@ impl Store {
         let path = self.path.as_str();
         let ctx = || format!("cannot store document {} ({})", doc.id, doc.source);
         let meta = serde_json::to_string(&doc.meta).at(path, ctx)?;
-        let coded = encode_statements(path, statements)?;
+        let encoded = encode_statements(path, statements)?;
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
@@ -548,7 +548,7 @@ impl Store {
             doc,
             hash: &hash,
             meta: &meta,
-            encoded: &coded,
+            encoded: &encoded,
         };
         let outcome = row.write(&tx, pack, &now()).at(path, ctx)?;
         // Nothing was written for an unchanged document: the commit is empty.
@@ -745,7 +745,7 @@ impl Store {
     ) -> Result<usize, StoreError> {
         let path = self.path.as_str();
         let ctx = || format!("cannot replace the statements of document {document_id}");
-        let coded = encode_statements(path, statements)?;
+        let encoded = encode_statements(path, statements)?;
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
@@ -755,7 +755,7 @@ impl Store {
             [document_id],
         )
         .at(path, ctx)?;
-        insert_statements(&tx, document_id, &coded).at(path, ctx)?;
+        insert_statements(&tx, document_id, &encoded).at(path, ctx)?;
         tx.execute(
             "UPDATE documents SET pack_id = ?1, pack_version = ?2, coded_at = ?3 WHERE id = ?4",
             params![pack.id, pack.version, now(), document_id],
@@ -975,24 +975,17 @@ fn statement_rows(
     document_id: i64,
     encoded: &EncodedStatements,
 ) -> impl Iterator<Item = StatementRow<'_>> {
-    encoded
-        .values()
-        .iter()
-        .enumerate()
-        .map(move |(ordinal, values)| StatementRow {
-            document_id,
-            ordinal,
-            values,
-            encoded,
-        })
+    (0..encoded.len()).map(move |ordinal| StatementRow {
+        document_id,
+        ordinal,
+        encoded,
+    })
 }
 
-/// A statement row to insert.
+/// A statement row to insert: statement `ordinal` of `encoded`.
 struct StatementRow<'a> {
     pub(crate) document_id: i64,
     pub(crate) ordinal: usize,
-    pub(crate) values: &'a StatementValues,
-    /// Holds `values`' strings.
     pub(crate) encoded: &'a EncodedStatements,
 }
 

@@ -218,7 +218,7 @@ impl Binder<'_, '_> {
     /// One row's values, in the order of [`STATEMENT_COLUMNS`].
     fn row(&mut self, row: &StatementRow) -> rusqlite::Result<()> {
         let first = self.next;
-        let v = row.values;
+        let v = &row.encoded.values()[row.ordinal];
         let text = |column| row.encoded.text(v, column);
         // Columns that are never NULL: an empty string if one were missing.
         let required = |column| text(column).unwrap_or_default();
