@@ -25,8 +25,12 @@ pub const NONE: Sym = 0;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Fact {
     pub doc: Sym,
-    pub span: [usize; 2],
-    pub attribution: usize,
+    /// Char offsets, 32 bits: a row is 64 bytes, so half a million rows
+    /// stay under the allocator's mmap threshold and are reused between
+    /// queries instead of faulted in afresh. (Offsets past 4 G chars are
+    /// kept as `u32::MAX`; no document the store takes is that long.)
+    pub span: [u32; 2],
+    pub attribution: u32,
     pub text: Sym,
     pub speaker: Sym,
     pub speaker_id: Sym,
@@ -43,6 +47,9 @@ pub struct Fact {
     /// `speaker:document-outlet`)? The only use the analyses make of it.
     pub outlet_rule: bool,
 }
+
+// See `Fact::span`.
+const _: () = assert!(std::mem::size_of::<Fact>() == 64);
 
 /// One statement's fields, borrowed, for [`FactsBuilder::push`].
 #[derive(Debug, Clone, Default)]
@@ -124,10 +131,11 @@ impl FactsBuilder {
             }
             k
         };
+        let narrow = |x: usize| u32::try_from(x).unwrap_or(u32::MAX);
         let fact = Fact {
             doc: self.sym(Some(r.doc)),
-            span: r.span,
-            attribution: r.attribution,
+            span: r.span.map(narrow),
+            attribution: narrow(r.attribution),
             text: self.sym(Some(r.text)),
             speaker: self.sym(r.speaker),
             speaker_id: self.sym(r.speaker_id),
@@ -226,7 +234,7 @@ impl Facts {
         StatementRef {
             index: i,
             doc: self.string(f.doc).unwrap_or_default(),
-            span: f.span,
+            span: f.span.map(|x| x as usize),
             text: self.string(f.text).unwrap_or_default(),
             date: self.string(f.date),
             speaker: self.string(f.speaker),
@@ -253,10 +261,10 @@ impl Facts {
         let some = |k: Sym| if full { self.string(k) } else { None };
         Statement {
             doc: String::new(),
-            span: f.span,
+            span: f.span.map(|x| x as usize),
             text: String::new(),
             quote_span: [0, 0],
-            attribution: f.attribution,
+            attribution: f.attribution as usize,
             kind: Kind::Indirect,
             direct: false,
             speaker: some(f.speaker),

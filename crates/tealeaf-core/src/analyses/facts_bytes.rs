@@ -91,7 +91,8 @@ impl Facts {
             })
             .collect();
         let n = r.count()?;
-        let wide = usize::MAX as u64;
+        // Offsets and attributions are kept in 32 bits (`Fact::span`).
+        let wide = u64::from(u32::MAX);
         let (span0, span1, attribution) =
             (r.column(n, wide)?, r.column(n, wide)?, r.column(n, wide)?);
         // In the order of `SYM_FIELDS`.
@@ -110,9 +111,10 @@ impl Facts {
         // Rows are built a block at a time: each column's values for the
         // block are read in one loop of its width (not a width match per
         // value), then the rows are written once, in order, from the
-        // blocks, which stay in cache.
-        const BLOCK: usize = 1024;
-        let mut block = vec![[0u64; BLOCK]; 5 + SYM_FIELDS.len()];
+        // blocks, which stay in the first-level cache (16 columns of 256
+        // 32-bit values: 16 KiB).
+        const BLOCK: usize = 256;
+        let mut block = [[0u32; BLOCK]; 5 + SYM_FIELDS.len()];
         let mut rows = Vec::with_capacity(n);
         let mut in_dicts = true;
         for start in (0..n).step_by(BLOCK) {
@@ -126,22 +128,22 @@ impl Facts {
             }
             let b = &block;
             rows.extend((0..m).map(|j| Fact {
-                span: [b[0][j] as usize, b[1][j] as usize],
-                attribution: b[2][j] as usize,
-                conditions: b[3][j] as u32,
+                span: [b[0][j], b[1][j]],
+                attribution: b[2][j],
+                conditions: b[3][j],
                 outlet_rule: b[4][j] != 0,
                 // In the order of `SYM_FIELDS`.
-                doc: b[5][j] as Sym,
-                text: b[6][j] as Sym,
-                speaker: b[7][j] as Sym,
-                speaker_id: b[8][j] as Sym,
-                speaker_role: b[9][j] as Sym,
-                faction: b[10][j] as Sym,
-                outlet: b[11][j] as Sym,
-                outlet_id: b[12][j] as Sym,
-                affiliation: b[13][j] as Sym,
-                date: b[14][j] as Sym,
-                stance: b[15][j] as Sym,
+                doc: b[5][j],
+                text: b[6][j],
+                speaker: b[7][j],
+                speaker_id: b[8][j],
+                speaker_role: b[9][j],
+                faction: b[10][j],
+                outlet: b[11][j],
+                outlet_id: b[12][j],
+                affiliation: b[13][j],
+                date: b[14][j],
+                stance: b[15][j],
             }));
         }
         if !in_dicts || r.at != bytes.len() {
@@ -266,7 +268,7 @@ impl Column<'_> {
     /// The values `start..start + out.len()` (in range: the column holds
     /// the rows' count), into `out`: one loop per width, which the
     /// compiler vectorises, instead of a width match per value.
-    fn read_into(&self, start: usize, out: &mut [u64]) {
+    fn read_into<T: Value>(&self, start: usize, out: &mut [T]) {
         let w = self.width;
         let data = &self.data[w * start..w * (start + out.len())];
         match w {
@@ -294,9 +296,31 @@ impl Column<'_> {
 /// `out[i] = value(i-th chunk of data)`, the chunks as wide as `data`
 /// divided evenly among `out`.
 #[inline(always)]
-fn fill<const W: usize>(out: &mut [u64], data: &[u8], value: impl Fn(&[u8; W]) -> u64) {
+fn fill<const W: usize, T: Value>(out: &mut [T], data: &[u8], value: impl Fn(&[u8; W]) -> u64) {
     for (o, c) in out.iter_mut().zip(data.chunks_exact(W)) {
-        *o = value(c.try_into().expect("chunks of W bytes"));
+        *o = T::of(value(c.try_into().expect("chunks of W bytes")));
+    }
+}
+
+/// What a column is read into: 64-bit values, or 32-bit ones for the rows
+/// (a value past 32 bits reads as `u32::MAX`, which the columns that may
+/// hold one are checked against: no offset reaches it, no dictionary
+/// holds that many symbols).
+trait Value: Copy {
+    fn of(x: u64) -> Self;
+}
+
+impl Value for u64 {
+    #[inline(always)]
+    fn of(x: u64) -> u64 {
+        x
+    }
+}
+
+impl Value for u32 {
+    #[inline(always)]
+    fn of(x: u64) -> u32 {
+        u32::try_from(x).unwrap_or(u32::MAX)
     }
 }
 
@@ -310,13 +334,13 @@ impl Syms<'_> {
     /// The symbols `start..start + out.len()`, as [`Column::read_into`];
     /// `false` when a number is past the dictionary (those read as
     /// [`NONE`]).
-    fn read_into(&self, start: usize, out: &mut [u64]) -> bool {
+    fn read_into(&self, start: usize, out: &mut [u32]) -> bool {
         self.numbers.read_into(start, out);
         let mut ok = true;
         for x in out {
             let k = self.dict.get(*x as usize);
             ok &= k.is_some();
-            *x = u64::from(k.copied().unwrap_or(NONE));
+            *x = k.copied().unwrap_or(NONE);
         }
         ok
     }
@@ -404,8 +428,8 @@ mod tests {
     use super::super::facts::FactsBuilder;
     use super::*;
 
-    /// Facts with wide and narrow values: long texts, offsets past 16 and
-    /// 32 bits, many distinct strings, empty and shared condition lists.
+    /// Facts with wide and narrow values: long texts, offsets past 16
+    /// bits and past 32 (kept as `u32::MAX`), many distinct strings, empty and shared condition lists.
     fn sample(rows: usize) -> Facts {
         let mut b = FactsBuilder::new("us-talks");
         for i in 0..rows {
@@ -508,6 +532,21 @@ mod tests {
                 assert_eq!(g.len(), f.len());
             }
         }
+    }
+
+    #[test]
+    fn offsets_past_32_bits_are_kept_at_the_limit_and_refused_when_read() {
+        let f = sample(70_000);
+        assert_eq!(f.rows[69_999].span, [u32::MAX, u32::MAX]);
+        assert_eq!(f.rows[1].span, [70_001, 70_041]);
+        // A stored column holding a wider offset (written by another
+        // build) is refused, so the copy is rebuilt, not misread.
+        let mut w = Vec::new();
+        put_column(&mut w, [7, 1u64 << 32].into_iter());
+        let mut r = Reader { b: &w, at: 0 };
+        assert!(r.column(2, u64::from(u32::MAX)).is_none());
+        let mut r = Reader { b: &w, at: 0 };
+        assert!(r.column(2, u64::MAX).is_some());
     }
 
     #[test]

@@ -27,7 +27,7 @@ struct Acc {
     last: u32,
     members: Vec<u32>,
     /// (document, attribution, score) per statement.
-    parts: Vec<(Sym, usize, f64)>,
+    parts: Vec<(Sym, u32, f64)>,
     statements: Vec<usize>,
 }
 
@@ -208,7 +208,7 @@ pub fn divergence_page(
         // Stable: parts of one utterance keep statement order.
         acc.parts.sort_by_key(|&(d, a, _)| (doc_order[&d], a));
         let mut utterances: Vec<(f64, usize)> = Vec::new();
-        let mut prev: Option<(Sym, usize)> = None;
+        let mut prev: Option<(Sym, u32)> = None;
         for &(d, a, score) in &acc.parts {
             if prev == Some((d, a)) {
                 let u = utterances.last_mut().expect("a previous utterance");

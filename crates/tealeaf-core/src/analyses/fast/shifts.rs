@@ -30,7 +30,7 @@ struct Found {
     day: Option<NaiveDate>,
     actor_rank: u32,
     to_doc: Sym,
-    to_start: usize,
+    to_start: u32,
     to: u32,
     from: u32,
     actor: u32,
@@ -64,7 +64,7 @@ pub fn shifts_page(f: &Facts, filter: ShiftFilter<'_>, paging: Paging) -> Page<S
     let mut actors: Vec<String> = Vec::new();
     // Per actor, each statement's sort key: (day, document, start,
     // row), the slow version's order (documents by id).
-    type SortKey = (Option<NaiveDate>, Sym, usize, usize);
+    type SortKey = (Option<NaiveDate>, Sym, u32, usize);
     let mut by_actor: Vec<Vec<SortKey>> = Vec::new();
     for (i, r) in f.rows.iter().enumerate() {
         let d = day(r.date);
