@@ -230,6 +230,29 @@ impl Pack {
         self.actor_by_id.get(id).copied()
     }
 
+    /// The days on which one of an actor's roles starts or stops holding
+    /// (the day after its last), sorted. [`Pack::role_on`] and
+    /// `analyses::institution_on` compare a day only with the roles' first
+    /// and last days, so they give the same answer on every day from one
+    /// change up to the next: a caller with many days can ask once per
+    /// span (`partition_point(|c| *c <= day)` numbers the span).
+    pub fn role_changes(&self, actor: ActorIdx) -> Vec<NaiveDate> {
+        let mut days: Vec<NaiveDate> = self.actors[actor]
+            .roles
+            .iter()
+            .flat_map(|r| {
+                [
+                    r.from.map(|f| f.first_day()),
+                    r.to.and_then(|t| t.last_day().succ_opt()),
+                ]
+            })
+            .flatten()
+            .collect();
+        days.sort_unstable();
+        days.dedup();
+        days
+    }
+
     /// The role an actor held on `date`; if none, the latest role that had
     /// ended by then, as "former TITLE". Without a date: the latest role.
     pub fn role_on(&self, actor: ActorIdx, date: Option<NaiveDate>) -> Option<String> {

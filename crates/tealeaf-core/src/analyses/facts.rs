@@ -225,7 +225,12 @@ impl Facts {
     /// The conditions of row `i` as symbols: equal symbols are equal
     /// strings, so lists compare without reading them.
     pub fn condition_syms(&self, i: usize) -> &[Sym] {
-        &self.lists[self.rows[i].conditions as usize]
+        self.list(self.rows[i].conditions)
+    }
+
+    /// A condition list by its index ([`Fact::conditions`]).
+    pub fn list(&self, k: u32) -> &[Sym] {
+        &self.lists[k as usize]
     }
 
     /// Row `i` cited as evidence, as [`StatementRef::new`] cites a statement.

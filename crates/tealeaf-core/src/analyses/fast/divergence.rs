@@ -2,9 +2,11 @@
 
 use std::collections::{BTreeMap, HashMap};
 
+use chrono::NaiveDate;
+
 use super::super::divergence::{Gathered, finish, speaks_for, voice_of};
 use super::super::facts::{Facts, Sym};
-use super::super::{Bucket, DivergenceWindow, Period, VoiceKind, stance_score};
+use super::super::{Bucket, DivergenceWindow, Period, VoiceKind, parse_date, stance_score};
 use super::{Map, Page, Paging, PerSym, Periods, positions};
 use crate::pack::Pack;
 
@@ -89,7 +91,13 @@ pub fn divergence_page(
     // marker. A pack actor's voice reads its id and the date only.
     type Key = (Sym, Sym, Sym, Sym, Sym, bool);
     let mut voice_memo: Map<Key, Option<u32>> = Map::default();
-    let mut actor_voice_memo: Map<(Sym, Sym), u32> = Map::default();
+    // A pack actor's voice by (speaker id, span of days between two of its
+    // role changes): the voice depends on the day only through the roles
+    // held (`Pack::role_changes`), so one probe serves every day of a
+    // span instead of one per day.
+    let mut actor_voice_memo: Map<(Sym, u32), u32> = Map::default();
+    let mut role_changes: Map<Sym, Vec<NaiveDate>> = Map::default();
+    let mut day_of = PerSym::new(f);
     // Per speaker id: `None` when not a pack actor, else whether the actor
     // speaks for the government.
     let mut actor_speaks = PerSym::new(f);
@@ -158,8 +166,17 @@ pub fn divergence_page(
         }
         let r = &f.rows[i as usize];
         let v = if v == ACTOR_VOICE {
+            // Placed rows have a date that parses (it has a period) and a
+            // pack actor's id.
+            let day = day_of.get(r.date, || f.str(r.date).and_then(parse_date).map(|d| d.0));
+            let changes = role_changes.entry(r.speaker_id).or_insert_with(|| {
+                f.str(r.speaker_id)
+                    .and_then(|id| pack.actor_index(id))
+                    .map_or_else(Vec::new, |a| pack.role_changes(a))
+            });
+            let span = day.map_or(u32::MAX, |d| changes.partition_point(|c| *c <= d) as u32);
             *actor_voice_memo
-                .entry((r.speaker_id, r.date))
+                .entry((r.speaker_id, span))
                 .or_insert_with(|| {
                     voice(&mut voices, i as usize, false).expect("the actor speaks for it")
                 })

@@ -6,7 +6,7 @@ use chrono::NaiveDate;
 
 use super::super::facts::{Facts, Sym};
 use super::super::{Shift, parse_date};
-use super::{Map, Page, Paging, positions, ranks_by, sort_up_to};
+use super::{Map, Page, Paging, PerSym, positions, ranks_by, sort_up_to};
 
 /// Which shifts to keep, before paging (so that the total counts them).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -20,6 +20,21 @@ pub struct ShiftFilter<'a> {
 /// Shifts over facts: as [`super::super::shifts()`] over the statements.
 pub fn shifts(f: &Facts) -> Vec<Shift> {
     shifts_page(f, ShiftFilter::default(), Paging::ALL).items
+}
+
+/// A statement of an actor, with what orders it (the slow version's
+/// order: day, document by id, start, row) and what the comparison of
+/// consecutive statements reads: the rows themselves, half a million
+/// scattered over 32 MB, are not read again.
+#[derive(Clone, Copy)]
+struct Said {
+    day: NaiveDate,
+    doc: Sym,
+    start: u32,
+    row: u32,
+    attribution: u32,
+    stance: Sym,
+    conditions: u32,
 }
 
 /// A shift found, before it is built: what orders it and its two rows.
@@ -51,24 +66,21 @@ pub fn shifts_page(f: &Facts, filter: ShiftFilter<'_>, paging: Paging) -> Page<S
             f.str(a).cmp(&f.str(b))
         }
     };
-    let mut days: Map<Sym, Option<NaiveDate>> = Map::default();
+    let mut days: PerSym<Option<NaiveDate>> = PerSym::new(f);
     let mut day = |k: Sym| -> Option<NaiveDate> {
-        *days
-            .entry(k)
-            .or_insert_with(|| f.str(k).and_then(parse_date).map(|d| d.0))
+        days.get(k, || f.str(k).and_then(parse_date).map(|d| d.0))
     };
     let mut position = positions(f);
     // Actor keys (pack id, else name) by (speaker id, speaker).
     let mut actor_memo: Map<(Sym, Sym), Option<u32>> = Map::default();
     let mut actor_index: HashMap<String, u32> = HashMap::new();
     let mut actors: Vec<String> = Vec::new();
-    // Per actor, each statement's sort key: (day, document, start,
-    // row), the slow version's order (documents by id).
-    type SortKey = (Option<NaiveDate>, Sym, u32, usize);
-    let mut by_actor: Vec<Vec<SortKey>> = Vec::new();
+    let mut by_actor: Vec<Vec<Said>> = Vec::new();
     for (i, r) in f.rows.iter().enumerate() {
-        let d = day(r.date);
-        if d.is_none() || position(r.stance).is_none() {
+        let Some(d) = day(r.date) else {
+            continue;
+        };
+        if position(r.stance).is_none() {
             continue;
         }
         let a = *actor_memo
@@ -86,7 +98,15 @@ pub fn shifts_page(f: &Facts, filter: ShiftFilter<'_>, paging: Paging) -> Page<S
                 }))
             });
         if let Some(a) = a {
-            by_actor[a as usize].push((d, r.doc, r.span[0], i));
+            by_actor[a as usize].push(Said {
+                day: d,
+                doc: r.doc,
+                start: r.span[0],
+                row: i as u32,
+                attribution: r.attribution,
+                stance: r.stance,
+                conditions: r.conditions,
+            });
         }
     }
     let actor_rank = ranks_by(&actors, |a, b| a.cmp(b));
@@ -98,14 +118,15 @@ pub fn shifts_page(f: &Facts, filter: ShiftFilter<'_>, paging: Paging) -> Page<S
         // Keys end with the row, so no two are equal: an unstable sort
         // gives the stable order.
         idx.sort_unstable_by(|a, b| {
-            a.0.cmp(&b.0)
-                .then_with(|| by_doc_id(a.1, b.1))
-                .then(a.2.cmp(&b.2))
-                .then(a.3.cmp(&b.3))
+            a.day
+                .cmp(&b.day)
+                .then_with(|| by_doc_id(a.doc, b.doc))
+                .then(a.start.cmp(&b.start))
+                .then(a.row.cmp(&b.row))
         });
         for w in idx.windows(2) {
-            let ((_, _, _, ia), (db, _, _, ib)) = (w[0], w[1]);
-            let (x, y) = (&f.rows[ia], &f.rows[ib]);
+            let (x, y) = (&w[0], &w[1]);
+            let (ia, ib) = (x.row as usize, y.row as usize);
             if x.doc == y.doc && x.attribution == y.attribution {
                 continue;
             }
@@ -113,7 +134,7 @@ pub fn shifts_page(f: &Facts, filter: ShiftFilter<'_>, paging: Paging) -> Page<S
             // symbol sets.
             if x.stance == y.stance
                 && (x.conditions == y.conditions || {
-                    let (cx, cy) = (f.condition_syms(ia), f.condition_syms(ib));
+                    let (cx, cy) = (f.list(x.conditions), f.list(y.conditions));
                     cy.iter().all(|c| cx.contains(c)) && cx.iter().all(|c| cy.contains(c))
                 })
             {
@@ -129,10 +150,10 @@ pub fn shifts_page(f: &Facts, filter: ShiftFilter<'_>, paging: Paging) -> Page<S
                 }
             }
             found.push(Found {
-                day: db,
+                day: Some(y.day),
                 actor_rank: actor_rank[a],
                 to_doc: y.doc,
-                to_start: y.span[0],
+                to_start: y.start,
                 to: ib as u32,
                 from: ia as u32,
                 actor: a as u32,

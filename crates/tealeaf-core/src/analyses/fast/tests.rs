@@ -208,3 +208,40 @@ fn paging_ranges() {
     assert_eq!(Paging::new(usize::MAX, Some(usize::MAX)).range(50), 50..50);
     assert_eq!(Paging::ALL.range(0), 0..0);
 }
+
+/// `Pack::role_changes` bounds the spans over which a pack actor's role
+/// and institution stay the same (the divergence page asks once per span):
+/// around every change and on days spread over the years, each day
+/// answers as the first day of its span.
+#[test]
+fn roles_and_institutions_hold_between_role_changes() {
+    use chrono::{Duration, NaiveDate};
+    let pack = crate::Pack::default_pack().expect("the default pack");
+    let start = NaiveDate::from_ymd_opt(1975, 1, 1).unwrap();
+    for a in 0..pack.actors.len() {
+        let changes = pack.role_changes(a);
+        let span_start = |d: NaiveDate| match changes.partition_point(|c| *c <= d) {
+            0 => start,
+            k => changes[k - 1],
+        };
+        let mut days: Vec<NaiveDate> = (0..60).map(|k| start + Duration::days(k * 313)).collect();
+        for c in &changes {
+            days.extend([*c - Duration::days(1), *c, *c + Duration::days(1)]);
+        }
+        for d in days.into_iter().filter(|d| *d >= start) {
+            let first = span_start(d);
+            assert_eq!(
+                pack.role_on(a, Some(d)),
+                pack.role_on(a, Some(first)),
+                "{} on {d}",
+                pack.actors[a].id
+            );
+            assert_eq!(
+                analyses::institution_on(&pack, a, Some(d)),
+                analyses::institution_on(&pack, a, Some(first)),
+                "{} on {d}",
+                pack.actors[a].id
+            );
+        }
+    }
+}
