@@ -282,32 +282,40 @@ pub(super) fn finish(
                 .sum::<f64>()
                 / total;
             let index = (voices.len() >= 2).then(|| round(variance.sqrt().min(1.0)));
+            // Each voice's most open and most closed statement, found and
+            // cited once: a window of many voices has pairs by the hundred,
+            // each naming two of them.
+            let best = |v: &Voice, most_open: bool| {
+                let pick = v.statements.iter().copied().reduce(|x, y| {
+                    let (px, py) = (position_of(x), position_of(y));
+                    if (most_open && py > px) || (!most_open && py < px) {
+                        y
+                    } else {
+                        x
+                    }
+                });
+                cite(pick.unwrap_or(0))
+            };
+            let mut open_cite: Vec<Option<StatementRef>> = vec![None; voices.len()];
+            let mut closed_cite: Vec<Option<StatementRef>> = vec![None; voices.len()];
             let mut pairs = Vec::new();
             for (i, open) in voices.iter().enumerate() {
-                for closed in &voices[i + 1..] {
+                for (j, closed) in voices.iter().enumerate().skip(i + 1) {
                     let gap = open.score - closed.score;
                     if gap + 1e-9 < CONTRADICTION_GAP {
                         continue;
                     }
-                    let best = |v: &Voice, most_open: bool| {
-                        let pick = v.statements.iter().copied().reduce(|x, y| {
-                            let (px, py) = (position_of(x), position_of(y));
-                            if (most_open && py > px) || (!most_open && py < px) {
-                                y
-                            } else {
-                                x
-                            }
-                        });
-                        cite(pick.unwrap_or(0))
-                    };
+                    let open_statement = open_cite[i].get_or_insert_with(|| best(open, true));
+                    let closed_statement =
+                        closed_cite[j].get_or_insert_with(|| best(closed, false));
                     pairs.push(ContradictingPair {
                         open: open.label.clone(),
                         open_score: open.score,
                         closed: closed.label.clone(),
                         closed_score: closed.score,
                         gap: round(gap),
-                        open_statement: best(open, true),
-                        closed_statement: best(closed, false),
+                        open_statement: open_statement.clone(),
+                        closed_statement: closed_statement.clone(),
                     });
                 }
             }
