@@ -230,6 +230,32 @@ CREATE INDEX statements_outlet ON statements(outlet_id);
 CREATE INDEX statements_affiliation ON statements(outlet_affiliation);
 "#;
 
+/// Migration 8: the filter indexes leave out the rows without a value.
+///
+/// Most statements have no outlet (nine in ten: people speak, outlets
+/// carry them), no faction (seven in ten) and often no pack speaker or no
+/// issue, yet every row was an entry in every index. Every query that
+/// reads these indexes compares the column with a value (`speaker_id =
+/// ?`, `topic = ?`) or asks `IS NOT NULL` (the server's counts per value),
+/// which SQLite knows implies the partial index's condition, so each
+/// still uses its index (`tests::filters_use_the_partial_indexes`).
+/// Ingest: the writer's CPU per statement fell by about a sixth.
+/// `statements_date` stays whole: the server reads all statements in
+/// date order, undated ones included.
+const M8_PARTIAL_INDEXES: &str = r#"
+DROP INDEX statements_topic_stance;
+DROP INDEX statements_speaker;
+DROP INDEX statements_faction;
+DROP INDEX statements_outlet;
+DROP INDEX statements_affiliation;
+CREATE INDEX statements_topic_stance ON statements(topic, stance) WHERE topic IS NOT NULL;
+CREATE INDEX statements_speaker ON statements(speaker_id) WHERE speaker_id IS NOT NULL;
+CREATE INDEX statements_faction ON statements(faction) WHERE faction IS NOT NULL;
+CREATE INDEX statements_outlet ON statements(outlet_id) WHERE outlet_id IS NOT NULL;
+CREATE INDEX statements_affiliation ON statements(outlet_affiliation)
+    WHERE outlet_affiliation IS NOT NULL;
+"#;
+
 /// Every migration, in order. `MIGRATIONS[i]` takes a database from
 /// version `i` to `i + 1`.
 pub const MIGRATIONS: &[&str] = &[
@@ -240,6 +266,7 @@ pub const MIGRATIONS: &[&str] = &[
     M5_ISSUE_FACTS,
     M6_SLIM_CODED,
     M7_LEAN_INDEXES,
+    M8_PARTIAL_INDEXES,
 ];
 
 /// The schema version this build writes.
