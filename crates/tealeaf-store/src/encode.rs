@@ -27,6 +27,23 @@ pub(crate) enum Form {
     Slim,
 }
 
+/// The coding fields the slim form leaves out at their default, and
+/// whether that default is an empty list (else null). Rows written before
+/// schema version 8's builds hold them all; readers fill in the missing.
+pub(crate) const SLIM_DEFAULTS: [(&str, bool); 11] = [
+    ("about", false),
+    ("cameo", false),
+    ("cameo_name", false),
+    ("conditions", true),
+    ("deadlines", true),
+    ("evidence", true),
+    ("mediators", true),
+    ("plover_event", false),
+    ("plover_mode", false),
+    ("probability", false),
+    ("threats", true),
+];
+
 /// The statement as JSON, in `form` (the tests' entry; rows are written
 /// with [`statement_into`]).
 #[cfg(test)]
@@ -49,41 +66,67 @@ pub(crate) fn statement_into(
     let c = &s.coding;
     w.open();
     // Keys in byte order, as a `Value` map (a BTreeMap) prints them; the
-    // column fields only in the full form.
-    w.field("about", &c.about)?;
+    // column fields only in the full form. In the slim form a coding
+    // field at its default (null, an empty list) is left out: most
+    // statements have no conditions, threats, deadline or probability,
+    // and their keys were a third of a row. `crate::statement_json` puts
+    // them back ([`SLIM_DEFAULTS`]).
+    let keep = |is_default: bool| full || !is_default;
+    if keep(c.about.is_none()) {
+        w.field("about", &c.about)?;
+    }
     if full {
         w.field("attribution", &s.attribution)?;
     }
-    w.field("cameo", &c.cameo)?;
-    w.field("cameo_name", &c.cameo_name)?;
-    w.field("conditions", &c.conditions)?;
+    if keep(c.cameo.is_none()) {
+        w.field("cameo", &c.cameo)?;
+    }
+    if keep(c.cameo_name.is_none()) {
+        w.field("cameo_name", &c.cameo_name)?;
+    }
+    if keep(c.conditions.is_empty()) {
+        w.field("conditions", &c.conditions)?;
+    }
     if full {
         w.float("confidence", Some(f64::from(s.confidence)))?;
         w.field("cue", &s.cue)?;
         w.field("date", &s.date)?;
         w.field("date_precision", &s.date_precision)?;
     }
-    w.key("deadlines");
-    w.list(&c.deadlines, Writer::deadline)?;
+    if keep(c.deadlines.is_empty()) {
+        w.key("deadlines");
+        w.list(&c.deadlines, Writer::deadline)?;
+    }
     if full {
         w.field("direct", &s.direct)?;
         w.field("doc", &s.doc)?;
     }
-    w.key("evidence");
-    w.list(&c.evidence, Writer::evidence)?;
+    if keep(c.evidence.is_empty()) {
+        w.key("evidence");
+        w.list(&c.evidence, Writer::evidence)?;
+    }
     if full {
         w.field("faction", &s.faction)?;
         w.field("kind", kind_name(s.kind))?;
     }
-    w.field("mediators", &c.mediators)?;
+    if keep(c.mediators.is_empty()) {
+        w.field("mediators", &c.mediators)?;
+    }
     if full {
         w.field("outlet", &s.outlet)?;
         w.field("outlet_affiliation", &s.outlet_affiliation)?;
         w.field("outlet_id", &s.outlet_id)?;
     }
-    w.field("plover_event", &c.plover_event)?;
-    w.field("plover_mode", &c.plover_mode)?;
-    w.float("probability", c.probability)?;
+    if keep(c.plover_event.is_none()) {
+        w.field("plover_event", &c.plover_event)?;
+    }
+    if keep(c.plover_mode.is_none()) {
+        w.field("plover_mode", &c.plover_mode)?;
+    }
+    // (A probability that is not finite prints as null.)
+    if keep(!c.probability.is_some_and(f64::is_finite)) {
+        w.float("probability", c.probability)?;
+    }
     if full {
         w.field("quote_span", &s.quote_span)?;
         w.field("rule", &s.rule)?;
@@ -96,7 +139,9 @@ pub(crate) fn statement_into(
         w.field("stance", &c.stance)?;
         w.field("text", &s.text)?;
     }
-    w.field("threats", &c.threats)?;
+    if keep(c.threats.is_empty()) {
+        w.field("threats", &c.threats)?;
+    }
     if full {
         w.field("topic", &c.topic)?;
     }
@@ -246,12 +291,23 @@ mod tests {
         serde_json::to_value(s).unwrap().to_string()
     }
 
-    /// `through_value` without the fields that have columns.
+    /// `through_value` without the fields that have columns, nor the
+    /// coding fields at their default.
     fn slim_through_value(s: &Statement) -> String {
         let mut v = serde_json::to_value(s).unwrap();
         let m = v.as_object_mut().unwrap();
         for key in COLUMN_FIELDS {
             m.remove(*key);
+        }
+        for (key, _) in SLIM_DEFAULTS {
+            let default = match &m[key] {
+                Value::Null => true,
+                Value::Array(items) => items.is_empty(),
+                _ => false,
+            };
+            if default {
+                m.remove(key);
+            }
         }
         v.to_string()
     }

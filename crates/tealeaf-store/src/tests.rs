@@ -190,6 +190,9 @@ fn slim_and_whole_coded_rows_read_back_as_the_whole_statement() {
     let slim: Value = serde_json::from_str(&coded).unwrap();
     assert!(slim.get("evidence").is_some() && slim.get("conditions").is_some());
     assert!(slim.get("text").is_none() && slim.get("speaker").is_none());
+    // ...and of the coding, only what is not at its default.
+    assert!(all[0].coding.probability.is_none() && slim.get("probability").is_none());
+    assert!(all[0].coding.threats.is_empty() && slim.get("threats").is_none());
 
     // A row as schema version 5 wrote it (the whole statement in `coded`)
     // reads the same.
