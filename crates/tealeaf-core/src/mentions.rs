@@ -317,14 +317,17 @@ pub fn find_mentions_in<'p>(
         let i = quotes.partition_point(|q| q.outer.start <= s.start);
         i > 0 && quotes[i - 1].fragments.iter().any(|f| f.contains(s))
     };
-    let mut out = Vec::new();
     let hits = pack.lexicon.scan_at(text, starts);
+    // Pack hits, names, pronouns: a few per sentence.
+    let mut out = Vec::with_capacity(hits.len() + 2 * seg.sentences.len());
     let mut hit_idx = 0;
+    // One buffer for every sentence's pack spans.
+    let mut pack_spans = Vec::new();
     for (sentence, toks) in seg.sentences.iter().zip(sentence_tokens) {
         // This sentence's mentions start here (for the subject pass below).
         let first_of_sentence = out.len();
         // Pack hits inside this sentence.
-        let mut pack_spans = Vec::new();
+        pack_spans.clear();
         while hit_idx < hits.len() && hits[hit_idx].start < sentence.span.end {
             let h = hits[hit_idx];
             hit_idx += 1;
