@@ -6,8 +6,8 @@ use chrono::NaiveDate;
 
 use super::super::divergence::{Gathered, finish, speaks_for, voice_of};
 use super::super::facts::{Facts, Sym};
-use super::super::{Bucket, DivergenceWindow, Period, VoiceKind, parse_date, stance_score};
-use super::{Map, Page, Paging, PerSym, Periods, positions};
+use super::super::{Bucket, DivergenceWindow, Period, VoiceKind, stance_score};
+use super::{Map, Page, Paging, PerSym, Periods, days, positions};
 use crate::pack::Pack;
 
 /// Divergence over facts: as [`super::super::divergence()`] over the
@@ -97,7 +97,7 @@ pub fn divergence_page(
     // span instead of one per day.
     let mut actor_voice_memo: Map<(Sym, u32), u32> = Map::default();
     let mut role_changes: Map<Sym, Vec<NaiveDate>> = Map::default();
-    let mut day_of = PerSym::new(f);
+    let mut day_of = days(f);
     // Per speaker id: `None` when not a pack actor, else whether the actor
     // speaks for the government.
     let mut actor_speaks = PerSym::new(f);
@@ -168,7 +168,7 @@ pub fn divergence_page(
         let v = if v == ACTOR_VOICE {
             // Placed rows have a date that parses (it has a period) and a
             // pack actor's id.
-            let day = day_of.get(r.date, || f.str(r.date).and_then(parse_date).map(|d| d.0));
+            let day = day_of(r.date);
             let changes = role_changes.entry(r.speaker_id).or_insert_with(|| {
                 f.str(r.speaker_id)
                     .and_then(|id| pack.actor_index(id))

@@ -49,6 +49,8 @@ pub use divergence::{divergence, divergence_page};
 pub use shifts::{ShiftFilter, shifts, shifts_page};
 pub use timeline::{timeline, timeline_page};
 
+use chrono::NaiveDate;
+
 use super::facts::{Facts, Sym};
 use super::{Bucket, Period, parse_date, stance_score};
 
@@ -234,6 +236,13 @@ fn ranks_by<T>(items: &[T], cmp: impl Fn(&T, &T) -> std::cmp::Ordering) -> Vec<u
         rank[i as usize] = r as u32;
     }
     rank
+}
+
+/// The day of each date symbol (`None`: no date, or one that does not
+/// parse), parsed once per symbol.
+fn days(f: &Facts) -> impl FnMut(Sym) -> Option<NaiveDate> + '_ {
+    let mut memo = PerSym::new(f);
+    move |k| memo.get(k, || f.str(k).and_then(parse_date).map(|d| d.0))
 }
 
 /// `super::position` per stance symbol: the score of a statement taking a

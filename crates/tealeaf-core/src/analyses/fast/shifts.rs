@@ -4,9 +4,9 @@ use std::collections::HashMap;
 
 use chrono::NaiveDate;
 
+use super::super::Shift;
 use super::super::facts::{Facts, Sym};
-use super::super::{Shift, parse_date};
-use super::{Map, Page, Paging, PerSym, positions, ranks_by, sort_up_to};
+use super::{Map, Page, Paging, days, positions, ranks_by, sort_up_to};
 
 /// Which shifts to keep, before paging (so that the total counts them).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -42,7 +42,7 @@ struct Found {
     /// The later statement's day, the actor's rank by key, its document,
     /// place and row: the slow version's sort key (date, actor, document
     /// id, start, index), kept here so the sort reads no rows.
-    day: Option<NaiveDate>,
+    day: NaiveDate,
     actor_rank: u32,
     to_doc: Sym,
     to_start: u32,
@@ -66,10 +66,7 @@ pub fn shifts_page(f: &Facts, filter: ShiftFilter<'_>, paging: Paging) -> Page<S
             f.str(a).cmp(&f.str(b))
         }
     };
-    let mut days: PerSym<Option<NaiveDate>> = PerSym::new(f);
-    let mut day = |k: Sym| -> Option<NaiveDate> {
-        days.get(k, || f.str(k).and_then(parse_date).map(|d| d.0))
-    };
+    let mut day = days(f);
     let mut position = positions(f);
     // Actor keys (pack id, else name) by (speaker id, speaker).
     let mut actor_memo: Map<(Sym, Sym), Option<u32>> = Map::default();
@@ -150,7 +147,7 @@ pub fn shifts_page(f: &Facts, filter: ShiftFilter<'_>, paging: Paging) -> Page<S
                 }
             }
             found.push(Found {
-                day: Some(y.day),
+                day: y.day,
                 actor_rank: actor_rank[a],
                 to_doc: y.doc,
                 to_start: y.start,
@@ -193,10 +190,7 @@ pub fn shifts_page(f: &Facts, filter: ShiftFilter<'_>, paging: Paging) -> Page<S
                 position(x.stance).unwrap_or(0.0),
                 position(y.stance).unwrap_or(0.0),
             );
-            let days = match (day(x.date), s.day) {
-                (Some(d1), Some(d2)) => (d2 - d1).num_days(),
-                _ => 0,
-            };
+            let days = day(x.date).map_or(0, |d1| (s.day - d1).num_days());
             Shift {
                 actor: actor.clone(),
                 speaker: f

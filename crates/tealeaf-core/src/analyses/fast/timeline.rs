@@ -4,7 +4,7 @@ use std::collections::HashMap;
 
 use super::super::facts::{Fact, Facts, NONE, Sym};
 use super::super::timeline::{group_of, round};
-use super::super::{Bucket, GroupBy, TimelinePoint};
+use super::super::{Bucket, GroupBy, TimelinePoint, stance_score};
 use super::{Map, Page, Paging, PerSym, Periods, ranks_by, sort_up_to};
 use crate::pack::Pack;
 
@@ -27,18 +27,16 @@ struct Counts {
     net: f64,
 }
 
-/// The score `stance_score` gives each stance class ([`stance_class`]),
-/// 0 for a neutral or unknown stance (which the net sum adds as 0).
-const CLASS_SCORE: [f64; 4] = [1.0, 0.5, 0.0, -1.0];
+/// The stances a point counts apart, by class number; any other stance
+/// (or none) counts as neutral, as the slow version counts it.
+const STANCE_CLASSES: [&str; 4] = ["support", "conditional", "neutral", "oppose"];
+const NEUTRAL: u8 = 2;
 
-/// A stance's class: support, conditional, neutral (or unknown), oppose.
+/// A stance's class: its position in [`STANCE_CLASSES`].
 fn stance_class(stance: Option<&str>) -> u8 {
-    match stance {
-        Some("support") => 0,
-        Some("conditional") => 1,
-        Some("oppose") => 3,
-        _ => 2,
-    }
+    stance
+        .and_then(|s| STANCE_CLASSES.iter().position(|c| *c == s))
+        .map_or(NEUTRAL, |k| k as u8)
 }
 
 /// What a row's group depends on when it is a pair of symbols (actor,
@@ -111,6 +109,9 @@ pub fn timeline_page(
         *group_memo.entry(key).or_insert_with(new_group)
     };
     let mut class_of = PerSym::new(f);
+    // The score of each class (an unknown stance, counted neutral, adds 0
+    // as neutral does).
+    let class_score = STANCE_CLASSES.map(|c| stance_score(Some(c)).unwrap_or(0.0));
     // Pass 1. `row_group[i]`: the group of row `i` (`u32::MAX`: none).
     let n = f.len();
     let mut row_group: Vec<u32> = vec![u32::MAX; n];
@@ -182,7 +183,7 @@ pub fn timeline_page(
                 3 => point.oppose += 1,
                 _ => point.neutral += 1,
             }
-            point.net += CLASS_SCORE[class as usize];
+            point.net += class_score[class as usize];
         }
         for c in &points[first..] {
             point_of_period[c.period as usize] = u32::MAX;
