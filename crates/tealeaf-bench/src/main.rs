@@ -25,6 +25,10 @@ use tealeaf_core::{Document, Pack, extract};
 
 mod ingest;
 
+/// The allocator the `tealeaf` binary uses, so in-process figures match it.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(name = "tealeaf-bench", about = "Whole-process benchmarks for tealeaf")]
 struct Cli {
