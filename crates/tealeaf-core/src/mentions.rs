@@ -249,20 +249,24 @@ fn is_not_name(word: &str) -> bool {
     )
 }
 
-/// The speaker pronoun (not "you") a lower-cased word is, as a literal.
-fn pronoun_of(lower: &str) -> Option<&'static str> {
-    Some(match lower {
-        "he" => "he",
-        "she" => "she",
-        "they" => "they",
-        "it" => "it",
-        "we" => "we",
-        "i" => "i",
+/// The speaker pronoun (not "you") a word is in any case, as a lower-case
+/// literal. Compared ignoring ASCII case rather than lower-casing a copy:
+/// asked of every short word starting with h, s, t, i or w ("the", "to",
+/// "this", "with"…), and the length alone leaves one pronoun to compare.
+fn pronoun_in_any_case(word: &str) -> Option<&'static str> {
+    let pronoun = match (word.len(), word.as_bytes().first().map(|b| b | 0x20)) {
+        (1, _) => "i",
+        (2, Some(b'h')) => "he",
+        (2, Some(b'i')) => "it",
+        (2, Some(b'w')) => "we",
+        (3, _) => "she",
+        (4, _) => "they",
         _ => return None,
-    })
+    };
+    word.eq_ignore_ascii_case(pronoun).then_some(pronoun)
 }
 
-/// Whether `word` may be one of [`pronoun_of`]'s pronouns in any case: an
+/// Whether `word` may be one of [`pronoun_in_any_case`]'s pronouns in any case: an
 /// ASCII word of at most four bytes starting with h, s, t, i or w. Most
 /// short tokens ("the" aside) are turned away before being lower-cased.
 fn may_be_pronoun(word: &str) -> bool {
@@ -357,7 +361,7 @@ pub fn find_mentions_in<'p>(
             // token is lower-cased to be compared (no non-ASCII text
             // lower-cases to one; see the test).
             let pronoun = (!covered && may_be_pronoun(t.text))
-                .then(|| pronoun_of(&t.lower()))
+                .then(|| pronoun_in_any_case(t.text))
                 .flatten();
             if let Some(pronoun) = pronoun {
                 out.push(Mention {
@@ -409,17 +413,21 @@ pub fn find_mentions_in<'p>(
                             .binary_search_by_key(&t.start, |p| p.start)
                             .is_ok()
                     });
-                    let after_determiner = i > 0
-                        && matches!(
-                            toks[i - 1].lower().as_str(),
-                            "a" | "an" | "the" | "this" | "that" | "its" | "their" | "our"
-                        );
+                    // The word before, lower-cased once for both of its tests.
+                    let before = (i > 0).then(|| toks[i - 1].lower());
+                    let before = before.as_deref();
+                    let after_determiner = matches!(
+                        before,
+                        Some("a" | "an" | "the" | "this" | "that" | "its" | "their" | "our")
+                    );
                     let before_noun = toks.get(end + 1).is_some_and(|n| {
                         n.is_word()
                             && !n.is_capitalized()
                             && crate::cues::is_cue_word(n.text).is_none()
-                            && n.lower().len() > 3
-                            && !n.lower().ends_with("ed")
+                            && {
+                                let n = n.lower();
+                                n.len() > 3 && !n.ends_with("ed")
+                            }
                     });
                     out.push(Mention {
                         span,
@@ -428,20 +436,21 @@ pub fn find_mentions_in<'p>(
                             || title_before_name
                             || (end == i && before_noun && i > 0)
                             || (end == i
-                                && i > 0
                                 && matches!(
-                                    toks[i - 1].lower().as_str(),
-                                    "in" | "at"
-                                        | "from"
-                                        | "to"
-                                        | "near"
-                                        | "into"
-                                        | "across"
-                                        | "outside"
-                                        | "inside"
-                                        | "around"
-                                        | "via"
-                                        | "through"
+                                    before,
+                                    Some(
+                                        "in" | "at"
+                                            | "from"
+                                            | "to"
+                                            | "near"
+                                            | "into"
+                                            | "across"
+                                            | "outside"
+                                            | "inside"
+                                            | "around"
+                                            | "via"
+                                            | "through"
+                                    )
                                 )),
                         kind: MentionKind::Name,
                         in_quote: false,
@@ -478,12 +487,15 @@ mod tests {
     use super::*;
 
     #[test]
-    fn pronoun_of_is_the_speaker_pronoun_test_without_you() {
+    fn pronoun_in_any_case_is_the_speaker_pronoun_test_without_you() {
         for w in [
-            "he", "she", "they", "it", "we", "i", "you", "him", "them", "its", "",
+            "he", "she", "they", "it", "we", "i", "you", "him", "them", "its", "", "a", "hi", "is",
+            "wet", "thee", "sha", "ti",
         ] {
             let expected = crate::cues::is_speaker_pronoun(w) && w != "you";
-            assert_eq!(pronoun_of(w), expected.then_some(w), "{w}");
+            for word in [w.to_string(), w.to_uppercase(), w.replacen('h', "H", 1)] {
+                assert_eq!(pronoun_in_any_case(&word), expected.then_some(w), "{word}");
+            }
         }
     }
 

@@ -26,12 +26,16 @@ pub struct WordStartMatcher {
     /// Byte → class; 0 for bytes in no phrase (the walk ends).
     class: [u8; 256],
     classes: usize,
-    /// Nodes `0..dense_nodes` (the first in breadth-first order, the root
-    /// first) have a row in `dense`; a node `n` above has its record at
-    /// `sparse[n - dense_nodes]`.
-    dense_nodes: u32,
-    /// `node * classes + class` → transition (see [`ENDS_PHRASE`]); 0 =
-    /// none (the root, node 0, is never re-entered).
+    /// A walk's state is where its node's transitions are. The first nodes
+    /// in breadth-first order (the root first) have a row in `dense`: their
+    /// state is the row's start, `node * classes`, below `dense_len`. The
+    /// state of any other node is `dense_len` plus its record's offset in
+    /// `sparse`. A state holds no node number to multiply: a step is one
+    /// addition and one load, the multiplication off the chain of
+    /// dependent loads a walk is.
+    dense_len: u32,
+    /// `state + class` → transition (see [`ENDS_PHRASE`]); 0 = none (the
+    /// root, state 0, is never re-entered).
     dense: Vec<u32>,
     /// Per dense node: the phrase ending there (`NONE` if none).
     dense_phrase: Vec<u32>,
@@ -42,7 +46,7 @@ pub struct WordStartMatcher {
 }
 
 const NONE: u32 = u32::MAX;
-/// A transition is the target node (below [`ENDS_PHRASE`]) with this bit
+/// A transition is the target state (below [`ENDS_PHRASE`]) with this bit
 /// set when a phrase ends at the target: 24 bits, so a sparse child entry
 /// has room for its class above them.
 const ENDS_PHRASE: u32 = 1 << 23;
@@ -116,16 +120,17 @@ impl WordStartMatcher {
                 stack.extend(trie.children_of(node as usize).rev().map(|c| c.1));
             }
         }
-        if dense_nodes + sparse_len > NODE_BITS as usize {
+        let dense_len = dense_nodes * classes;
+        if dense_len + sparse_len > NODE_BITS as usize {
             return None;
         }
         let target = |child: u32, ends: bool| {
-            let node = if (child as usize) < dense_nodes {
-                child
+            let state = if (child as usize) < dense_nodes {
+                child * classes as u32
             } else {
-                dense_nodes as u32 + offset[child as usize]
+                dense_len as u32 + offset[child as usize]
             };
-            node | if ends { ENDS_PHRASE } else { 0 }
+            state | if ends { ENDS_PHRASE } else { 0 }
         };
         let mut dense = vec![0u32; dense_nodes * classes];
         for node in 0..dense_nodes {
@@ -148,20 +153,20 @@ impl WordStartMatcher {
         Some(WordStartMatcher {
             class,
             classes,
-            dense_nodes: dense_nodes as u32,
+            dense_len: dense_len as u32,
             dense_phrase: trie.phrase[..dense_nodes].to_vec(),
             dense,
             sparse,
         })
     }
 
-    /// The transition from `node` on `class` (not 0), or 0 for none.
+    /// The transition from `state` on `class` (not 0), or 0 for none.
     #[inline]
-    fn step(&self, node: u32, class: usize) -> u32 {
-        if node < self.dense_nodes {
-            return self.dense[node as usize * self.classes + class];
+    fn step(&self, state: u32, class: usize) -> u32 {
+        if state < self.dense_len {
+            return self.dense[state as usize + class];
         }
-        let at = (node - self.dense_nodes) as usize;
+        let at = (state - self.dense_len) as usize;
         let children = (self.sparse[at] >> 24) as usize;
         for &entry in &self.sparse[at + 1..at + 1 + children] {
             if (entry >> 24) as usize == class {
@@ -171,53 +176,54 @@ impl WordStartMatcher {
         0
     }
 
-    /// The phrase ending at `node` (reached by a transition with
-    /// [`ENDS_PHRASE`]).
+    /// The phrase ending at `state` (reached by a transition with
+    /// [`ENDS_PHRASE`]). The division is off the walk's path: phrases end
+    /// at a few steps in a hundred.
     #[inline]
-    fn phrase_at(&self, node: u32) -> usize {
-        if node < self.dense_nodes {
-            self.dense_phrase[node as usize] as usize
+    fn phrase_at(&self, state: u32) -> usize {
+        if state < self.dense_len {
+            self.dense_phrase[state as usize / self.classes] as usize
         } else {
-            (self.sparse[(node - self.dense_nodes) as usize] & NO_PHRASE) as usize
+            (self.sparse[(state - self.dense_len) as usize] & NO_PHRASE) as usize
         }
     }
 
     /// The phrase that is exactly `word` (ASCII case-insensitive), if any:
     /// a walk of the word's bytes, with no hashing.
     pub fn phrase_of(&self, word: &[u8]) -> Option<usize> {
-        let mut node = 0u32;
+        let mut state = 0u32;
         let mut ends_phrase = false;
         for &b in word {
             let class = self.class[b as usize] as usize;
             if class == 0 {
                 return None;
             }
-            let t = self.step(node, class);
+            let t = self.step(state, class);
             if t == 0 {
                 return None;
             }
-            node = t & NODE_BITS;
+            state = t & NODE_BITS;
             ends_phrase = t & ENDS_PHRASE != 0;
         }
-        ends_phrase.then(|| self.phrase_at(node))
+        ends_phrase.then(|| self.phrase_at(state))
     }
 
     /// Calls `f` with every phrase matching at `start`, shortest first.
     fn each_at(&self, bytes: &[u8], start: usize, mut f: impl FnMut(WordStartMatch)) {
-        let mut node = 0u32;
+        let mut state = 0u32;
         for (i, &b) in bytes[start..].iter().enumerate() {
             let class = self.class[b as usize] as usize;
             if class == 0 {
                 return;
             }
-            let t = self.step(node, class);
+            let t = self.step(state, class);
             if t == 0 {
                 return;
             }
-            node = t & NODE_BITS;
+            state = t & NODE_BITS;
             if t & ENDS_PHRASE != 0 {
                 f(WordStartMatch {
-                    phrase: self.phrase_at(node),
+                    phrase: self.phrase_at(state),
                     start,
                     end: start + i + 1,
                 });

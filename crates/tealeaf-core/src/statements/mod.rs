@@ -217,7 +217,10 @@ pub fn extract_with(doc: &Document, pack: &Pack, opts: &ExtractOptions) -> Vec<S
     let cues = document_cues(pack, text, &word_starts);
     let figures = figure_words(text);
     let cspan = |s: Span| [chars.char_offset(s.start), chars.char_offset(s.end)];
-    let mut out = Vec::new();
+    // About one statement per attribution (a direct quotation of several
+    // sentences makes more): statements are large, so growing the vector
+    // copies them.
+    let mut out = Vec::with_capacity(attrs.len().min(opts.max_statements));
     'attributions: for i in 0..attrs.len() {
         let a = &attrs[i];
         // Each attribution's speaker is read once more, here: taken, not cloned.
