@@ -27,7 +27,7 @@ mod ingest;
 
 /// The allocator the `tealeaf` binary uses, so in-process figures match it.
 #[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static ALLOCATOR: tealeaf_alloc::MiMalloc = tealeaf_alloc::MiMalloc;
 
 #[derive(Parser)]
 #[command(name = "tealeaf-bench", about = "Whole-process benchmarks for tealeaf")]

@@ -12,16 +12,11 @@ use clap::{Parser, Subcommand};
 
 use output::OutputFormat;
 
-/// mimalloc instead of the C library's allocator for Rust's allocations
-/// (SQLite keeps the C one). Extraction makes a few dozen short-lived
-/// strings and vectors per statement and frees a document's worth at once:
-/// glibc's per-thread cache holds seven blocks of a size, so most of those
-/// frees and the next document's allocations went through its slower bins
-/// (malloc and free were 12 % of `extract_with`'s instructions). See
-/// BENCHMARKS.md for the measured effect on extraction, ingest memory and
-/// queries.
+/// mimalloc instead of the C library's allocator for Rust's allocations:
+/// see `tealeaf_alloc` for why, BENCHMARKS.md for the measured effect on
+/// extraction, ingest memory and queries.
 #[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static ALLOCATOR: tealeaf_alloc::MiMalloc = tealeaf_alloc::MiMalloc;
 
 #[derive(Parser)]
 #[command(
