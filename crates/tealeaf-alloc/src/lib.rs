@@ -41,6 +41,27 @@ fn plain(layout: &Layout) -> bool {
     layout.align() <= GUARANTEED_ALIGN && layout.align() <= layout.size()
 }
 
+/// A block of `layout` from `unaligned` when that is aligned enough, else
+/// from `aligned`: mimalloc's plain or zeroing entry points.
+///
+/// # Safety
+/// The two functions must be mimalloc's allocation entry points.
+#[inline]
+unsafe fn block(
+    layout: Layout,
+    unaligned: unsafe extern "C" fn(usize) -> *mut c_void,
+    aligned: unsafe extern "C" fn(usize, usize) -> *mut c_void,
+) -> *mut u8 {
+    // SAFETY: mimalloc's allocation functions take any size.
+    unsafe {
+        if plain(&layout) {
+            unaligned(layout.size()).cast()
+        } else {
+            aligned(layout.size(), layout.align()).cast()
+        }
+    }
+}
+
 // SAFETY: every block comes from mimalloc with at least the layout's size
 // and alignment (the unaligned entry points only for alignments mimalloc
 // guarantees for every block), and is given back to mimalloc, which frees
@@ -48,26 +69,14 @@ fn plain(layout: &Layout) -> bool {
 unsafe impl GlobalAlloc for MiMalloc {
     #[inline]
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        // SAFETY: mimalloc's allocation functions take any size.
-        unsafe {
-            if plain(&layout) {
-                mi::mi_malloc(layout.size()).cast()
-            } else {
-                mi::mi_malloc_aligned(layout.size(), layout.align()).cast()
-            }
-        }
+        // SAFETY: mimalloc's entry points.
+        unsafe { block(layout, mi::mi_malloc, mi::mi_malloc_aligned) }
     }
 
     #[inline]
     unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
-        // SAFETY: as `alloc`.
-        unsafe {
-            if plain(&layout) {
-                mi::mi_zalloc(layout.size()).cast()
-            } else {
-                mi::mi_zalloc_aligned(layout.size(), layout.align()).cast()
-            }
-        }
+        // SAFETY: mimalloc's entry points.
+        unsafe { block(layout, mi::mi_zalloc, mi::mi_zalloc_aligned) }
     }
 
     #[inline]
