@@ -2,8 +2,7 @@
 //! outlets, pronouns, and capitalised names the pack does not know — with
 //! whether each stands where a subject stands (for pronoun resolution).
 
-use crate::pack::word_starts::WordStarts;
-use crate::pack::{LexiconEntry, Pack};
+use crate::pack::{LexiconEntry, LexiconHit, Pack};
 use crate::quotes::Quotation;
 use crate::sentences::Segmentation;
 use crate::text::{Span, Token};
@@ -296,32 +295,24 @@ pub fn find_mentions<'p>(
     pack: &'p Pack,
 ) -> Vec<Mention<'p>> {
     let sentence_tokens = seg.sentence_tokens(text);
-    find_mentions_in(
-        text,
-        seg,
-        &sentence_tokens,
-        quotes,
-        pack,
-        &WordStarts::of(text),
-    )
+    find_mentions_in(text, seg, &sentence_tokens, quotes, pack.lexicon.scan(text))
 }
 
-/// [`find_mentions`] with each sentence's tokens and the text's word starts
-/// already found (the pipeline finds them once for several stages).
+/// [`find_mentions`] with each sentence's tokens and the pack's terms in
+/// the text already found (the pipeline finds them once for several
+/// stages; the terms with the issues' cues, see [`Pack::terms_and_cues`]).
 pub fn find_mentions_in<'p>(
     text: &str,
     seg: &Segmentation,
     sentence_tokens: &[Vec<Token>],
     quotes: &[Quotation],
-    pack: &'p Pack,
-    starts: &WordStarts,
+    hits: Vec<LexiconHit<'p>>,
 ) -> Vec<Mention<'p>> {
     // Quotations come in text order and do not overlap: binary search.
     let in_quote = |s: Span| {
         let i = quotes.partition_point(|q| q.outer.start <= s.start);
         i > 0 && quotes[i - 1].fragments.iter().any(|f| f.contains(s))
     };
-    let hits = pack.lexicon.scan_at(text, starts);
     // Pack hits, names, pronouns: a few per sentence.
     let mut out = Vec::with_capacity(hits.len() + 2 * seg.sentences.len());
     let mut hit_idx = 0;
@@ -378,13 +369,22 @@ pub fn find_mentions_in<'p>(
             if !covered && t.is_capitalized() && t.is_word() {
                 let mut j = i;
                 let mut end = i;
+                // Whether the first word may be a name: the loop's first
+                // pass decides it (the first word is an uncovered
+                // capitalised word, so that pass asks).
+                let mut first_ok = false;
                 while j < toks.len() {
                     let w = toks[j];
                     let cov = covered_at(w.start);
                     if cov || !w.is_word() {
                         break;
                     }
-                    if w.is_capitalized() && !is_not_name(crate::text::strip_possessive(w.text)) {
+                    let name_like =
+                        w.is_capitalized() && !is_not_name(crate::text::strip_possessive(w.text));
+                    if j == i {
+                        first_ok = name_like;
+                    }
+                    if name_like {
                         end = j;
                     } else if !(is_name_particle(w.text)
                         && j + 1 < toks.len()
@@ -397,7 +397,6 @@ pub fn find_mentions_in<'p>(
                         break;
                     }
                 }
-                let first_ok = !is_not_name(crate::text::strip_possessive(t.text));
                 // A lone capitalised word opening a sentence is a name only
                 // when a verb-like lower-case word follows ("Clinton tweeted").
                 let at_start = i == 0;

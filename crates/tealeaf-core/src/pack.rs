@@ -8,6 +8,7 @@ mod dates;
 pub mod issues;
 mod lexicon;
 pub mod tabari;
+mod terms_and_cues;
 pub mod word_starts;
 
 use std::collections::HashMap;
@@ -18,6 +19,7 @@ use serde::Deserialize;
 pub use dates::PackDate;
 pub use issues::{CueClass, CueHit, CueMatcher, Issue, IssueDef, IssueMatches};
 pub use lexicon::{Lexicon, LexiconEntry, LexiconHit};
+use word_starts::WordStarts;
 
 /// The Iran–United States pack, compiled into the binary.
 pub const DEFAULT_PACK_TOML: &str = include_str!("../../../packs/iran-us.toml");
@@ -156,6 +158,9 @@ pub struct Pack {
     /// All issues' cues in one automaton, for whole documents.
     pub cues: CueMatcher,
     pub lexicon: Lexicon,
+    /// The lexicon's terms and the issues' cues in one trie (every real
+    /// pack), so a document's word starts are walked once for both.
+    terms_and_cues: Option<terms_and_cues::TermAndCueTrie>,
     actor_by_id: HashMap<String, ActorIdx>,
 }
 
@@ -211,14 +216,39 @@ impl Pack {
             })
             .collect::<Vec<Issue>>();
         let cues = CueMatcher::build(&issues);
+        let terms_and_cues = terms_and_cues::TermAndCueTrie::build(&lexicon.texts, &cues.texts);
         Pack {
             cues,
+            terms_and_cues,
             info: parsed.pack,
             actors: parsed.actors,
             outlets: parsed.outlets,
             issues,
             lexicon,
             actor_by_id,
+        }
+    }
+
+    /// The lexicon's hits ([`Lexicon::scan_at`]) and every issue's cue
+    /// matches ([`CueMatcher::matches_at`]) in `text`, whose word starts are
+    /// `starts`: one walk of each word start for both.
+    pub fn terms_and_cues(
+        &self,
+        text: &str,
+        starts: &WordStarts,
+    ) -> (Vec<LexiconHit<'_>>, Vec<IssueMatches>) {
+        match &self.terms_and_cues {
+            Some(trie) => {
+                let found = trie.find(text, starts);
+                (
+                    self.lexicon.hits_of(text, found.terms),
+                    self.cues.matches_of(found.cues, self.issues.len()),
+                )
+            }
+            None => (
+                self.lexicon.scan_at(text, starts),
+                self.cues.matches_at(text, starts, self.issues.len()),
+            ),
         }
     }
 

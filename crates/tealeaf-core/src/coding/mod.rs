@@ -13,7 +13,6 @@ use serde::Serialize;
 
 use crate::dates::DateIndex;
 use crate::mentions::{Mention, MentionKind};
-use crate::pack::word_starts::WordStarts;
 use crate::pack::{ActorIdx, ActorKind, CueClass, CueHit, Issue, IssueMatches, LexiconEntry, Pack};
 use crate::text::{CharMap, Span};
 
@@ -78,7 +77,7 @@ pub struct CodingInput<'a> {
     pub dates: &'a DateIndex,
     pub chars: &'a CharMap<'a>,
     /// Each pack issue's cue matches in the whole document, found once per
-    /// document ([`document_cues`]), in the order of `pack.issues`.
+    /// document ([`Pack::terms_and_cues`]), in the order of `pack.issues`.
     pub cues: &'a [IssueMatches],
     /// Byte offsets of the words every voiced likelihood needs ("%",
     /// "per cent", "fifty", "odds"), from [`figure_words`], sorted.
@@ -155,12 +154,6 @@ static FIGURE_WORD_START: [u8; 256] = {
     }
     table
 };
-
-/// The cue matches of every pack issue in `text`: one automaton pass per
-/// issue and document, shared by all the document's statements.
-pub fn document_cues(pack: &Pack, text: &str, starts: &WordStarts) -> Vec<IssueMatches> {
-    pack.cues.matches_at(text, starts, pack.issues.len())
-}
 
 /// Whether issue `ii` has a cue of `class` inside `span`, on word boundaries.
 fn has_cue_in(pack: &Pack, input: &CodingInput, ii: usize, span: &Span, class: CueClass) -> bool {

@@ -378,6 +378,9 @@ pub struct CueMatcher {
     automaton: Option<AhoCorasick>,
     /// Per combined pattern: the (issue, issue pattern) pairs it stands for.
     targets: Vec<Vec<(u32, u32)>>,
+    /// Per combined pattern: its text (for the pack's one trie of terms
+    /// and cues).
+    pub(super) texts: Vec<String>,
 }
 
 impl CueMatcher {
@@ -403,10 +406,12 @@ impl CueMatcher {
                 // A DFA: more build time at pack load, faster on every document.
                 .kind(Some(AhoCorasickKind::DFA));
         });
+        let texts = texts.into_iter().map(str::to_string).collect();
         CueMatcher {
             at_word_starts,
             automaton,
             targets,
+            texts,
         }
     }
 
@@ -419,8 +424,32 @@ impl CueMatcher {
 
     /// [`matches`](Self::matches) with the text's word starts already found.
     pub fn matches_at(&self, text: &str, starts: &WordStarts, issues: usize) -> Vec<IssueMatches> {
+        if let Some(trie) = &self.at_word_starts {
+            let found = trie.find_overlapping_at(text, starts);
+            self.matches_of(found.iter().map(|m| (m.phrase, m.start, m.end)), issues)
+        } else if let Some(ac) = &self.automaton {
+            let found = ac.find_overlapping_iter(text).filter_map(|m| {
+                let inside_a_word = text[..m.start()]
+                    .chars()
+                    .next_back()
+                    .is_some_and(crate::text::is_alphanumeric);
+                (!inside_a_word).then(|| (m.pattern().as_usize(), m.start(), m.end()))
+            });
+            self.matches_of(found, issues)
+        } else {
+            vec![IssueMatches::default(); issues]
+        }
+    }
+
+    /// Each issue's raw matches among combined-pattern (pattern, start, end)
+    /// matches at word starts, in the order given.
+    pub(super) fn matches_of(
+        &self,
+        found: impl IntoIterator<Item = (usize, usize, usize)>,
+        issues: usize,
+    ) -> Vec<IssueMatches> {
         let mut out = vec![IssueMatches::default(); issues];
-        let mut push = |pattern: usize, start: usize, end: usize| {
+        for (pattern, start, end) in found {
             for &(ii, pattern) in &self.targets[pattern] {
                 if let Some(slot) = out.get_mut(ii as usize) {
                     slot.raw.push(RawMatch {
@@ -428,21 +457,6 @@ impl CueMatcher {
                         end,
                         pattern,
                     });
-                }
-            }
-        };
-        if let Some(trie) = &self.at_word_starts {
-            for m in trie.find_overlapping_at(text, starts) {
-                push(m.phrase, m.start, m.end);
-            }
-        } else if let Some(ac) = &self.automaton {
-            for m in ac.find_overlapping_iter(text) {
-                let inside_a_word = text[..m.start()]
-                    .chars()
-                    .next_back()
-                    .is_some_and(crate::text::is_alphanumeric);
-                if !inside_a_word {
-                    push(m.pattern().as_usize(), m.start(), m.end());
                 }
             }
         }

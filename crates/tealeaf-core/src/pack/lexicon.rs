@@ -38,6 +38,8 @@ pub struct Lexicon {
     /// Per pattern: the entries it stands for, and whether its first letter
     /// must be upper case in the text (proper names do; descriptions don't).
     patterns: Vec<(Vec<LexiconEntry>, bool)>,
+    /// Per pattern: its text (for the pack's one trie of terms and cues).
+    pub(super) texts: Vec<String>,
 }
 
 impl Lexicon {
@@ -89,6 +91,7 @@ impl Lexicon {
             at_word_starts,
             automaton,
             patterns,
+            texts,
         }
     }
 
@@ -111,6 +114,16 @@ impl Lexicon {
         } else {
             return Vec::new();
         };
+        self.hits_of(text, candidates)
+    }
+
+    /// The hits among candidate (pattern, start, end) matches, in text
+    /// order: those on word boundaries, proper names capitalised.
+    pub(super) fn hits_of(
+        &self,
+        text: &str,
+        candidates: impl IntoIterator<Item = (usize, usize, usize)>,
+    ) -> Vec<LexiconHit<'_>> {
         let bytes = text.as_bytes();
         let mut hits = Vec::new();
         for (pattern, start, end) in candidates {

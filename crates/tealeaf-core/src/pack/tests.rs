@@ -177,3 +177,67 @@ fn cue_trie_and_automaton_agree() {
     assert_eq!(found(&trie, &by_trie[0]), expected);
     assert_eq!(expected.len(), 6, "{expected:?}");
 }
+
+/// The terms and cues of `pack` as one text: every phrase, in pack order
+/// and backwards, joined by spaces, commas and full stops, so phrases run
+/// into, overlap and contain one another.
+fn every_phrase(pack: &Pack) -> String {
+    let phrases: Vec<&str> = pack
+        .lexicon
+        .texts
+        .iter()
+        .chain(&pack.cues.texts)
+        .map(String::as_str)
+        .collect();
+    let forward = phrases.join(" ");
+    let backward: Vec<&str> = phrases.iter().rev().copied().collect();
+    format!(
+        "{forward}. {}, {}",
+        backward.join(", "),
+        forward.to_uppercase()
+    )
+}
+
+/// One walk over a pack's terms and cues finds exactly what the lexicon's
+/// and the cue matcher's own tries find.
+#[test]
+fn one_trie_finds_what_the_terms_and_cues_tries_find() {
+    let pack = Pack::default_pack().unwrap();
+    assert!(pack.terms_and_cues.is_some());
+    let texts = [
+        "Foreign Minister Abbas Araghchi told IRNA on Monday that talks with the United \
+         States could resume in Muscat if Washington ended maximum pressure first."
+            .to_string(),
+        "The Supreme Leader's office, state media and the U.S. State Department: the the \
+         the foreign foreign minister's Iran-based Iran's."
+            .to_string(),
+        every_phrase(&pack),
+        every_phrase(&small()),
+    ];
+    for text in &texts {
+        let starts = WordStarts::of(text);
+        let (hits, cues) = pack.terms_and_cues(text, &starts);
+        assert_eq!(hits, pack.lexicon.scan_at(text, &starts), "{text}");
+        let apart = pack.cues.matches_at(text, &starts, pack.issues.len());
+        assert_eq!(format!("{cues:?}"), format!("{apart:?}"), "{text}");
+    }
+    assert!(every_phrase(&pack).len() > 10_000);
+}
+
+/// A pack whose phrases cannot share a word-start trie searches terms and
+/// cues apart, with the same answers.
+#[test]
+fn terms_and_cues_are_searched_apart_when_a_phrase_starts_with_a_symbol() {
+    let source = format!(
+        "{SMALL}\n[[issues]]\nid = \"talks\"\nlabel = \"Talks\"\ntopic_cues = [\"#talks\", \"talks\"]\n"
+    );
+    let pack = Pack::from_toml("symbol.toml", &source).expect("pack loads");
+    assert!(pack.terms_and_cues.is_none());
+    let text = "The foreign minister said #talks and talks with IRNA went on.";
+    let starts = WordStarts::of(text);
+    let (hits, cues) = pack.terms_and_cues(text, &starts);
+    assert_eq!(hits.len(), 2);
+    assert_eq!(hits, pack.lexicon.scan_at(text, &starts));
+    let apart = pack.cues.matches_at(text, &starts, pack.issues.len());
+    assert_eq!(format!("{cues:?}"), format!("{apart:?}"));
+}

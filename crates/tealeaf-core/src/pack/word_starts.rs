@@ -209,7 +209,7 @@ impl WordStartMatcher {
     }
 
     /// Calls `f` with every phrase matching at `start`, shortest first.
-    fn each_at(&self, bytes: &[u8], start: usize, mut f: impl FnMut(WordStartMatch)) {
+    pub(crate) fn each_at(&self, bytes: &[u8], start: usize, mut f: impl FnMut(WordStartMatch)) {
         let mut state = 0u32;
         for (i, &b) in bytes[start..].iter().enumerate() {
             let class = self.class[b as usize] as usize;
@@ -397,7 +397,7 @@ const ASCII_WORD: [bool; 128] = {
 /// preceded by one), found once per document and shared by the pack-term
 /// and issue-cue matchers.
 #[derive(Debug, Clone, Default)]
-pub struct WordStarts(Vec<usize>);
+pub struct WordStarts(pub(crate) Vec<usize>);
 
 impl WordStarts {
     pub fn of(text: &str) -> WordStarts {

@@ -14,7 +14,7 @@ use serde::Serialize;
 pub use attribution::{Attribution, Kind, SpeakerRef, find_attributions, find_attributions_in};
 pub use resolve::{Resolver, Speaker};
 
-use crate::coding::{Coding, CodingInput, code, document_cues, figure_words};
+use crate::coding::{Coding, CodingInput, code, figure_words};
 use crate::dates::{DateIndex, ResolvedDate, find_dates};
 use crate::document::Document;
 use crate::mentions::find_mentions_in;
@@ -90,7 +90,10 @@ pub fn extract_with(doc: &Document, pack: &Pack, opts: &ExtractOptions) -> Vec<S
     let sentence_tokens = seg.sentence_tokens(text);
     // Word starts found once, for the pack-term and issue-cue matchers.
     let word_starts = WordStarts::of(text);
-    let mentions = find_mentions_in(text, &seg, &sentence_tokens, &quotes, pack, &word_starts);
+    // The pack's terms (for mentions) and the issues' cues (for coding)
+    // in one walk of the word starts.
+    let (term_hits, cues) = pack.terms_and_cues(text, &word_starts);
+    let mentions = find_mentions_in(text, &seg, &sentence_tokens, &quotes, term_hits);
     let attrs = find_attributions_in(text, &seg, sentence_tokens, &quotes);
     let quotes_outer: Vec<Span> = quotes.iter().map(|q| q.outer).collect();
 
@@ -214,7 +217,6 @@ pub fn extract_with(doc: &Document, pack: &Pack, opts: &ExtractOptions) -> Vec<S
     }
 
     let chars = CharMap::new(text);
-    let cues = document_cues(pack, text, &word_starts);
     let figures = figure_words(text);
     let cspan = |s: Span| [chars.char_offset(s.start), chars.char_offset(s.end)];
     // About one statement per attribution (a direct quotation of several
