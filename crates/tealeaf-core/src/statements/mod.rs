@@ -219,10 +219,12 @@ pub fn extract_with(doc: &Document, pack: &Pack, opts: &ExtractOptions) -> Vec<S
     let chars = CharMap::new(text);
     let figures = figure_words(text);
     let cspan = |s: Span| [chars.char_offset(s.start), chars.char_offset(s.end)];
-    // About one statement per attribution (a direct quotation of several
-    // sentences makes more): statements are large, so growing the vector
-    // copies them.
-    let mut out = Vec::with_capacity(attrs.len().min(opts.max_statements));
+    // Each attribution's statements: a direct quotation making several
+    // claims gives one per sentence. Counted first, so the statements
+    // (large: growing their vector copies them) are allocated once.
+    let mut parts_of: Vec<Vec<Span>> = attrs.iter().map(|a| statement_parts(text, a)).collect();
+    let statements = parts_of.iter().map(Vec::len).sum::<usize>();
+    let mut out = Vec::with_capacity(statements.min(opts.max_statements));
     'attributions: for i in 0..attrs.len() {
         let a = &attrs[i];
         // Each attribution's speaker is read once more, here: taken, not cloned.
@@ -277,23 +279,7 @@ pub fn extract_with(doc: &Document, pack: &Pack, opts: &ExtractOptions) -> Vec<S
         for piece in [a.rule, "; speaker:", method, "; date:", date_rule] {
             rule.push_str(piece);
         }
-        // A direct quotation making several claims: one statement per sentence.
-        let parts: Vec<Span> = if a.kind == Kind::Direct {
-            a.fragments
-                .iter()
-                .flat_map(|f| split_sentences(text, *f))
-                .map(|s| {
-                    trim_span(
-                        text,
-                        s,
-                        &['“', '”', '"', '‘', '’', ',', '—', '–', '-', '…', ' '],
-                    )
-                })
-                .filter(|s| s.slice(text).chars().any(crate::text::is_alphanumeric))
-                .collect()
-        } else {
-            vec![a.content]
-        };
+        let parts = std::mem::take(&mut parts_of[i]);
         // The fields every part shares: cloned for all parts but the last,
         // which takes them.
         let mut shared = SharedFields {
@@ -551,6 +537,27 @@ fn normalise(s: &str) -> String {
         }
     }
     out
+}
+
+/// The spans of an attribution's statements: a direct quotation's
+/// sentences with their quotation marks and dashes trimmed (those with a
+/// letter or digit), or the whole content.
+fn statement_parts(text: &str, a: &Attribution) -> Vec<Span> {
+    if a.kind != Kind::Direct {
+        return vec![a.content];
+    }
+    a.fragments
+        .iter()
+        .flat_map(|f| split_sentences(text, *f))
+        .map(|s| {
+            trim_span(
+                text,
+                s,
+                &['“', '”', '"', '‘', '’', ',', '—', '–', '-', '…', ' '],
+            )
+        })
+        .filter(|s| s.slice(text).chars().any(crate::text::is_alphanumeric))
+        .collect()
 }
 
 #[cfg(test)]
