@@ -21,9 +21,7 @@ use std::sync::LazyLock;
 
 use chrono::Weekday;
 
-use super::windows::{
-    self, CLASS, DIGIT, FOLDS_TO_ASCII, LONGEST_TRIGGER, WORDS_AFTER, WORDS_BEFORE,
-};
+use super::windows::{self, CLASS, DIGIT, LONGEST_TRIGGER, WORDS_AFTER, WORDS_BEFORE};
 use super::{Expr, Precision};
 use crate::text::Span;
 
@@ -931,7 +929,7 @@ fn windows(text: &str) -> (Vec<u32>, Vec<(usize, usize)>) {
 /// Every date expression of `text`, as `find_expressions_by_regex` finds
 /// them; `None` for a text left to the regexes.
 pub(super) fn find_expressions(text: &str) -> Option<Vec<(Span, Expr)>> {
-    if u32::try_from(text.len()).is_err() || FOLDS_TO_ASCII.iter().any(|c| text.contains(c)) {
+    if u32::try_from(text.len()).is_err() || windows::has_char_folding_to_ascii(text) {
         return None;
     }
     let (starts, ranges) = windows(text);
@@ -993,6 +991,7 @@ mod tests {
     use regex::Regex;
 
     use super::super::find_expressions_by_regex;
+    use super::super::windows::FOLDS_TO_ASCII;
     use super::*;
 
     /// The scanner's result, which must be the regexes' whenever it gives one.
