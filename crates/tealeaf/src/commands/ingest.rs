@@ -31,9 +31,13 @@ use crate::inputs::{Limits, MAX_FILE_BYTES, read_file_with};
 /// takes no message while it writes a batch (≈ 0.1–0.3 s), so the channel
 /// must hold what the extractors make meanwhile or they stop: 64 left them
 /// idle half of that time (1.34 of 2 cores busy; 256: 1.5 cores, 3.0 → 3.6
-/// MB/s on 20 MB). A prepared article with its statements and their JSON
-/// is tens of KB, so this is ≈ 10–40 MB at most.
-const CHANNEL_CAPACITY: usize = 256;
+/// MB/s on 20 MB). A batch of [`BATCH_STATEMENTS`] is about 350 generated
+/// articles, more than 256 messages: once extraction got faster, sampling
+/// showed whole 0.2 s stretches with only the writer running, and 512
+/// messages took 20 MB from 5.5–6.3 to 6.1–6.9 MB/s (1,024: 6.4–6.9, with
+/// 176 MB peak RSS at 1 GB). A prepared article with its statements and
+/// their JSON is tens of KB, so this is ≈ 10–40 MB at most.
+const CHANNEL_CAPACITY: usize = 512;
 /// A batch is written once it holds this many statements...
 const BATCH_STATEMENTS: usize = 16_384;
 /// ...or `--batch-documents` documents (1,024 by default)...
