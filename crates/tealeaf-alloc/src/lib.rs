@@ -33,12 +33,12 @@ const GUARANTEED_ALIGN: usize = 16;
 #[derive(Debug, Clone, Copy, Default)]
 pub struct MiMalloc;
 
-/// Whether a block of this layout from the unaligned entry points is
-/// aligned enough (the condition `std`'s `System` allocator uses with
+/// Whether a block of `size` bytes from the unaligned entry points is
+/// aligned to `align` (the condition `std`'s `System` allocator uses with
 /// `malloc`).
 #[inline]
-fn plain(layout: &Layout) -> bool {
-    layout.align() <= GUARANTEED_ALIGN && layout.align() <= layout.size()
+fn plain(align: usize, size: usize) -> bool {
+    align <= GUARANTEED_ALIGN && align <= size
 }
 
 /// A block of `layout` from `unaligned` when that is aligned enough, else
@@ -54,7 +54,7 @@ unsafe fn block(
 ) -> *mut u8 {
     // SAFETY: mimalloc's allocation functions take any size.
     unsafe {
-        if plain(&layout) {
+        if plain(layout.align(), layout.size()) {
             unaligned(layout.size()).cast()
         } else {
             aligned(layout.size(), layout.align()).cast()
@@ -90,7 +90,7 @@ unsafe impl GlobalAlloc for MiMalloc {
         // SAFETY: `ptr` came from this allocator with `layout`; the new
         // block keeps the alignment (checked against the new size too).
         unsafe {
-            if layout.align() <= GUARANTEED_ALIGN && layout.align() <= new_size {
+            if plain(layout.align(), new_size) {
                 mi::mi_realloc(ptr.cast::<c_void>(), new_size).cast()
             } else {
                 mi::mi_realloc_aligned(ptr.cast::<c_void>(), new_size, layout.align()).cast()

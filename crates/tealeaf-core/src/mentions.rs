@@ -249,34 +249,22 @@ fn is_not_name(word: &str) -> bool {
 }
 
 /// The speaker pronoun (not "you") a word is in any case, as a lower-case
-/// literal. Compared ignoring ASCII case rather than lower-casing a copy:
-/// asked of every short word starting with h, s, t, i or w ("the", "to",
-/// "this", "with"…), and the length alone leaves one pronoun to compare.
+/// literal. Asked of every token no pack term covers: the length and first
+/// letter turn nearly all away and leave at most one pronoun to compare,
+/// ignoring ASCII case, with no lower-cased copy (bit 5 set reads an
+/// upper-case letter as lower-case, and no other byte as one of these
+/// letters).
 fn pronoun_in_any_case(word: &str) -> Option<&'static str> {
     let pronoun = match (word.len(), word.as_bytes().first().map(|b| b | 0x20)) {
-        (1, _) => "i",
+        (1, Some(b'i')) => "i",
         (2, Some(b'h')) => "he",
         (2, Some(b'i')) => "it",
         (2, Some(b'w')) => "we",
-        (3, _) => "she",
-        (4, _) => "they",
+        (3, Some(b's')) => "she",
+        (4, Some(b't')) => "they",
         _ => return None,
     };
     word.eq_ignore_ascii_case(pronoun).then_some(pronoun)
-}
-
-/// Whether `word` may be one of [`pronoun_in_any_case`]'s pronouns in any case: an
-/// ASCII word of at most four bytes starting with h, s, t, i or w. Most
-/// short tokens ("the" aside) are turned away before being lower-cased.
-fn may_be_pronoun(word: &str) -> bool {
-    word.len() <= 4
-        && word.is_ascii()
-        // Bit 5 set: upper-case letters read as lower-case ones, and no
-        // other byte reads as one of these letters.
-        && matches!(
-            word.as_bytes().first().map(|b| b | 0x20),
-            Some(b'h' | b's' | b't' | b'i' | b'w')
-        )
 }
 
 /// Name particles that may stand lower-case inside a name ("bin", "al").
@@ -348,12 +336,14 @@ pub fn find_mentions_in<'p>(
         while i < toks.len() {
             let t = toks[i];
             let covered = covered_at(t.start);
-            // Pronouns are ASCII words of at most four letters: no other
-            // token is lower-cased to be compared (no non-ASCII text
-            // lower-cases to one; see the test).
-            let pronoun = (!covered && may_be_pronoun(t.text))
-                .then(|| pronoun_in_any_case(t.text))
-                .flatten();
+            // Pronouns are ASCII words of at most four letters, compared
+            // ignoring ASCII case (no non-ASCII text lower-cases to one;
+            // see the test).
+            let pronoun = if covered {
+                None
+            } else {
+                pronoun_in_any_case(t.text)
+            };
             if let Some(pronoun) = pronoun {
                 out.push(Mention {
                     span: Span::new(t.start, t.end),
@@ -499,16 +489,16 @@ mod tests {
     }
 
     #[test]
-    fn every_pronoun_in_any_case_may_be_one() {
+    fn every_pronoun_in_any_case_is_one() {
         for p in ["he", "she", "they", "it", "we", "i"] {
             let mut capitalised = p.to_string();
             capitalised[..1].make_ascii_uppercase();
             for word in [p.to_string(), p.to_uppercase(), capitalised] {
-                assert!(may_be_pronoun(&word), "{word}");
+                assert_eq!(pronoun_in_any_case(&word), Some(p), "{word}");
             }
         }
         for other in ["and", "A", "“", "Oman", "shall", "ŝe", ""] {
-            assert!(!may_be_pronoun(other), "{other}");
+            assert_eq!(pronoun_in_any_case(other), None, "{other}");
         }
     }
 
