@@ -171,6 +171,28 @@ fn check_after_kill(db: &Path, reference: &Docs, what: &str) -> usize {
     docs.len()
 }
 
+/// Waits until the store at `db` holds `target` documents, the ingest
+/// writing it has exited, or a minute has passed. Reads through a read-only
+/// connection, which never writes to (or checkpoints) the store it watches.
+fn wait_until_stored(db: &Path, target: usize, child: &mut std::process::Child) {
+    use rusqlite::{Connection, OpenFlags};
+    let t = Instant::now();
+    let mut conn = None;
+    while t.elapsed() < Duration::from_secs(60) && child.try_wait().unwrap().is_none() {
+        if conn.is_none() && db.exists() {
+            conn = Connection::open_with_flags(db, OpenFlags::SQLITE_OPEN_READ_ONLY).ok();
+        }
+        let stored = conn.as_ref().and_then(|c| {
+            c.query_row("SELECT count(*) FROM documents", [], |r| r.get::<_, i64>(0))
+                .ok()
+        });
+        if stored.is_some_and(|n| n as usize >= target) {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(1));
+    }
+}
+
 /// xorshift64*: the kill moments, from a seed.
 struct Rng(u64);
 
@@ -251,8 +273,18 @@ fn ingest_killed_at_random_moments_leaves_only_whole_documents() {
                 .ok()
                 .map(|m| (m.len(), m.modified().ok()));
             let mut child = ingest(&dir, &db).spawn().unwrap();
-            if rng.below(4) == 0 {
+            let mode = rng.below(4);
+            if mode == 0 {
                 std::thread::sleep(Duration::from_millis(rng.below(startup_ms + 1)));
+            } else if mode >= 2 && total - stored >= 2 {
+                // Half the kills wait, watching the store, until a random
+                // number of documents is stored short of all: they land
+                // while documents are being written however fast or slow
+                // the machine is at that moment (timing alone missed that
+                // window on a loaded CI machine).
+                let target = stored + 1 + rng.below((total - stored - 1) as u64) as usize;
+                wait_until_stored(&db, target, &mut child);
+                std::thread::sleep(Duration::from_millis(rng.below(3)));
             } else {
                 let t = Instant::now();
                 while t.elapsed() < Duration::from_millis(4 * startup_ms + 200)
