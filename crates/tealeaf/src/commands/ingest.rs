@@ -388,9 +388,13 @@ fn write_all(
         }
         flush(&mut batch, &mut counts)
     })();
+    // The run is recorded while the checkpointing thread still runs, so
+    // its last checkpoint copies everything and closing the store has
+    // nothing left to copy and sync (after it, the automatic checkpoint
+    // would have checkpointed the run's row again, and the close once more).
+    let recorded = result.and_then(|()| Ok(store.finish_run(run, &counts)?));
     let checkpoints = store.finish_checkpointer(checkpointer)?;
-    result?;
-    store.finish_run(run, &counts)?;
+    recorded?;
     if bench != BenchMode::Off {
         eprintln!(
             "tealeaf ingest bench: writer busy_s={:.3} cpu_s={:.3} statements={} \
