@@ -9,8 +9,14 @@
 //! `null`. Every leaf (string, number) goes through `serde_json` itself,
 //! so escaping and number formatting cannot drift from it; the tests
 //! compare the output with the `Value` rendering byte for byte.
+//!
+//! The slim form (the `coded` column) leaves out what a reader can put
+//! back exactly ([`restore_slim`]): the coding fields at their default, the
+//! event names its code gives, an evidence item's empty cue and span, and
+//! the digits an `f32` confidence gains by widening to `f64`.
 
 use serde::Serialize;
+use serde_json::Value;
 use tealeaf_core::Statement;
 use tealeaf_core::coding::{Deadline, Evidence};
 use tealeaf_core::statements::Kind;
@@ -30,19 +36,69 @@ pub(crate) enum Form {
 /// The coding fields the slim form leaves out at their default, and
 /// whether that default is an empty list (else null). Rows written before
 /// schema version 8's builds hold them all; readers fill in the missing.
-pub(crate) const SLIM_DEFAULTS: [(&str, bool); 11] = [
+/// (The event names, also left out, come back from the code:
+/// [`EVENT_NAME_FIELDS`].)
+pub(crate) const SLIM_DEFAULTS: [(&str, bool); 8] = [
     ("about", false),
     ("cameo", false),
-    ("cameo_name", false),
     ("conditions", true),
     ("deadlines", true),
     ("evidence", true),
     ("mediators", true),
-    ("plover_event", false),
-    ("plover_mode", false),
     ("probability", false),
     ("threats", true),
 ];
+
+/// The fields coding sets from the event code's table
+/// ([`tealeaf_core::coding::event_code_names`]), in the table's order. From
+/// schema version 9 on the slim form leaves each out when it is what the
+/// code gives (always, for statements coded by this build): a CAMEO name
+/// alone was a sixth of a row.
+pub(crate) const EVENT_NAME_FIELDS: [&str; 3] = ["cameo_name", "plover_event", "plover_mode"];
+
+/// What the event code gives for [`EVENT_NAME_FIELDS`] (all `None` without
+/// a code, or for a code the table lacks).
+fn event_names(cameo: Option<&str>) -> [Option<&'static str>; 3] {
+    cameo
+        .and_then(tealeaf_core::coding::event_code_names)
+        .unwrap_or_default()
+}
+
+/// Puts back into a `coded` object what the slim form left out, so that it
+/// holds every field but the columns' as `serde_json::to_value` of the
+/// statement gives them. Rows of every schema version read the same way:
+/// what a row holds is kept.
+pub(crate) fn restore_slim(m: &mut serde_json::Map<String, Value>) {
+    let names = event_names(m.get("cameo").and_then(Value::as_str));
+    for (key, name) in EVENT_NAME_FIELDS.into_iter().zip(names) {
+        m.entry(key)
+            .or_insert_with(|| name.map_or(Value::Null, |n| Value::String(n.to_string())));
+    }
+    for (key, list) in SLIM_DEFAULTS {
+        m.entry(key).or_insert_with(|| {
+            if list {
+                Value::Array(Vec::new())
+            } else {
+                Value::Null
+            }
+        });
+    }
+    if let Some(Value::Array(items)) = m.get_mut("evidence") {
+        for item in items {
+            let Value::Object(e) = item else { continue };
+            e.entry("cue").or_insert(Value::Null);
+            e.entry("span").or_insert(Value::Null);
+            // The `f32` a confidence is, widened as `Value` widens it
+            // (a no-op on rows that stored the widened digits).
+            if let Some(Value::Number(n)) = e.get_mut("confidence")
+                && let Some(x) = n.as_f64()
+                && let Some(widened) = serde_json::Number::from_f64(f64::from(x as f32))
+            {
+                *n = widened;
+            }
+        }
+    }
+}
 
 /// The statement as JSON, in `form` (the tests' entry; rows are written
 /// with [`statement_into`]).
@@ -81,7 +137,10 @@ pub(crate) fn statement_into(
     if keep(c.cameo.is_none()) {
         w.field("cameo", &c.cameo)?;
     }
-    if keep(c.cameo_name.is_none()) {
+    // An event name is left out when it is what the code gives.
+    let names = event_names(c.cameo.as_deref());
+    let keep_name = |v: &Option<String>, name: Option<&str>| full || v.as_deref() != name;
+    if keep_name(&c.cameo_name, names[0]) {
         w.field("cameo_name", &c.cameo_name)?;
     }
     if keep(c.conditions.is_empty()) {
@@ -103,7 +162,7 @@ pub(crate) fn statement_into(
     }
     if keep(c.evidence.is_empty()) {
         w.key("evidence");
-        w.list(&c.evidence, Writer::evidence)?;
+        w.list(&c.evidence, |w, e| w.evidence(e, form))?;
     }
     if full {
         w.field("faction", &s.faction)?;
@@ -117,10 +176,10 @@ pub(crate) fn statement_into(
         w.field("outlet_affiliation", &s.outlet_affiliation)?;
         w.field("outlet_id", &s.outlet_id)?;
     }
-    if keep(c.plover_event.is_none()) {
+    if keep_name(&c.plover_event, names[1]) {
         w.field("plover_event", &c.plover_event)?;
     }
-    if keep(c.plover_mode.is_none()) {
+    if keep_name(&c.plover_mode, names[2]) {
         w.field("plover_mode", &c.plover_mode)?;
     }
     // (A probability that is not finite prints as null.)
@@ -235,15 +294,48 @@ impl Writer {
         Ok(())
     }
 
-    fn evidence(&mut self, e: &Evidence) -> serde_json::Result<()> {
+    /// An evidence item; in the slim form without an empty cue or span,
+    /// and with the confidence's `f32` digits ("0.6", not the widened
+    /// "0.6000000238418579"): about a third of the item.
+    fn evidence(&mut self, e: &Evidence, form: Form) -> serde_json::Result<()> {
+        let full = form == Form::Full;
         self.open();
-        self.float("confidence", Some(f64::from(e.confidence)))?;
-        self.field("cue", &e.cue)?;
+        if full {
+            self.float("confidence", Some(f64::from(e.confidence)))?;
+        } else {
+            self.f32_confidence(e.confidence)?;
+        }
+        if full || e.cue.is_some() {
+            self.field("cue", &e.cue)?;
+        }
         self.field("field", e.field)?;
         self.field("rule", e.rule)?;
-        self.field("span", &e.span)?;
+        if full || e.span.is_some() {
+            self.field("span", &e.span)?;
+        }
         self.field("value", &e.value)?;
         self.close();
+        Ok(())
+    }
+
+    /// `confidence` as the shortest digits of the `f32`, which a reader
+    /// parses as an `f64` and narrows back to the same `f32`
+    /// ([`restore_slim`]); checked here, and written widened in the rare
+    /// case the two roundings could disagree. Not finite: `null`.
+    fn f32_confidence(&mut self, x: f32) -> serde_json::Result<()> {
+        if !x.is_finite() {
+            return self.float("confidence", None);
+        }
+        self.key("confidence");
+        let at = self.buf.len();
+        self.value(&x)?;
+        let read_back = std::str::from_utf8(&self.buf[at..])
+            .ok()
+            .and_then(|digits| digits.parse::<f64>().ok());
+        if read_back.map(|r| r as f32) != Some(x) {
+            self.buf.truncate(at);
+            self.value(&f64::from(x))?;
+        }
         Ok(())
     }
 }
@@ -291,30 +383,42 @@ mod tests {
         serde_json::to_value(s).unwrap().to_string()
     }
 
-    /// `through_value` without the fields that have columns, nor the
-    /// coding fields at their default.
-    fn slim_through_value(s: &Statement) -> String {
+    /// `through_value` without the fields that have columns: what a slim
+    /// row holds once `restore_slim` has put back what it left out.
+    fn without_columns(s: &Statement) -> String {
         let mut v = serde_json::to_value(s).unwrap();
         let m = v.as_object_mut().unwrap();
         for key in COLUMN_FIELDS {
             m.remove(*key);
         }
-        for (key, _) in SLIM_DEFAULTS {
-            let default = match &m[key] {
-                Value::Null => true,
-                Value::Array(items) => items.is_empty(),
-                _ => false,
-            };
-            if default {
-                m.remove(key);
-            }
-        }
         v.to_string()
+    }
+
+    fn restored(slim: &str) -> String {
+        let Value::Object(mut m) = serde_json::from_str(slim).unwrap() else {
+            panic!("not an object: {slim}")
+        };
+        restore_slim(&mut m);
+        Value::Object(m).to_string()
     }
 
     fn check(s: &Statement) {
         assert_eq!(statement(s, Form::Full).unwrap(), through_value(s));
-        assert_eq!(statement(s, Form::Slim).unwrap(), slim_through_value(s));
+        let slim = statement(s, Form::Slim).unwrap();
+        assert_eq!(restored(&slim), without_columns(s), "{slim}");
+        // Nothing a slim row holds is at its default.
+        let Value::Object(m) = serde_json::from_str(&slim).unwrap() else {
+            panic!()
+        };
+        for (key, _) in SLIM_DEFAULTS {
+            assert!(!matches!(m.get(key), Some(Value::Null)), "{key} in {slim}");
+            assert!(
+                !m.get(key)
+                    .and_then(Value::as_array)
+                    .is_some_and(Vec::is_empty),
+                "{key} in {slim}"
+            );
+        }
     }
 
     /// Statements with every field set, every optional field empty, and
@@ -431,5 +535,89 @@ mod tests {
         let slim: Value =
             serde_json::from_str(&statement(&statements[0], Form::Slim).unwrap()).unwrap();
         assert!(slim.get("text").is_none() && slim.get("evidence").is_some());
+    }
+
+    #[test]
+    fn slim_rows_leave_out_what_a_reader_puts_back() {
+        let mut s = varied().remove(0);
+        // Coded by this build: the names are the table's for the code.
+        let code = "036";
+        let [name, event, mode] = tealeaf_core::coding::event_code_names(code).unwrap();
+        s.coding.cameo = Some(code.into());
+        s.coding.cameo_name = name.map(str::to_string);
+        s.coding.plover_event = event.map(str::to_string);
+        s.coding.plover_mode = mode.map(str::to_string);
+        s.coding.evidence[1].confidence = 0.6;
+        let slim = statement(&s, Form::Slim).unwrap();
+        for left_out in [
+            "cameo_name",
+            "plover_event",
+            "plover_mode",
+            "0.6000000238418579",
+        ] {
+            assert!(!slim.contains(left_out), "{left_out} in {slim}");
+        }
+        // The cue-less item has no cue or span; the other keeps both.
+        assert!(
+            slim.contains(
+                r#"{"confidence":0.6,"field":"topic","rule":"topic:lead","value":"us-talks"}"#
+            ),
+            "{slim}"
+        );
+        assert!(
+            slim.contains(
+                r#""cue":"only if","field":"stance","rule":"stance:condition-cue","span":[10,17]"#
+            ),
+            "{slim}"
+        );
+        assert_eq!(restored(&slim), without_columns(&s));
+
+        // Names that are not the code's are kept, an absent one as null.
+        s.coding.cameo_name = Some("A name of one's own".into());
+        s.coding.plover_mode = None;
+        let slim = statement(&s, Form::Slim).unwrap();
+        assert!(
+            slim.contains(r#""cameo_name":"A name of one's own""#),
+            "{slim}"
+        );
+        assert!(
+            slim.contains(r#""plover_mode":null"#) == mode.is_some(),
+            "{slim}"
+        );
+        assert!(!slim.contains("plover_event"), "{slim}");
+        assert_eq!(restored(&slim), without_columns(&s));
+
+        // A code the table lacks gives no names: present ones are kept.
+        s.coding.cameo = Some("999".into());
+        assert_eq!(tealeaf_core::coding::event_code_names("999"), None);
+        let slim = statement(&s, Form::Slim).unwrap();
+        assert_eq!(restored(&slim), without_columns(&s));
+    }
+
+    #[test]
+    fn every_f32_confidence_reads_back_as_itself() {
+        // Shortest f32 digits parsed as f64 and narrowed: the same f32,
+        // for a spread of values (powers of two, thirds, the extremes).
+        let mut s = varied().remove(0);
+        let mut x = f32::MIN_POSITIVE;
+        let mut values = vec![
+            0.0,
+            -0.0,
+            1.0 / 3.0,
+            2.0 / 3.0,
+            f32::MAX,
+            f32::EPSILON,
+            1e-45,
+        ];
+        while x < 1e30 {
+            values.push(x);
+            values.push(x * 1.000_001);
+            x *= 3.7;
+        }
+        for v in values {
+            s.coding.evidence[0].confidence = v;
+            let slim = statement(&s, Form::Slim).unwrap();
+            assert_eq!(restored(&slim), without_columns(&s), "{v}");
+        }
     }
 }

@@ -375,16 +375,8 @@ pub fn statement_json(row: &rusqlite::Row<'_>, first: usize) -> rusqlite::Result
         Value::Object(m) => m,
         _ => return Err(bad("the coded column is not a JSON object".into())),
     };
-    // The coding fields a slim row leaves out at their default.
-    for (key, list) in encode::SLIM_DEFAULTS {
-        m.entry(key).or_insert_with(|| {
-            if list {
-                Value::Array(Vec::new())
-            } else {
-                Value::Null
-            }
-        });
-    }
+    // What a slim row leaves out.
+    encode::restore_slim(&mut m);
     let text = |k: usize| -> rusqlite::Result<Value> {
         Ok(match row.get_ref(at(k))? {
             ValueRef::Null => Value::Null,

@@ -262,6 +262,17 @@ CREATE INDEX statements_affiliation ON statements(outlet_affiliation)
     WHERE outlet_affiliation IS NOT NULL;
 "#;
 
+/// Migration 9: `coded` leaves out more of what a reader puts back
+/// (`encode::restore_slim`): the CAMEO name and PLOVER event and mode when
+/// they are what the event code gives (coding sets them from a fixed
+/// table), an evidence item's empty cue and span, and the digits an `f32`
+/// confidence gained by widening to `f64` ("0.6" instead of
+/// "0.6000000238418579"). A third fewer bytes in `coded`, a sixth fewer in
+/// a statement row. As for migrations 6 and 8 the version number is the
+/// point: an older build would read the names as absent.
+const M9_SLIMMER_CODED: &str =
+    "-- coded leaves out the event names and empty evidence fields (see encode::restore_slim)";
+
 /// Every migration, in order. `MIGRATIONS[i]` takes a database from
 /// version `i` to `i + 1`.
 pub const MIGRATIONS: &[&str] = &[
@@ -273,6 +284,7 @@ pub const MIGRATIONS: &[&str] = &[
     M6_SLIM_CODED,
     M7_LEAN_INDEXES,
     M8_PARTIAL_INDEXES,
+    M9_SLIMMER_CODED,
 ];
 
 /// The schema version this build writes.

@@ -901,10 +901,18 @@ static EVENTS: LazyLock<std::collections::BTreeMap<&'static str, [Option<&'stati
             .collect()
     });
 
+/// What an event code stands for: its CAMEO name, PLOVER event type and
+/// PLOVER mode, as coding sets them beside the code (`None` for a code the
+/// table lacks). The store leaves these out of a row when they are what
+/// the code gives, and puts them back from here.
+pub fn event_code_names(code: &str) -> Option<[Option<&'static str>; 3]> {
+    EVENTS.get(code).copied()
+}
+
 fn set_event(c: &mut Coding, code: Option<&str>) {
     let Some(code) = code else { return };
     c.cameo = Some(code.to_string());
-    if let Some([name, event, mode]) = EVENTS.get(code) {
+    if let Some([name, event, mode]) = event_code_names(code) {
         c.cameo_name = name.map(str::to_string);
         c.plover_event = event.map(str::to_string);
         c.plover_mode = mode.map(str::to_string);
