@@ -29,43 +29,95 @@ const TEXT_KEYS: [&str; 3] = ["text", "body", "content"];
 
 /// Parses a JSON lines file: one result per non-blank line.
 pub fn parse(source: &str, bytes: &[u8]) -> Vec<Result<Document, DocumentError>> {
-    let decoded;
-    let (bytes, base) = match super::decode_utf16(source, bytes) {
-        Ok(Some(text)) => {
-            decoded = text;
-            (decoded.as_bytes(), 0)
-        }
-        Ok(None) => {
-            if let Err(e) = check_binary(source, bytes) {
-                return vec![Err(e)];
-            }
+    match lines(source, bytes) {
+        Ok(lines) => (0..lines.len()).map(|i| lines.record(i)).collect(),
+        Err(e) => vec![Err(e)],
+    }
+}
+
+/// A JSON lines file split into its non-blank lines, each parsed on its
+/// own by [`Lines::record`] (from any thread: ingest parses a large file's
+/// records in parallel instead of all of them before the first is
+/// extracted). `parse` is every record in order.
+#[derive(Debug)]
+pub struct Lines<'a> {
+    source: &'a str,
+    base_id: &'a str,
+    /// The file's bytes as UTF-8 (decoded when it was UTF-16), after any
+    /// byte order mark.
+    bytes: std::borrow::Cow<'a, [u8]>,
+    /// Where `bytes` starts in the file (3 after a UTF-8 byte order mark).
+    base: usize,
+    /// Each non-blank line: its start and end in `bytes`, and its line
+    /// number in the file (from 1).
+    spans: Vec<(usize, usize, usize)>,
+}
+
+/// Splits a JSON lines file into its lines; an error if it is binary, not
+/// decodable or holds no non-blank line.
+pub fn lines<'a>(source: &'a str, bytes: &'a [u8]) -> Result<Lines<'a>, DocumentError> {
+    let (bytes, base) = match super::decode_utf16(source, bytes)? {
+        Some(text) => (std::borrow::Cow::Owned(text.into_bytes()), 0),
+        None => {
+            check_binary(source, bytes)?;
             match bytes.strip_prefix(b"\xEF\xBB\xBF") {
-                Some(rest) => (rest, 3),
-                None => (bytes, 0),
+                Some(rest) => (std::borrow::Cow::Borrowed(rest), 3),
+                None => (std::borrow::Cow::Borrowed(bytes), 0),
             }
         }
-        Err(e) => return vec![Err(e)],
     };
-    let base_id = base_name(source);
-    let mut out = Vec::new();
+    let mut spans = Vec::new();
     let mut start = 0;
     let mut number = 0;
     while start < bytes.len() {
         number += 1;
         let end = memchr::memchr(b'\n', &bytes[start..]).map_or(bytes.len(), |i| start + i);
-        let raw = &bytes[start..end];
-        let line = raw.strip_suffix(b"\r").unwrap_or(raw);
-        if !line.iter().all(u8::is_ascii_whitespace) {
-            out.push(record(source, base_id, line, base + start, number));
+        let line_end = if bytes[start..end].ends_with(b"\r") {
+            end - 1
+        } else {
+            end
+        };
+        if !bytes[start..line_end].iter().all(u8::is_ascii_whitespace) {
+            spans.push((start, line_end, number));
         }
         start = end + 1;
     }
-    if out.is_empty() {
-        out.push(Err(DocumentError::Empty {
+    if spans.is_empty() {
+        return Err(DocumentError::Empty {
             source_name: source.to_string(),
-        }));
+        });
     }
-    out
+    Ok(Lines {
+        source,
+        base_id: base_name(source),
+        bytes,
+        base,
+        spans,
+    })
+}
+
+impl Lines<'_> {
+    /// How many records (non-blank lines) the file has.
+    pub fn len(&self) -> usize {
+        self.spans.len()
+    }
+
+    /// Never: a file without records is an error of [`lines`].
+    pub fn is_empty(&self) -> bool {
+        self.spans.is_empty()
+    }
+
+    /// Record `i` (in file order) as a document, or the error for its line.
+    pub fn record(&self, i: usize) -> Result<Document, DocumentError> {
+        let (start, end, number) = self.spans[i];
+        record(
+            self.source,
+            self.base_id,
+            &self.bytes[start..end],
+            self.base + start,
+            number,
+        )
+    }
 }
 
 /// A top-level field's value, as much of it as a document uses. Keys are
@@ -390,6 +442,33 @@ mod tests {
             "{:?}",
             out[7]
         );
+    }
+
+    #[test]
+    fn records_parse_alone_and_in_any_order_as_parse_gives_them() {
+        // A byte order mark, CRLF, blank lines and a broken line: each
+        // record, parsed on its own (as ingest's threads do), is what
+        // `parse` gives at its place.
+        let input = "\u{feff}{\"id\":\"a\",\"text\":\"one\"}\r\n\n  \n{\"text\":\"two\"}\nnot json\n{\"text\":\"three\"}";
+        let all = parse("w.jsonl", input.as_bytes());
+        let lines = lines("w.jsonl", input.as_bytes()).unwrap();
+        assert_eq!(lines.len(), 4);
+        for i in (0..lines.len()).rev() {
+            assert_eq!(format!("{:?}", lines.record(i)), format!("{:?}", all[i]));
+        }
+        assert!(
+            matches!(
+                lines.record(2),
+                Err(DocumentError::InvalidJson { line: 5, .. })
+            ),
+            "{:?}",
+            lines.record(2)
+        );
+        assert_eq!(lines.record(3).unwrap().id, "w.jsonl#6");
+        assert!(matches!(
+            super::lines("e.jsonl", b"\n \n"),
+            Err(DocumentError::Empty { .. })
+        ));
     }
 
     #[test]

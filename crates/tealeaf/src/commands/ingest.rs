@@ -14,7 +14,7 @@ use std::collections::HashSet;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::sync::mpsc::{Receiver, RecvTimeoutError, SyncSender, sync_channel};
+use std::sync::mpsc::{Receiver, RecvTimeoutError, SendError, SyncSender, sync_channel};
 use std::time::{Duration, Instant};
 
 use anyhow::Context;
@@ -236,22 +236,63 @@ fn produce(
     limits: &Limits,
     tx: &SyncSender<Msg>,
 ) -> Result<(), ()> {
+    let send = |tx: &mut SyncSender<Msg>, d: Result<Document, String>| {
+        let msg = match d.and_then(|doc| limits.check_document(doc)) {
+            Ok(doc) => prepare(doc, pack, known, limits),
+            Err(reason) => Err(reason),
+        };
+        tx.send(msg.unwrap_or_else(|reason| Msg::Failed {
+            input: (Order::Input, index),
+            reason,
+        }))
+    };
     let docs = match input {
+        Input::File(p) if is_json_lines(p) => {
+            return match read_json_lines(p, limits) {
+                Ok(bytes) => produce_records(p, &bytes, tx, send),
+                Err(reason) => send(&mut tx.clone(), Err(reason)).map_err(|_| ()),
+            };
+        }
         Input::File(p) => read_input_file(p, limits),
         Input::Url(u) => read_url(u),
     };
     docs.into_par_iter()
-        .try_for_each_with(tx.clone(), |tx, d| {
-            let msg = match d.and_then(|doc| limits.check_document(doc)) {
-                Ok(doc) => prepare(doc, pack, known, limits),
-                Err(reason) => Err(reason),
-            };
-            tx.send(msg.unwrap_or_else(|reason| Msg::Failed {
-                input: (Order::Input, index),
-                reason,
-            }))
-        })
+        .try_for_each_with(tx.clone(), send)
         .map_err(|_| ())
+}
+
+/// A JSON lines file's records, each parsed by the thread that extracts
+/// it: they were all parsed first, on one thread, while the other cores
+/// waited (PolNeAR train: about a tenth of the whole ingest).
+fn produce_records(
+    path: &Path,
+    bytes: &[u8],
+    tx: &SyncSender<Msg>,
+    send: impl Fn(&mut SyncSender<Msg>, Result<Document, String>) -> Result<(), SendError<Msg>>
+    + Sync
+    + Send,
+) -> Result<(), ()> {
+    let name = path.display().to_string();
+    match document::jsonl::lines(&name, bytes) {
+        Ok(lines) => (0..lines.len())
+            .into_par_iter()
+            .try_for_each_with(tx.clone(), |tx, i| {
+                send(tx, lines.record(i).map_err(|e| e.to_string()))
+            })
+            .map_err(|_| ()),
+        Err(e) => send(&mut tx.clone(), Err(e.to_string())).map_err(|_| ()),
+    }
+}
+
+/// A JSON lines file's bytes, within the limits.
+fn read_json_lines(path: &Path, limits: &Limits) -> Result<Vec<u8>, String> {
+    limits.check_file(path, true)?;
+    std::fs::read(path).map_err(|e| format!("{}: cannot read: {e}", path.display()))
+}
+
+/// A file read as JSON lines (by its extension), not as a feed.
+fn is_json_lines(p: &Path) -> bool {
+    document::format_for_path(&p.to_string_lossy()) == Some(Format::JsonLines)
 }
 
 /// One document's message: `Known`, or extracted and prepared for the
