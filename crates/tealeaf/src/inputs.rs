@@ -236,9 +236,103 @@ pub fn read_file_with(path: &Path, limits: &Limits) -> Vec<Result<Document, Stri
         .collect()
 }
 
+/// Files the kernel is asked to start reading ahead of their turn.
+const PREFETCH_FILES: usize = 32;
+/// Larger files are left to the kernel's own readahead as they are read
+/// (asking for a whole large file ahead would fill memory early).
+const PREFETCH_MAX_BYTES: u64 = 4 * 1024 * 1024;
+
+/// `files` with the next [`PREFETCH_FILES`] of them read ahead: when one is
+/// handed out, the kernel has been asked (`POSIX_FADV_WILLNEED`, which only
+/// starts the reads) for those behind it. Ingesting a directory whose
+/// files are not in the page cache, each extracting thread waited for its
+/// file's read while its core idled (20 MB generated, cold: 3.2 → 2.8 s
+/// when another process read the files ahead). Only a hint: a file that
+/// cannot be opened is found out when it is read.
+pub fn prefetched<I, T>(files: I, path_of: fn(&T) -> Option<&Path>) -> Prefetched<I, T>
+where
+    I: Iterator<Item = T>,
+{
+    Prefetched {
+        files,
+        ahead: std::collections::VecDeque::with_capacity(PREFETCH_FILES + 1),
+        path_of,
+    }
+}
+
+/// The iterator of [`prefetched`].
+pub struct Prefetched<I, T> {
+    files: I,
+    ahead: std::collections::VecDeque<T>,
+    path_of: fn(&T) -> Option<&Path>,
+}
+
+impl<I: Iterator<Item = T>, T> Iterator for Prefetched<I, T> {
+    type Item = T;
+
+    fn next(&mut self) -> Option<T> {
+        while self.ahead.len() <= PREFETCH_FILES {
+            let Some(item) = self.files.next() else { break };
+            if let Some(path) = (self.path_of)(&item) {
+                read_ahead(path);
+            }
+            self.ahead.push_back(item);
+        }
+        self.ahead.pop_front()
+    }
+}
+
+#[cfg(target_os = "linux")]
+fn read_ahead(path: &Path) {
+    use std::os::fd::AsRawFd;
+    let Ok(file) = std::fs::File::open(path) else {
+        return;
+    };
+    if file
+        .metadata()
+        .is_ok_and(|m| m.is_file() && m.len() <= PREFETCH_MAX_BYTES)
+    {
+        // SAFETY: a plain system call on a descriptor this function owns
+        // (closed when `file` drops, after the call).
+        unsafe {
+            libc::posix_fadvise(file.as_raw_fd(), 0, 0, libc::POSIX_FADV_WILLNEED);
+        }
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn read_ahead(_: &Path) {}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn prefetching_hands_out_every_item_in_order() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut items: Vec<Result<PathBuf, String>> = Vec::new();
+        for i in 0..(PREFETCH_FILES * 2 + 5) {
+            if i % 7 == 3 {
+                items.push(Err(format!("error {i}")));
+                continue;
+            }
+            let p = dir.path().join(format!("f{i:03}.txt"));
+            // Every tenth file missing: read ahead quietly skips it.
+            if i % 10 != 0 {
+                std::fs::write(&p, format!("file {i}")).unwrap();
+            }
+            items.push(Ok(p));
+        }
+        let out: Vec<_> = prefetched(items.clone().into_iter(), |r| r.as_deref().ok()).collect();
+        assert_eq!(out, items);
+        assert_eq!(
+            prefetched(std::iter::empty::<Result<PathBuf, String>>(), |r| r
+                .as_deref()
+                .ok())
+            .count(),
+            0
+        );
+    }
 
     #[test]
     fn the_walk_is_sorted_depth_first_and_skips_hidden_and_unknown_files() {

@@ -112,10 +112,14 @@ pub fn ingest(
         |p: &Path| document::format_for_path(&p.to_string_lossy()).is_some() || is_feed_file(p);
     // URLs first, then the files, found as the extractors ask for them (no
     // list of every path): `Err` is a path that cannot be walked.
+    let files = crate::inputs::prefetched(
+        crate::inputs::visit_files_where(&paths, &accept),
+        |f: &Result<PathBuf, String>| f.as_deref().ok(),
+    );
     let inputs = urls
         .into_iter()
         .map(Ok)
-        .chain(crate::inputs::visit_files_where(&paths, &accept).map(|f| f.map(Input::File)));
+        .chain(files.map(|f| f.map(Input::File)));
 
     let known = store.content_hashes()?;
     let run = store.start_run(RunKind::Ingest, &pack.info)?;
