@@ -5,7 +5,9 @@
 //! from the store afterwards), the child's peak RSS, and the writer
 //! thread's own share (the ingest prints it with the hidden flag
 //! `--bench-stats`). `--no-store` runs the same ingest with a writer that drops what it
-//! receives, to separate reading and extraction from writing.
+//! receives, to separate reading and extraction from writing. `--baseline
+//! OLD --rounds N` alternates two builds at the same moments and prints
+//! both medians: the way to compare builds on a machine whose speed drifts.
 
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
@@ -59,6 +61,15 @@ pub struct IngestArgs {
     /// Keep the store afterwards (the corpus is kept whenever --corpus is given).
     #[arg(long)]
     keep: bool,
+    /// Another tealeaf binary to compare with: each round runs it and then
+    /// `--tealeaf`, on the same corpus into a fresh store, so both see
+    /// the machine at the same moments (this VM's speed drifts by a
+    /// quarter within the hour); medians of both are printed at the end.
+    #[arg(long)]
+    baseline: Option<PathBuf>,
+    /// Rounds with `--baseline` (each runs both binaries once).
+    #[arg(long, default_value_t = 5)]
+    rounds: usize,
 }
 
 pub fn run(a: &IngestArgs) -> anyhow::Result<()> {
@@ -85,6 +96,10 @@ pub fn run(a: &IngestArgs) -> anyhow::Result<()> {
         if a.no_store { " (--no-store)" } else { "" },
         load_avg()
     );
+    if let Some(baseline) = &a.baseline {
+        ensure!(baseline.exists(), "{} not found", baseline.display());
+        return compare(a, baseline, &bin, &corpus, &db, bytes, &temp);
+    }
     let child = run_child(&bin, &corpus, &db, a)?;
     let statements = if a.no_store {
         child.writer.as_ref().map_or(0, |w| w.statements)
@@ -153,6 +168,72 @@ pub fn run(a: &IngestArgs) -> anyhow::Result<()> {
         std::fs::remove_dir_all(&temp).ok();
     }
     Ok(())
+}
+
+/// `--baseline`: alternating rounds of the baseline and `bin`, each run's
+/// figures as it ends, then the medians side by side.
+fn compare(
+    a: &IngestArgs,
+    baseline: &Path,
+    bin: &Path,
+    corpus: &Path,
+    db: &Path,
+    bytes: usize,
+    temp: &Path,
+) -> anyhow::Result<()> {
+    let mb = bytes as f64 / MB;
+    let builds = [("baseline", baseline), ("tealeaf", bin)];
+    let mut walls: [Vec<f64>; 2] = [Vec::new(), Vec::new()];
+    let mut statements = [0usize; 2];
+    for round in 1..=a.rounds.max(1) {
+        for (i, (name, path)) in builds.iter().enumerate() {
+            remove_store(db);
+            let child = run_child(path, corpus, db, a)?;
+            // From the writer's own count: a baseline may write a store
+            // version this build cannot open.
+            let n = child.writer.as_ref().map_or(0, |w| w.statements);
+            statements[i] = n;
+            walls[i].push(child.wall);
+            println!(
+                "  round {round} {name}: wall {:.2} s, {:.2} MB/s, {:.0} statements/s, \
+                 CPU {:.2} s, peak RSS {:.1} MB",
+                child.wall,
+                mb / child.wall,
+                n as f64 / child.wall,
+                child.cpu,
+                child.peak_rss_kb as f64 / 1024.0
+            );
+        }
+    }
+    println!("  load average after: {}", load_avg());
+    for (i, (name, path)) in builds.iter().enumerate() {
+        let median = median(&mut walls[i]);
+        let min = walls[i].first().copied().unwrap_or(f64::NAN);
+        println!(
+            "RESULT ingest-compare build={name} bin={} mb={mb:.1} rounds={} median_wall_s={median:.3} \
+             min_wall_s={min:.3} median_mb_s={:.2} median_statements_s={:.0} statements={}",
+            path.display(),
+            walls[i].len(),
+            mb / median,
+            statements[i] as f64 / median,
+            statements[i]
+        );
+    }
+    remove_store(db);
+    if a.corpus.is_none() {
+        std::fs::remove_dir_all(temp).ok();
+    }
+    Ok(())
+}
+
+/// The median of `xs` (sorted in place; NaN when empty).
+fn median(xs: &mut [f64]) -> f64 {
+    xs.sort_by(f64::total_cmp);
+    match xs.len() {
+        0 => f64::NAN,
+        n if n % 2 == 1 => xs[n / 2],
+        n => (xs[n / 2 - 1] + xs[n / 2]) / 2.0,
+    }
 }
 
 fn remove_store(db: &Path) {
@@ -348,4 +429,16 @@ fn write_article(dir: &Path, n: usize, d: &Document) -> anyhow::Result<()> {
     writeln!(w)?;
     writeln!(w, "{}", d.body)?;
     w.flush().with_context(|| path.display().to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::median;
+
+    #[test]
+    fn median_of_odd_even_and_empty() {
+        assert_eq!(median(&mut [3.0, 1.0, 2.0]), 2.0);
+        assert_eq!(median(&mut [4.0, 1.0, 3.0, 2.0]), 2.5);
+        assert!(median(&mut []).is_nan());
+    }
 }
