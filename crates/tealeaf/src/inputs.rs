@@ -203,6 +203,15 @@ impl Iterator for FileWalk<'_> {
                     return Some(Err(e));
                 }
             } else if (self.accept)(&p) {
+                // A pipe, socket or device inside a directory is not an
+                // article: reading a pipe would wait for a writer for ever.
+                // (A path named explicitly is read whatever it is.)
+                if std::fs::metadata(&p).is_ok_and(|m| !m.is_file()) {
+                    return Some(Err(format!(
+                        "{}: not a regular file (a pipe, socket or device); skipped",
+                        p.display()
+                    )));
+                }
                 return Some(Ok(p));
             }
         }
@@ -285,18 +294,20 @@ impl<I: Iterator<Item = T>, T> Iterator for Prefetched<I, T> {
 #[cfg(target_os = "linux")]
 fn read_ahead(path: &Path) {
     use std::os::fd::AsRawFd;
+    // Looked at before it is opened: opening a named pipe would wait for
+    // a writer, here, in the walk.
+    let small_file =
+        std::fs::metadata(path).is_ok_and(|m| m.is_file() && m.len() <= PREFETCH_MAX_BYTES);
+    if !small_file {
+        return;
+    }
     let Ok(file) = std::fs::File::open(path) else {
         return;
     };
-    if file
-        .metadata()
-        .is_ok_and(|m| m.is_file() && m.len() <= PREFETCH_MAX_BYTES)
-    {
-        // SAFETY: a plain system call on a descriptor this function owns
-        // (closed when `file` drops, after the call).
-        unsafe {
-            libc::posix_fadvise(file.as_raw_fd(), 0, 0, libc::POSIX_FADV_WILLNEED);
-        }
+    // SAFETY: a plain system call on a descriptor this function owns
+    // (closed when `file` drops, after the call).
+    unsafe {
+        libc::posix_fadvise(file.as_raw_fd(), 0, 0, libc::POSIX_FADV_WILLNEED);
     }
 }
 
@@ -306,6 +317,25 @@ fn read_ahead(_: &Path) {}
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[cfg(unix)]
+    #[test]
+    fn a_pipe_in_a_directory_is_an_error_not_a_wait() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("a.txt"), "An article.").unwrap();
+        let pipe = dir.path().join("b.txt");
+        let c = std::ffi::CString::new(pipe.to_str().unwrap()).unwrap();
+        // SAFETY: a plain system call with a valid NUL-terminated path.
+        assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+        let mut errors = Vec::new();
+        let files = collect_files(&[dir.path().to_path_buf()], &mut errors);
+        assert_eq!(files, [dir.path().join("a.txt")]);
+        assert_eq!(errors.len(), 1);
+        assert!(
+            errors[0].contains("b.txt: not a regular file"),
+            "{errors:?}"
+        );
+    }
 
     #[test]
     fn prefetching_hands_out_every_item_in_order() {
