@@ -198,7 +198,9 @@ impl Iterator for FileWalk<'_> {
             if hidden {
                 continue;
             }
-            if p.is_dir() {
+            // One look at the entry (following links) for both questions.
+            let meta = std::fs::metadata(&p);
+            if meta.as_ref().is_ok_and(std::fs::Metadata::is_dir) {
                 if let Err(e) = self.enter(&p) {
                     return Some(Err(e));
                 }
@@ -206,7 +208,7 @@ impl Iterator for FileWalk<'_> {
                 // A pipe, socket or device inside a directory is not an
                 // article: reading a pipe would wait for a writer for ever.
                 // (A path named explicitly is read whatever it is.)
-                if std::fs::metadata(&p).is_ok_and(|m| !m.is_file()) {
+                if meta.is_ok_and(|m| !m.is_file()) {
                     return Some(Err(format!(
                         "{}: not a regular file (a pipe, socket or device); skipped",
                         p.display()
@@ -229,12 +231,9 @@ pub fn read_file(path: &Path) -> Vec<Result<Document, String>> {
 pub fn read_file_with(path: &Path, limits: &Limits) -> Vec<Result<Document, String>> {
     let name = path.display().to_string();
     let format = document::format_for_path(&name).unwrap_or(Format::Text);
-    if let Err(e) = limits.check_file(path, format == Format::JsonLines) {
-        return vec![Err(e)];
-    }
-    let bytes = match std::fs::read(path) {
+    let bytes = match read_within_limits(path, limits, format == Format::JsonLines) {
         Ok(b) => b,
-        Err(e) => return vec![Err(format!("{name}: cannot read: {e}"))],
+        Err(e) => return vec![Err(e)],
     };
     document::parse(&name, &bytes, format)
         .into_iter()
@@ -245,44 +244,54 @@ pub fn read_file_with(path: &Path, limits: &Limits) -> Vec<Result<Document, Stri
         .collect()
 }
 
+/// A file's bytes, once [`Limits::check_file`] has let it through
+/// (`many_documents`: a JSON lines file or feed); an error names it.
+pub fn read_within_limits(
+    path: &Path,
+    limits: &Limits,
+    many_documents: bool,
+) -> Result<Vec<u8>, String> {
+    limits.check_file(path, many_documents)?;
+    std::fs::read(path).map_err(|e| format!("{}: cannot read: {e}", path.display()))
+}
+
 /// Files the kernel is asked to start reading ahead of their turn.
 const PREFETCH_FILES: usize = 32;
 /// Larger files are left to the kernel's own readahead as they are read
 /// (asking for a whole large file ahead would fill memory early).
 const PREFETCH_MAX_BYTES: u64 = 4 * 1024 * 1024;
 
-/// `files` with the next [`PREFETCH_FILES`] of them read ahead: when one is
-/// handed out, the kernel has been asked (`POSIX_FADV_WILLNEED`, which only
-/// starts the reads) for those behind it. Ingesting a directory whose
-/// files are not in the page cache, each extracting thread waited for its
-/// file's read while its core idled (20 MB generated, cold: 3.2 → 2.8 s
-/// when another process read the files ahead). Only a hint: a file that
-/// cannot be opened is found out when it is read.
-pub fn prefetched<I, T>(files: I, path_of: fn(&T) -> Option<&Path>) -> Prefetched<I, T>
+/// The walk's `files` with the next [`PREFETCH_FILES`] of them read ahead:
+/// when one is handed out, the kernel has been asked
+/// (`POSIX_FADV_WILLNEED`, which only starts the reads) for those behind
+/// it. Ingesting a directory whose files are not in the page cache, each
+/// extracting thread waited for its file's read while its core idled (20
+/// MB generated, cold: 3.2 → 2.8 s when another process read the files
+/// ahead). Only a hint: a file that cannot be opened is found out when it
+/// is read.
+pub fn prefetched<I>(files: I) -> Prefetched<I>
 where
-    I: Iterator<Item = T>,
+    I: Iterator<Item = Result<PathBuf, String>>,
 {
     Prefetched {
         files,
         ahead: std::collections::VecDeque::with_capacity(PREFETCH_FILES + 1),
-        path_of,
     }
 }
 
 /// The iterator of [`prefetched`].
-pub struct Prefetched<I, T> {
+pub struct Prefetched<I> {
     files: I,
-    ahead: std::collections::VecDeque<T>,
-    path_of: fn(&T) -> Option<&Path>,
+    ahead: std::collections::VecDeque<Result<PathBuf, String>>,
 }
 
-impl<I: Iterator<Item = T>, T> Iterator for Prefetched<I, T> {
-    type Item = T;
+impl<I: Iterator<Item = Result<PathBuf, String>>> Iterator for Prefetched<I> {
+    type Item = Result<PathBuf, String>;
 
-    fn next(&mut self) -> Option<T> {
+    fn next(&mut self) -> Option<Self::Item> {
         while self.ahead.len() <= PREFETCH_FILES {
             let Some(item) = self.files.next() else { break };
-            if let Some(path) = (self.path_of)(&item) {
+            if let Ok(path) = &item {
                 read_ahead(path);
             }
             self.ahead.push_back(item);
@@ -353,15 +362,9 @@ mod tests {
             }
             items.push(Ok(p));
         }
-        let out: Vec<_> = prefetched(items.clone().into_iter(), |r| r.as_deref().ok()).collect();
+        let out: Vec<_> = prefetched(items.clone().into_iter()).collect();
         assert_eq!(out, items);
-        assert_eq!(
-            prefetched(std::iter::empty::<Result<PathBuf, String>>(), |r| r
-                .as_deref()
-                .ok())
-            .count(),
-            0
-        );
+        assert_eq!(prefetched(std::iter::empty()).count(), 0);
     }
 
     #[test]

@@ -112,10 +112,7 @@ pub fn ingest(
         |p: &Path| document::format_for_path(&p.to_string_lossy()).is_some() || is_feed_file(p);
     // URLs first, then the files, found as the extractors ask for them (no
     // list of every path): `Err` is a path that cannot be walked.
-    let files = crate::inputs::prefetched(
-        crate::inputs::visit_files_where(&paths, &accept),
-        |f: &Result<PathBuf, String>| f.as_deref().ok(),
-    );
+    let files = crate::inputs::prefetched(crate::inputs::visit_files_where(&paths, &accept));
     let inputs = urls
         .into_iter()
         .map(Ok)
@@ -251,12 +248,7 @@ fn produce(
         }))
     };
     let docs = match input {
-        Input::File(p) if is_json_lines(p) => {
-            return match read_json_lines(p, limits) {
-                Ok(bytes) => produce_records(p, &bytes, tx, send),
-                Err(reason) => send(&mut tx.clone(), Err(reason)).map_err(|_| ()),
-            };
-        }
+        Input::File(p) if is_json_lines(p) => return produce_records(p, limits, tx, send),
         Input::File(p) => read_input_file(p, limits),
         Input::Url(u) => read_url(u),
     };
@@ -270,14 +262,19 @@ fn produce(
 /// waited (PolNeAR train: about a tenth of the whole ingest).
 fn produce_records(
     path: &Path,
-    bytes: &[u8],
+    limits: &Limits,
     tx: &SyncSender<Msg>,
     send: impl Fn(&mut SyncSender<Msg>, Result<Document, String>) -> Result<(), SendError<Msg>>
     + Sync
     + Send,
 ) -> Result<(), ()> {
     let name = path.display().to_string();
-    match document::jsonl::lines(&name, bytes) {
+    let read = crate::inputs::read_within_limits(path, limits, true);
+    let bytes = match read {
+        Ok(bytes) => bytes,
+        Err(reason) => return send(&mut tx.clone(), Err(reason)).map_err(|_| ()),
+    };
+    match document::jsonl::lines(&name, &bytes) {
         Ok(lines) => (0..lines.len())
             .into_par_iter()
             .try_for_each_with(tx.clone(), |tx, i| {
@@ -286,12 +283,6 @@ fn produce_records(
             .map_err(|_| ()),
         Err(e) => send(&mut tx.clone(), Err(e.to_string())).map_err(|_| ()),
     }
-}
-
-/// A JSON lines file's bytes, within the limits.
-fn read_json_lines(path: &Path, limits: &Limits) -> Result<Vec<u8>, String> {
-    limits.check_file(path, true)?;
-    std::fs::read(path).map_err(|e| format!("{}: cannot read: {e}", path.display()))
 }
 
 /// A file read as JSON lines (by its extension), not as a feed.
@@ -595,12 +586,9 @@ fn read_input_file(p: &Path, limits: &Limits) -> Vec<Result<Document, String>> {
     if !feed {
         return read_file_with(p, limits);
     }
-    if let Err(e) = limits.check_file(p, true) {
-        return vec![Err(e)];
-    }
-    match std::fs::read(p) {
+    match crate::inputs::read_within_limits(p, limits, true) {
         Ok(bytes) => parse_feed(&name, &bytes),
-        Err(e) => vec![Err(format!("{name}: cannot read: {e}"))],
+        Err(e) => vec![Err(e)],
     }
 }
 
