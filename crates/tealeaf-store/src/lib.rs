@@ -24,6 +24,7 @@
 //! Each document is written in one transaction (document row, statements,
 //! full-text index), so a crash leaves every stored document whole.
 
+mod batch;
 mod checkpoint;
 mod encode;
 mod facts;
@@ -44,6 +45,7 @@ use tealeaf_core::document::Meta;
 use tealeaf_core::{Document, Statement};
 use values::EncodedStatements;
 
+pub use batch::BatchWriter;
 pub use checkpoint::{CheckpointStats, Checkpointer};
 pub use facts::IssueFacts;
 pub use hash::ContentHash;

@@ -1,7 +1,7 @@
 //! Writing many documents quickly: [`PreparedDocument`] does the CPU work
 //! of storing (content hash, metadata and statements as JSON) on whichever
-//! thread makes it, and [`Store::ingest_batch`] writes several prepared
-//! documents in one transaction.
+//! thread makes it, and a [`crate::BatchWriter`] writes prepared documents,
+//! many in one transaction.
 //!
 //! A transaction per document costs a commit per document: the write-ahead
 //! log receives every page the document touched (the statement table, each
@@ -17,14 +17,14 @@
 
 use std::sync::LazyLock;
 
-use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
+use rusqlite::{Connection, OptionalExtension, params};
 use tealeaf_core::{Document, Statement};
 
 use crate::rows::RowInsert;
 use crate::values::EncodedStatements;
 use crate::{
     At, ContentHash, INSERT_DOCUMENT, IngestOutcome, PackInfo, STATEMENT_COLUMNS, StatementRow,
-    Store, StoreError, insert_statements, now, statement_rows,
+    Store, StoreError, insert_statements,
 };
 
 /// Rows per multi-row `INSERT` (29 parameters each: 14,848, under
@@ -32,7 +32,7 @@ use crate::{
 /// while a trigger fed the full-text index (schema version 6 and before);
 /// 1,024 was no faster. A remainder goes in halving sizes (256, 128, …, 1),
 /// so only ten statement shapes are ever prepared.
-const ROWS_PER_INSERT: usize = 512;
+pub(crate) const ROWS_PER_INSERT: usize = 512;
 
 /// `INSERT OR ROLLBACK INTO statements (…) VALUES (…), …` for 1, 2, 4, …
 /// 512 rows, indexed by log2 of the row count.
@@ -71,9 +71,22 @@ pub(crate) fn insert_statement_rows(
     let last_before: i64 = conn
         .prepare_cached("SELECT coalesce(max(id), 0) FROM statements")?
         .query_row([], |r| r.get(0))?;
-    // The full-size INSERT, prepared once for the call (a batch inserts
-    // many of them).
-    let mut full = None;
+    insert_rows(conn, rows, &mut None)?;
+    if !rows.is_empty() {
+        index_for_search(conn, last_before)?;
+    }
+    Ok(())
+}
+
+/// Inserts `rows` in order: full-size `INSERT`s (the one in `full`, prepared
+/// on first use and kept for the caller's next call), then the remainder
+/// in halving sizes (256, 128, …, 1), so only ten statement shapes are
+/// ever prepared.
+pub(crate) fn insert_rows<'c>(
+    conn: &'c Connection,
+    rows: &[StatementRow],
+    full: &mut Option<RowInsert<'c>>,
+) -> rusqlite::Result<()> {
     let mut rest = rows;
     while !rest.is_empty() {
         // The largest power of two not above what is left (and the cap).
@@ -82,7 +95,7 @@ pub(crate) fn insert_statement_rows(
         let (chunk, tail) = rest.split_at(n);
         let mut partial;
         let st = if n == ROWS_PER_INSERT {
-            match &mut full {
+            match full {
                 Some(st) => st,
                 None => full.insert(RowInsert::prepare(conn, &INSERT_ROWS[shape], n)?),
             }
@@ -93,9 +106,6 @@ pub(crate) fn insert_statement_rows(
         st.insert(chunk)?;
         rest = tail;
     }
-    if !rows.is_empty() {
-        index_for_search(conn, last_before)?;
-    }
     Ok(())
 }
 
@@ -105,7 +115,7 @@ pub(crate) fn insert_statement_rows(
 /// statement savepoint, so the trigger made a segment per multi-row
 /// `INSERT` (32 per batch of 16,384 statements, each later merged), where
 /// one `INSERT … SELECT` makes one per megabyte of terms.
-fn index_for_search(conn: &Connection, last_before: i64) -> rusqlite::Result<()> {
+pub(crate) fn index_for_search(conn: &Connection, last_before: i64) -> rusqlite::Result<()> {
     conn.prepare_cached(
         "INSERT INTO statements_fts (rowid, text, speaker, outlet) \
          SELECT id, text, speaker, outlet FROM statements WHERE id > ?1",
@@ -119,10 +129,10 @@ fn index_for_search(conn: &Connection, last_before: i64) -> rusqlite::Result<()>
 /// (see [`crate::values`]).
 #[derive(Debug, Clone)]
 pub struct PreparedDocument {
-    doc: Document,
-    hash: ContentHash,
-    meta: String,
-    encoded: EncodedStatements,
+    pub(crate) doc: Document,
+    pub(crate) hash: ContentHash,
+    pub(crate) meta: String,
+    pub(crate) encoded: EncodedStatements,
 }
 
 impl PreparedDocument {
@@ -166,81 +176,6 @@ impl PreparedDocument {
 }
 
 impl Store {
-    /// Stores documents in one transaction: each one unless a document with
-    /// the same content hash is stored already (before this call, or earlier
-    /// in `docs`). Gives one outcome per document, in order. On an error
-    /// nothing of the batch is stored, and the error names the document.
-    pub fn ingest_batch(
-        &mut self,
-        docs: &[PreparedDocument],
-        pack: &PackInfo,
-    ) -> Result<Vec<IngestOutcome>, StoreError> {
-        // Foreign keys are not checked while the batch is written: an
-        // immediate check of `statements.document_id` makes SQLite keep a
-        // journal for every multi-row INSERT to undo it alone, which the
-        // `OR ROLLBACK` of those INSERTs otherwise saves (see
-        // `INSERT_ROWS`), and it looks the document up once per row. The
-        // batch needs neither: it inserts statement rows only for the
-        // document it inserted just before, in the same transaction, with
-        // the id SQLite gave that row. The pragma only takes effect
-        // outside a transaction, so it is set around it, and set back
-        // whatever the batch's outcome.
-        self.conn
-            .pragma_update(None, "foreign_keys", false)
-            .at(&self.path, || {
-                "cannot turn foreign keys off for a batch".into()
-            })?;
-        let written = self.write_batch(docs, pack);
-        let restored = self
-            .conn
-            .pragma_update(None, "foreign_keys", true)
-            .at(&self.path, || "cannot turn foreign keys back on".into());
-        let outcomes = written?;
-        restored?;
-        Ok(outcomes)
-    }
-
-    /// [`Store::ingest_batch`]'s transaction.
-    fn write_batch(
-        &mut self,
-        docs: &[PreparedDocument],
-        pack: &PackInfo,
-    ) -> Result<Vec<IngestOutcome>, StoreError> {
-        let path = self.path.as_str();
-        let batch = || format!("cannot store a batch of {} document(s)", docs.len());
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)
-            .at(path, batch)?;
-        let at = now();
-        let mut outcomes = Vec::with_capacity(docs.len());
-        let mut rows = Vec::new();
-        // The document rows first (each new one gets its id), then every
-        // statement of the batch, in document order.
-        for d in docs {
-            let row = DocumentRow {
-                doc: &d.doc,
-                hash: &d.hash.to_string(),
-                meta: &d.meta,
-                encoded: &d.encoded,
-            };
-            let outcome = row.insert_document(&tx, pack, &at).at(path, || {
-                format!("cannot store document {} ({})", d.doc.id, d.doc.source)
-            })?;
-            if let IngestOutcome::New { document_id, .. } = outcome {
-                rows.extend(statement_rows(document_id, &d.encoded));
-            }
-            outcomes.push(outcome);
-        }
-        insert_statement_rows(&tx, &rows).at(path, || {
-            let first = docs.first().map_or("", |d| d.doc.source.as_str());
-            let last = docs.last().map_or("", |d| d.doc.source.as_str());
-            format!("cannot store the statements of documents {first} to {last}")
-        })?;
-        tx.commit().at(path, batch)?;
-        Ok(outcomes)
-    }
-
     /// Settings for a long run of batch writes on this connection: a larger
     /// page cache (index pages stay in memory between batches) and a larger
     /// write-ahead log between checkpoints (fewer checkpoints, each of which
@@ -295,7 +230,7 @@ impl DocumentRow<'_> {
 
     /// Writes the document row (not its statements), unless its content
     /// hash is stored already.
-    fn insert_document(
+    pub(crate) fn insert_document(
         &self,
         conn: &Connection,
         pack: &PackInfo,

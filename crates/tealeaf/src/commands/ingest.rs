@@ -23,7 +23,9 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use rayon::prelude::*;
 use tealeaf_core::document::{self, Document, Format, Meta};
 use tealeaf_core::{Pack, Statement, extract};
-use tealeaf_store::{ContentHash, IngestOutcome, PreparedDocument, RunCounts, RunKind, Store};
+use tealeaf_store::{
+    BatchWriter, ContentHash, IngestOutcome, PreparedDocument, RunCounts, RunKind, Store,
+};
 
 use crate::inputs::{Limits, MAX_FILE_BYTES, read_file_with};
 
@@ -312,33 +314,40 @@ fn prepare(
         .map_err(|e| format!("{name}: cannot encode its statements as JSON: {e}"))
 }
 
-/// Documents waiting to be written together.
+/// What the writer has done so far.
 #[derive(Default)]
-struct Batch {
-    docs: Vec<PreparedDocument>,
-    statements: usize,
-    /// When the first document arrived.
-    since: Option<Instant>,
+struct Tally {
+    counts: RunCounts,
+    failures: Vec<Failure>,
+    /// Time spent writing (adding documents and committing).
+    busy: Duration,
+    transactions: usize,
 }
 
-impl Batch {
-    fn push(&mut self, doc: PreparedDocument) {
-        self.since.get_or_insert_with(Instant::now);
-        self.statements += doc.statement_count();
-        self.docs.push(doc);
-    }
-
-    fn full(&self, max_documents: usize) -> bool {
-        self.statements >= BATCH_STATEMENTS || self.docs.len() >= max_documents
-    }
-
-    /// How long to wait for the next message before writing what is here.
-    fn wait(&self) -> Option<Duration> {
-        self.since.map(|t| BATCH_TIME.saturating_sub(t.elapsed()))
+impl Tally {
+    /// Commits an open batch and counts its documents.
+    fn commit(&mut self, batch: BatchWriter<'_>) -> anyhow::Result<()> {
+        let t = Instant::now();
+        let outcomes = batch.commit()?;
+        self.busy += t.elapsed();
+        self.transactions += 1;
+        for outcome in outcomes {
+            match outcome {
+                IngestOutcome::New { statements, .. } => {
+                    self.counts.documents_new += 1;
+                    self.counts.statements += statements;
+                }
+                IngestOutcome::Unchanged { .. } => self.counts.documents_unchanged += 1,
+            }
+        }
+        Ok(())
     }
 }
 
-/// The writer: stores what arrives, a batch of documents per transaction.
+/// The writer: stores documents as they arrive, into one open transaction
+/// at a time ([`BatchWriter`]), committed once it holds
+/// [`BATCH_STATEMENTS`] statements or `batch_documents` documents, or once
+/// its first document has waited [`BATCH_TIME`] and no other is waiting.
 fn write_all(
     store: &mut Store,
     rx: Receiver<Msg>,
@@ -348,103 +357,92 @@ fn write_all(
     batch_documents: usize,
     bench: BenchMode,
 ) -> anyhow::Result<(RunCounts, Vec<Failure>)> {
-    let mut counts = RunCounts::default();
-    let mut failures = Vec::new();
     let cpu_at_start = thread_cpu_seconds();
-    let mut busy = Duration::ZERO;
-    let mut transactions = 0usize;
-    let mut batch = Batch::default();
+    let mut tally = Tally::default();
     // Checkpoints (and their fsyncs) on a thread of their own.
     let checkpointer = store.start_checkpointer()?;
     let result = (|| -> anyhow::Result<()> {
-        let mut flush = |batch: &mut Batch, counts: &mut RunCounts| -> anyhow::Result<()> {
-            if batch.docs.is_empty() {
-                return Ok(());
-            }
-            let t = Instant::now();
-            let outcomes = if bench == BenchMode::Discard {
-                Vec::new()
-            } else {
-                store.ingest_batch(&batch.docs, pack)?
-            };
-            busy += t.elapsed();
-            transactions += 1;
-            for outcome in outcomes {
-                match outcome {
-                    IngestOutcome::New { statements, .. } => {
-                        counts.documents_new += 1;
-                        counts.statements += statements;
-                    }
-                    IngestOutcome::Unchanged { .. } => counts.documents_unchanged += 1,
-                }
-            }
-            if bench == BenchMode::Discard {
-                counts.documents_new += batch.docs.len();
-                counts.statements += batch.statements;
-            }
-            // A prepared document is a few allocations (its statements are
-            // encoded rows, see `PreparedDocument`): freeing a batch here is
-            // cheap. (A `Statement` each was twenty-five, freed on a thread of
-            // their own.)
-            *batch = Batch::default();
-            Ok(())
-        };
+        // The open batch and when its first document arrived.
+        let mut open: Option<(BatchWriter<'_>, Instant)> = None;
         loop {
-            let msg = match batch.wait() {
+            let msg = match &open {
                 None => match rx.recv() {
                     Ok(m) => m,
                     Err(_) => break,
                 },
-                Some(wait) => match rx.recv_timeout(wait) {
+                // Past BATCH_TIME the wait is zero: commit as soon as the
+                // channel is empty. A busy writer (documents always
+                // waiting) commits by size, so its transactions stay few.
+                Some((_, since)) => match rx.recv_timeout(BATCH_TIME.saturating_sub(since.elapsed())) {
                     Ok(m) => m,
                     Err(RecvTimeoutError::Timeout) => {
-                        flush(&mut batch, &mut counts)?;
+                        if let Some((batch, _)) = open.take() {
+                            tally.commit(batch)?;
+                        }
                         continue;
                     }
                     Err(RecvTimeoutError::Disconnected) => break,
                 },
             };
             match msg {
+                Msg::Doc(doc) if bench == BenchMode::Discard => {
+                    tally.counts.documents_new += 1;
+                    tally.counts.statements += doc.statement_count();
+                }
                 Msg::Doc(doc) => {
-                    batch.push(*doc);
-                    if batch.full(batch_documents) {
-                        flush(&mut batch, &mut counts)?;
+                    let t = Instant::now();
+                    let (batch, _) = match &mut open {
+                        Some(o) => o,
+                        None => open.insert((store.begin_batch(pack)?, t)),
+                    };
+                    batch.add(*doc)?;
+                    tally.busy += t.elapsed();
+                    if batch.statements() >= BATCH_STATEMENTS || batch.documents() >= batch_documents {
+                        if let Some((batch, _)) = open.take() {
+                            tally.commit(batch)?;
+                        }
                     }
                 }
-                Msg::Known => counts.documents_unchanged += 1,
+                Msg::Known => tally.counts.documents_unchanged += 1,
                 Msg::Failed { input, reason } => {
-                    counts.documents_failed += 1;
-                    failures.push((input, reason));
+                    tally.counts.documents_failed += 1;
+                    tally.failures.push((input, reason));
                 }
                 Msg::InputDone => progress.inc(format!(
                     "{} new, {} unchanged, {} failed",
-                    counts.documents_new, counts.documents_unchanged, counts.documents_failed
+                    tally.counts.documents_new,
+                    tally.counts.documents_unchanged,
+                    tally.counts.documents_failed
                 )),
             }
         }
-        flush(&mut batch, &mut counts)
+        match open.take() {
+            Some((batch, _)) => tally.commit(batch),
+            None => Ok(()),
+        }
     })();
     // The run is recorded while the checkpointing thread still runs, so
     // its last checkpoint copies everything and closing the store has
     // nothing left to copy and sync (after it, the automatic checkpoint
     // would have checkpointed the run's row again, and the close once more).
-    let recorded = result.and_then(|()| Ok(store.finish_run(run, &counts)?));
+    let recorded = result.and_then(|()| Ok(store.finish_run(run, &tally.counts)?));
     let checkpoints = store.finish_checkpointer(checkpointer)?;
     recorded?;
     if bench != BenchMode::Off {
         eprintln!(
             "tealeaf ingest bench: writer busy_s={:.3} cpu_s={:.3} statements={} \
-             transactions={transactions} checkpoints_passive={} checkpoints_restart={}",
-            busy.as_secs_f64(),
+             transactions={} checkpoints_passive={} checkpoints_restart={}",
+            tally.busy.as_secs_f64(),
             thread_cpu_seconds()
                 .zip(cpu_at_start)
                 .map_or(f64::NAN, |(b, a)| b - a),
-            counts.statements,
+            tally.counts.statements,
+            tally.transactions,
             checkpoints.passive,
             checkpoints.restart,
         );
     }
-    Ok((counts, failures))
+    Ok((tally.counts, tally.failures))
 }
 
 /// CPU seconds (user + system) of the calling thread so far, from

@@ -1,0 +1,236 @@
+//! [`BatchWriter`]: one transaction that takes documents as they arrive.
+//!
+//! Ingest used to collect a batch of prepared documents and then write it
+//! whole. The writing thread was idle while the first batch filled, and
+//! the last batch was written after extraction had ended, with one core
+//! idle: on 20 MB the last write, its checkpoint and the close were a
+//! quarter of a second with only the writer running. A `BatchWriter`
+//! writes each document as soon as it is added (its document row at once,
+//! its statement rows as soon as a full multi-row `INSERT` is pending) and
+//! commits when the caller says: the same transactions and the same rows,
+//! written while the extractors are still busy.
+//!
+//! Until [`BatchWriter::commit`], nothing of the batch is visible to
+//! readers, and dropping the writer (an error, a panic) rolls the whole
+//! batch back: an interrupted ingest still leaves whole documents only.
+
+use rusqlite::Connection;
+
+use crate::rows::RowInsert;
+use crate::write::{DocumentRow, ROWS_PER_INSERT, index_for_search, insert_rows};
+use crate::{At, IngestOutcome, PackInfo, PreparedDocument, StatementRow, Store, StoreError, now};
+
+/// An open write transaction of [`Store::begin_batch`].
+pub struct BatchWriter<'s> {
+    conn: &'s Connection,
+    path: &'s str,
+    pack: PackInfo,
+    /// The batch's `ingested_at` and `coded_at`.
+    at: String,
+    /// The largest statement id before the batch: the rows above it are
+    /// the batch's, added to the full-text index at commit.
+    last_before: i64,
+    docs: Vec<PreparedDocument>,
+    outcomes: Vec<IngestOutcome>,
+    /// The first statement whose row is not inserted yet: the index of its
+    /// document in `docs`, and its ordinal.
+    next_row: (usize, usize),
+    /// Statement rows of new documents not inserted yet.
+    pending: usize,
+    /// Statements of the batch's new documents.
+    statements: usize,
+    /// The full-size `INSERT`, prepared once for the batch.
+    full_insert: Option<RowInsert<'s>>,
+    /// Committed: nothing left for `drop` to roll back.
+    finished: bool,
+    /// Foreign keys are off for the batch: `drop` turns them back on if
+    /// `commit` did not.
+    foreign_keys_off: bool,
+}
+
+impl Store {
+    /// Opens a write transaction that stores documents as they are added
+    /// ([`BatchWriter::add`]) and makes them visible together
+    /// ([`BatchWriter::commit`]). Dropping the writer uncommitted rolls the
+    /// batch back. (It borrows the store shared, so that a caller can keep
+    /// a writer between batches; a second writer opened while one is open
+    /// fails to begin its transaction.)
+    pub fn begin_batch(&self, pack: &PackInfo) -> Result<BatchWriter<'_>, StoreError> {
+        let (conn, path) = (&self.conn, self.path.as_str());
+        // Foreign keys are not checked while a batch is written: an
+        // immediate check of `statements.document_id` makes SQLite keep a
+        // journal for every multi-row INSERT to undo it alone, which the
+        // `OR ROLLBACK` of those INSERTs otherwise saves (see
+        // `write::INSERT_ROWS`), and it looks the document up once per row.
+        // The batch needs neither: it inserts statement rows only for
+        // documents it inserted before, in the same transaction, with the
+        // ids SQLite gave those rows. The pragma only takes effect outside
+        // a transaction, so it is set around it, and set back whatever the
+        // batch's outcome (by `commit` or `drop`).
+        conn.pragma_update(None, "foreign_keys", false)
+            .at(path, || "cannot turn foreign keys off for a batch".into())?;
+        let mut writer = BatchWriter {
+            conn,
+            path,
+            pack: pack.clone(),
+            at: now(),
+            last_before: 0,
+            docs: Vec::new(),
+            outcomes: Vec::new(),
+            next_row: (0, 0),
+            pending: 0,
+            statements: 0,
+            full_insert: None,
+            // Nothing to roll back until the transaction has begun.
+            finished: true,
+            foreign_keys_off: true,
+        };
+        let begin = || "cannot begin a batch".to_string();
+        conn.execute_batch("BEGIN IMMEDIATE").at(path, begin)?;
+        writer.finished = false;
+        // Every row inserted in the batch gets an id above the largest one
+        // now (ids are the largest + 1).
+        writer.last_before = conn
+            .prepare_cached("SELECT coalesce(max(id), 0) FROM statements")
+            .and_then(|mut st| st.query_row([], |r| r.get(0)))
+            .at(path, begin)?;
+        Ok(writer)
+    }
+
+    /// Stores documents in one transaction: each one unless a document with
+    /// the same content hash is stored already (before this call, or earlier
+    /// in `docs`). Gives one outcome per document, in order. On an error
+    /// nothing of the batch is stored, and the error names the document.
+    /// (Ingest adds its documents to a [`BatchWriter`] one at a time
+    /// instead, without the copies made here.)
+    pub fn ingest_batch(
+        &mut self,
+        docs: &[PreparedDocument],
+        pack: &PackInfo,
+    ) -> Result<Vec<IngestOutcome>, StoreError> {
+        let mut writer = self.begin_batch(pack)?;
+        for d in docs {
+            writer.add(d.clone())?;
+        }
+        writer.commit()
+    }
+}
+
+impl BatchWriter<'_> {
+    /// Writes a document's row (unless its content hash is stored already,
+    /// or was added earlier in the batch) and whatever full `INSERT`s of
+    /// statement rows are now pending.
+    pub fn add(&mut self, doc: PreparedDocument) -> Result<IngestOutcome, StoreError> {
+        let hash = doc.hash.to_string();
+        let row = DocumentRow {
+            doc: &doc.doc,
+            hash: &hash,
+            meta: &doc.meta,
+            encoded: &doc.encoded,
+        };
+        let outcome = row
+            .insert_document(self.conn, &self.pack, &self.at)
+            .at(self.path, || {
+                format!("cannot store document {} ({})", doc.doc.id, doc.doc.source)
+            })?;
+        if let IngestOutcome::New { statements, .. } = outcome {
+            self.pending += statements;
+            self.statements += statements;
+        }
+        self.docs.push(doc);
+        self.outcomes.push(outcome);
+        while self.pending >= ROWS_PER_INSERT {
+            self.insert_pending(ROWS_PER_INSERT)?;
+        }
+        Ok(outcome)
+    }
+
+    /// Documents added so far.
+    pub fn documents(&self) -> usize {
+        self.docs.len()
+    }
+
+    /// Statements of the new documents added so far.
+    pub fn statements(&self) -> usize {
+        self.statements
+    }
+
+    /// Writes the statement rows still pending, adds the batch's statements
+    /// to the full-text index, and commits. Gives one outcome per document
+    /// added, in order.
+    pub fn commit(mut self) -> Result<Vec<IngestOutcome>, StoreError> {
+        if self.pending > 0 {
+            self.insert_pending(self.pending)?;
+        }
+        if self.statements > 0 {
+            index_for_search(self.conn, self.last_before)
+                .at(self.path, || self.describe_documents(0))?;
+        }
+        // The prepared INSERT is finalized before the transaction ends.
+        self.full_insert = None;
+        let n = self.docs.len();
+        self.conn
+            .execute_batch("COMMIT")
+            .at(self.path, || format!("cannot store a batch of {n} document(s)"))?;
+        self.finished = true;
+        self.conn
+            .pragma_update(None, "foreign_keys", true)
+            .at(self.path, || "cannot turn foreign keys back on".into())?;
+        self.foreign_keys_off = false;
+        Ok(std::mem::take(&mut self.outcomes))
+    }
+
+    /// Inserts the next `n` pending statement rows (all of them, or a
+    /// full-size `INSERT`), in document order.
+    fn insert_pending(&mut self, n: usize) -> Result<(), StoreError> {
+        let first_doc = self.next_row.0;
+        let (mut d, mut ordinal) = self.next_row;
+        let mut rows = Vec::with_capacity(n);
+        while rows.len() < n && d < self.docs.len() {
+            if let IngestOutcome::New { document_id, .. } = self.outcomes[d] {
+                let encoded = &self.docs[d].encoded;
+                while ordinal < encoded.len() && rows.len() < n {
+                    rows.push(StatementRow {
+                        document_id,
+                        ordinal,
+                        encoded,
+                    });
+                    ordinal += 1;
+                }
+                if ordinal < encoded.len() {
+                    break;
+                }
+            }
+            d += 1;
+            ordinal = 0;
+        }
+        insert_rows(self.conn, &rows, &mut self.full_insert)
+            .at(self.path, || self.describe_documents(first_doc))?;
+        self.next_row = (d, ordinal);
+        self.pending -= rows.len();
+        Ok(())
+    }
+
+    /// "cannot store the statements of documents A to B" for the batch's
+    /// documents from index `from`.
+    fn describe_documents(&self, from: usize) -> String {
+        let first = self.docs.get(from).map_or("", |d| d.doc.source.as_str());
+        let last = self.docs.last().map_or("", |d| d.doc.source.as_str());
+        format!("cannot store the statements of documents {first} to {last}")
+    }
+}
+
+impl Drop for BatchWriter<'_> {
+    /// An uncommitted batch is rolled back (after an error, the transaction
+    /// may be over already: `OR ROLLBACK` ends it), and foreign keys are
+    /// checked again.
+    fn drop(&mut self) {
+        self.full_insert = None;
+        if !self.finished {
+            let _ = self.conn.execute_batch("ROLLBACK");
+        }
+        if self.foreign_keys_off {
+            let _ = self.conn.pragma_update(None, "foreign_keys", true);
+        }
+    }
+}
