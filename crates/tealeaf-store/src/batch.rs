@@ -169,9 +169,9 @@ impl BatchWriter<'_> {
         // The prepared INSERT is finalized before the transaction ends.
         self.full_insert = None;
         let n = self.docs.len();
-        self.conn
-            .execute_batch("COMMIT")
-            .at(self.path, || format!("cannot store a batch of {n} document(s)"))?;
+        self.conn.execute_batch("COMMIT").at(self.path, || {
+            format!("cannot store a batch of {n} document(s)")
+        })?;
         self.finished = true;
         self.conn
             .pragma_update(None, "foreign_keys", true)
@@ -232,5 +232,108 @@ impl Drop for BatchWriter<'_> {
         if self.foreign_keys_off {
             let _ = self.conn.pragma_update(None, "foreign_keys", true);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use tealeaf_core::document::{Format, parse};
+    use tealeaf_core::{Pack, extract};
+
+    use crate::{IngestOutcome, PreparedDocument, Store};
+
+    /// An article with `n` quoted statements.
+    fn prepared(name: &str, n: usize) -> PreparedDocument {
+        let mut text = format!("title: {name}\ndate: 2025-03-01\n\n");
+        for i in 0..n {
+            text.push_str(&format!(
+                "Ali Khamenei said that \"line {i} of {name} holds.\"\n\n"
+            ));
+        }
+        let doc = parse(name, text.as_bytes(), Format::Text)
+            .pop()
+            .unwrap()
+            .unwrap();
+        let statements = extract(&doc, &Pack::default_pack().unwrap());
+        assert_eq!(statements.len(), n, "{name}");
+        PreparedDocument::new(doc, statements).unwrap()
+    }
+
+    #[test]
+    fn an_open_batch_is_written_as_it_grows_and_seen_only_once_committed() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("s.db");
+        let store = Store::open(&path).unwrap();
+        let reader = Store::open(&path).unwrap();
+        let pack = Pack::default_pack().unwrap().info;
+        let mut batch = store.begin_batch(&pack).unwrap();
+        // 300 + 300 statements: the first full INSERT of 512 rows spans both
+        // documents and is written before the commit.
+        for name in ["a.txt", "b.txt"] {
+            let outcome = batch.add(prepared(name, 300)).unwrap();
+            assert!(matches!(
+                outcome,
+                IngestOutcome::New {
+                    statements: 300,
+                    ..
+                }
+            ));
+        }
+        let written: i64 = store
+            .conn()
+            .query_row("SELECT count(*) FROM statements", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(written, 512);
+        assert_eq!(reader.counts().unwrap(), (0, 0));
+        assert_eq!((batch.documents(), batch.statements()), (2, 600));
+        let outcomes = batch.commit().unwrap();
+        assert_eq!(outcomes.len(), 2);
+        assert_eq!(reader.counts().unwrap(), (2, 600));
+        // Every statement is in the full-text index, in document order.
+        let hits = reader
+            .conn()
+            .query_row(
+                "SELECT count(*) FROM statements_fts WHERE statements_fts MATCH 'holds'",
+                [],
+                |r| r.get::<_, i64>(0),
+            )
+            .unwrap();
+        assert_eq!(hits, 600);
+        let ordinals: Vec<(i64, i64)> = reader
+            .conn()
+            .prepare("SELECT document_id, ordinal FROM statements ORDER BY id")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        let expected: Vec<(i64, i64)> = (1..=2)
+            .flat_map(|d| (0..300).map(move |o| (d, o)))
+            .collect();
+        assert_eq!(ordinals, expected);
+    }
+
+    #[test]
+    fn a_batch_dropped_uncommitted_stores_nothing() {
+        let mut store = Store::open_in_memory().unwrap();
+        let pack = Pack::default_pack().unwrap().info;
+        store.ingest_batch(&[prepared("a.txt", 2)], &pack).unwrap();
+        {
+            let mut batch = store.begin_batch(&pack).unwrap();
+            batch.add(prepared("b.txt", 600)).unwrap();
+            batch.add(prepared("c.txt", 1)).unwrap();
+        }
+        assert_eq!(store.counts().unwrap(), (1, 2));
+        let fk: i64 = store
+            .conn()
+            .query_row("PRAGMA foreign_keys", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(fk, 1);
+        // The next batch begins and commits as usual.
+        let mut batch = store.begin_batch(&pack).unwrap();
+        batch.add(prepared("b.txt", 3)).unwrap();
+        batch.commit().unwrap();
+        assert_eq!(store.counts().unwrap(), (2, 5));
+        assert_eq!(store.integrity_check().unwrap(), ["ok"]);
     }
 }

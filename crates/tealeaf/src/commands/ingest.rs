@@ -373,16 +373,18 @@ fn write_all(
                 // Past BATCH_TIME the wait is zero: commit as soon as the
                 // channel is empty. A busy writer (documents always
                 // waiting) commits by size, so its transactions stay few.
-                Some((_, since)) => match rx.recv_timeout(BATCH_TIME.saturating_sub(since.elapsed())) {
-                    Ok(m) => m,
-                    Err(RecvTimeoutError::Timeout) => {
-                        if let Some((batch, _)) = open.take() {
-                            tally.commit(batch)?;
+                Some((_, since)) => {
+                    match rx.recv_timeout(BATCH_TIME.saturating_sub(since.elapsed())) {
+                        Ok(m) => m,
+                        Err(RecvTimeoutError::Timeout) => {
+                            if let Some((batch, _)) = open.take() {
+                                tally.commit(batch)?;
+                            }
+                            continue;
                         }
-                        continue;
+                        Err(RecvTimeoutError::Disconnected) => break,
                     }
-                    Err(RecvTimeoutError::Disconnected) => break,
-                },
+                }
             };
             match msg {
                 Msg::Doc(doc) if bench == BenchMode::Discard => {
@@ -397,7 +399,9 @@ fn write_all(
                     };
                     batch.add(*doc)?;
                     tally.busy += t.elapsed();
-                    if batch.statements() >= BATCH_STATEMENTS || batch.documents() >= batch_documents {
+                    if batch.statements() >= BATCH_STATEMENTS
+                        || batch.documents() >= batch_documents
+                    {
                         if let Some((batch, _)) = open.take() {
                             tally.commit(batch)?;
                         }
