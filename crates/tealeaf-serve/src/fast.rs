@@ -7,9 +7,9 @@
 //! statements by index into the corpus' period slice (every topic, oldest
 //! first), and shifts order same-day statements by the rank of their
 //! document in that slice. So the server keeps an [`Order`]: the corpus
-//! position of every statement, read from two of the store's indexes
-//! (`statements_date` and the `(document_id, ordinal)` one) without
-//! touching the wide rows. The facts are put into corpus order
+//! position of every statement, read from one of the store's indexes
+//! (`statements_order`: document, ordinal and date) without touching the
+//! wide rows. The facts are put into corpus order
 //! ([`IssueView`]); row `k` of a period's facts is then the slice index
 //! `pos[k] - start`, a map that keeps order, so the fast analyses' own
 //! orderings (by index) are the slow ones'. (The corpus leaves out a row
@@ -17,6 +17,7 @@
 //! order does not, so such a row would shift the indices after it.)
 
 use std::borrow::Cow;
+use std::collections::HashMap;
 use std::ops::Range;
 
 use chrono::NaiveDate;
@@ -63,42 +64,33 @@ fn sort_key(date: &str) -> ([u8; 10], u8) {
 impl Order {
     pub fn load(store: &Store, generation: u64) -> anyhow::Result<Order> {
         let conn = store.conn();
-        // Extraction order: the corpus' tie-break within one day.
-        let mut st = conn.prepare("SELECT id FROM statements ORDER BY document_id, ordinal")?;
-        let mut in_doc_order: Vec<i64> = Vec::new();
+        // Extraction order (the corpus' tie-break within one day) and each
+        // statement's date, in one scan of the narrow `statements_order`
+        // index (schema 10), which holds both.
+        let mut st =
+            conn.prepare("SELECT id, date FROM statements ORDER BY document_id, ordinal")?;
         let mut rows = st.query([])?;
-        while let Some(r) = rows.next()? {
-            in_doc_order.push(r.get(0)?);
-        }
-        let mut rank: Vec<(i64, u32)> = in_doc_order
-            .iter()
-            .enumerate()
-            .map(|(k, &id)| (id, k as u32))
-            .collect();
-        rank.sort_unstable();
+        let mut in_doc_order: Vec<i64> = Vec::new();
         // (undated, day key, extraction rank), the corpus' ORDER BY.
         type Key = (bool, [u8; 10], u8, u32);
-        let mut keyed: Vec<(Key, Option<NaiveDate>)> = Vec::with_capacity(rank.len());
-        let mut st = conn.prepare("SELECT id, date FROM statements ORDER BY date")?;
-        let mut rows = st.query([])?;
-        // Rows come grouped by date: each distinct date is parsed once.
-        type Parsed = (String, ([u8; 10], u8), Option<NaiveDate>);
-        let mut last: Option<Parsed> = None;
+        let mut keyed: Vec<(Key, Option<NaiveDate>)> = Vec::new();
+        // Each distinct date is parsed once.
+        let mut parsed: HashMap<String, (([u8; 10], u8), Option<NaiveDate>)> = HashMap::new();
         while let Some(r) = rows.next()? {
-            let id: i64 = r.get(0)?;
-            let Ok(k) = rank.binary_search_by_key(&id, |x| x.0) else {
-                continue;
-            };
-            let k = rank[k].1;
+            let k = in_doc_order.len() as u32;
+            in_doc_order.push(r.get(0)?);
             let key = match r.get_ref(1)?.as_str_or_null()? {
                 None => ((true, [0; 10], 0, k), None),
                 Some(date) => {
-                    if last.as_ref().is_none_or(|l| l.0 != date) {
-                        let day = analyses::parse_date(date).map(|d| d.0);
-                        last = Some((date.to_string(), sort_key(date), day));
-                    }
-                    let (_, (key, n), day) = last.as_ref().expect("set above");
-                    ((false, *key, *n, k), *day)
+                    let ((key, n), day) = match parsed.get(date) {
+                        Some(p) => *p,
+                        None => {
+                            let p = (sort_key(date), analyses::parse_date(date).map(|d| d.0));
+                            parsed.insert(date.to_string(), p);
+                            p
+                        }
+                    };
+                    ((false, key, n, k), day)
                 }
             };
             keyed.push(key);

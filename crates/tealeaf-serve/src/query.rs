@@ -204,7 +204,8 @@ fn day_number(date: &str) -> Option<i32> {
 }
 
 impl Facets {
-    /// Reads the filtered columns of every statement (one pass over the table).
+    /// Reads the filtered columns of every statement (one pass over the
+    /// table), newest first.
     pub fn load(store: &Store, generation: u64) -> anyhow::Result<Facets> {
         let mut symbols: HashMap<String, Sym> = HashMap::new();
         let mut intern = |v: Option<String>| -> Sym {
@@ -216,26 +217,62 @@ impl Facets {
                 }
             }
         };
+        // One pass over the table in storage order, sorted here: no index
+        // keeps the statements in date order (schema 10), and sorting a
+        // million small rows in memory is cheaper than SQLite sorting the
+        // wide ones.
         let mut st = store.conn().prepare(
             "SELECT id, date, topic, stance, speaker_id, faction, outlet_id, outlet, \
-             outlet_affiliation FROM statements ORDER BY date DESC, id DESC",
+             outlet_affiliation FROM statements",
         )?;
-        let mut rows = Vec::new();
+        // Each distinct date once: its symbol (from 1; 0 is undated) and day.
+        let mut dates: HashMap<String, u32> = HashMap::new();
+        let mut days: Vec<Option<i32>> = vec![None];
+        let mut keyed: Vec<(u32, Facet)> = Vec::new();
         let mut q = st.query([])?;
         while let Some(r) = q.next()? {
-            let date: Option<String> = r.get(1)?;
-            rows.push(Facet {
-                id: r.get(0)?,
-                day: date.as_deref().and_then(day_number),
-                topic: intern(r.get(2)?),
-                stance: intern(r.get(3)?),
-                speaker_id: intern(r.get(4)?),
-                faction: intern(r.get(5)?),
-                outlet_id: intern(r.get(6)?),
-                outlet: intern(r.get(7)?),
-                affiliation: intern(r.get(8)?),
-            });
+            let date = match r.get_ref(1)?.as_str_or_null()? {
+                None => 0,
+                Some(d) => match dates.get(d) {
+                    Some(&sym) => sym,
+                    None => {
+                        let sym = days.len() as u32;
+                        dates.insert(d.to_string(), sym);
+                        days.push(day_number(d));
+                        sym
+                    }
+                },
+            };
+            keyed.push((
+                date,
+                Facet {
+                    id: r.get(0)?,
+                    day: days[date as usize],
+                    topic: intern(r.get(2)?),
+                    stance: intern(r.get(3)?),
+                    speaker_id: intern(r.get(4)?),
+                    faction: intern(r.get(5)?),
+                    outlet_id: intern(r.get(6)?),
+                    outlet: intern(r.get(7)?),
+                    affiliation: intern(r.get(8)?),
+                },
+            ));
         }
+        // `ORDER BY date DESC, id DESC`: dates compare as SQLite compares
+        // text (bytes, as `str` does), and NULL sorts below every date, so
+        // the undated come last.
+        let mut by_text: Vec<(&str, u32)> = dates.iter().map(|(d, &s)| (d.as_str(), s)).collect();
+        by_text.sort_unstable();
+        let mut rank = vec![0u32; days.len()];
+        for (i, (_, sym)) in by_text.iter().enumerate() {
+            rank[*sym as usize] = i as u32 + 1;
+        }
+        keyed.sort_unstable_by(|a, b| {
+            rank[b.0 as usize]
+                .cmp(&rank[a.0 as usize])
+                .then(b.1.id.cmp(&a.1.id))
+        });
+        let rows: Vec<Facet> = keyed.into_iter().map(|(_, f)| f).collect();
         let position = rows
             .iter()
             .enumerate()
@@ -470,6 +507,42 @@ mod tests {
         assert_eq!(d("2025"), d("2025-01-01"));
         assert!(d("2025-02-07") > d("2025-02"));
         assert_eq!(day_number("soon"), None);
+    }
+
+    #[test]
+    fn facets_are_newest_first_as_sqlite_orders_dates() {
+        let pack = tealeaf_core::Pack::default_pack().unwrap();
+        let mut store = Store::open_in_memory().unwrap();
+        for doc in tealeaf_bench::generator::generate(5, 60_000) {
+            let statements = tealeaf_core::extract(&doc, &pack);
+            store
+                .ingest_document(&doc, &statements, &pack.info)
+                .unwrap();
+        }
+        // Partial dates sort after the full dates of their first day, and
+        // before the month's later days; the undated come last.
+        store
+            .conn()
+            .execute_batch(
+                "UPDATE statements SET date = substr(date, 1, 7) WHERE id % 7 = 0; \
+                 UPDATE statements SET date = substr(date, 1, 4) WHERE id % 11 = 0; \
+                 UPDATE statements SET date = NULL WHERE id % 13 = 0;",
+            )
+            .unwrap();
+        let expected: Vec<i64> = store
+            .conn()
+            .prepare("SELECT id FROM statements ORDER BY date DESC, id DESC")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        assert!(expected.len() > 100);
+        let f = Facets::load(&store, 0).unwrap();
+        let got: Vec<i64> = f.rows.iter().map(|r| r.id).collect();
+        assert_eq!(got, expected);
+        assert!(f.rows.last().unwrap().day.is_none());
+        assert!(f.rows.iter().all(|r| f.position[&r.id] as usize == got.iter().position(|&i| i == r.id).unwrap()));
     }
 
     #[test]

@@ -249,6 +249,15 @@ mod tests {
             n += st.len();
             let p = crate::PreparedDocument::new(doc, st).unwrap();
             store.ingest_batch(&[p], &pack.info).unwrap();
+            // The thread takes each commit before the next one: on a loaded
+            // machine it could otherwise lag, see one large log for many
+            // commits and only ever restart it.
+            let waiting = std::time::Instant::now();
+            while checkpointer.shared.0.lock().unwrap().pages.is_some()
+                && waiting.elapsed() < Duration::from_secs(10)
+            {
+                std::thread::sleep(Duration::from_millis(1));
+            }
         }
         let stats = store.finish_checkpointer(checkpointer).unwrap();
         assert!(stats.passive > 0 && stats.restart > 0, "{stats:?}");

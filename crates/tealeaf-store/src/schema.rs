@@ -273,6 +273,24 @@ CREATE INDEX statements_affiliation ON statements(outlet_affiliation)
 const M9_SLIMMER_CODED: &str =
     "-- coded leaves out the event names and empty evidence fields (see encode::restore_slim)";
 
+/// Migration 10: the server's date-ordered reads come from an index kept in
+/// document order instead of one kept in date order.
+///
+/// `statements_date` was read by one query only, the server's corpus order
+/// (`SELECT id, date … ORDER BY date`, a scan of the narrow index that the
+/// server then sorts again in memory); no filter can use it (date ranges
+/// compare `substr(date || '-01-01', 1, 10)`). Yet it was the dearest
+/// index to keep: statements arrive in document order, not date order, so
+/// every insert landed on a random leaf, and every batch rewrote most of
+/// the index into the log (on 1 GB, tens of MB a batch). An index on
+/// `(document_id, ordinal, date)` gives the same narrow scan, in the
+/// extraction order the server also needs, and grows at its end only:
+/// ingest's writer spent 0.1–0.25 fewer CPU-seconds on 20 MB.
+const M10_ORDER_INDEX: &str = r#"
+DROP INDEX statements_date;
+CREATE INDEX statements_order ON statements(document_id, ordinal, date);
+"#;
+
 /// Every migration, in order. `MIGRATIONS[i]` takes a database from
 /// version `i` to `i + 1`.
 pub const MIGRATIONS: &[&str] = &[
@@ -285,6 +303,7 @@ pub const MIGRATIONS: &[&str] = &[
     M7_LEAN_INDEXES,
     M8_PARTIAL_INDEXES,
     M9_SLIMMER_CODED,
+    M10_ORDER_INDEX,
 ];
 
 /// The schema version this build writes.

@@ -656,8 +656,8 @@ fn migration_7_keeps_a_version_6_store_searchable_and_indexes_what_comes_after()
         [
             "index sqlite_autoindex_statements_1",
             "index statements_affiliation",
-            "index statements_date",
             "index statements_faction",
+            "index statements_order",
             "index statements_outlet",
             "index statements_speaker",
             "index statements_topic_stance",
@@ -783,4 +783,22 @@ fn filters_use_the_partial_indexes() {
     let all = store.statements(&StatementFilter::default()).unwrap();
     assert_eq!(all.len(), st.len());
     assert!(all.iter().any(|s| s.outlet.is_none()));
+}
+
+#[test]
+fn the_corpus_order_is_read_from_the_narrow_order_index() {
+    let mut store = Store::open_in_memory().unwrap();
+    let (d, st) = coded("talks.txt", TALKS);
+    store.ingest_document(&d, &st, &info("1")).unwrap();
+    // The server's corpus order (`tealeaf_serve::fast::Order::load`): ids
+    // and dates in extraction order, from the index alone.
+    let plan: String = store
+        .conn()
+        .query_row(
+            "EXPLAIN QUERY PLAN SELECT id, date FROM statements ORDER BY document_id, ordinal",
+            [],
+            |r| r.get(3),
+        )
+        .unwrap();
+    assert!(plan.contains("COVERING INDEX statements_order"), "{plan}");
 }
