@@ -74,8 +74,9 @@ impl Order {
         // (undated, day key, extraction rank), the corpus' ORDER BY.
         type Key = (bool, [u8; 10], u8, u32);
         let mut keyed: Vec<(Key, Option<NaiveDate>)> = Vec::new();
-        // Each distinct date is parsed once.
-        let mut parsed: HashMap<String, (([u8; 10], u8), Option<NaiveDate>)> = HashMap::new();
+        // Each distinct date is parsed once: its sort key and first day.
+        type Parsed = (([u8; 10], u8), Option<NaiveDate>);
+        let mut parsed: HashMap<String, Parsed> = HashMap::new();
         while let Some(r) = rows.next()? {
             let k = in_doc_order.len() as u32;
             in_doc_order.push(r.get(0)?);

@@ -405,12 +405,10 @@ fn write_all(
                     };
                     batch.add(*doc)?;
                     tally.busy += t.elapsed();
-                    if batch.statements() >= BATCH_STATEMENTS
-                        || batch.documents() >= batch_documents
-                    {
-                        if let Some((batch, _)) = open.take() {
-                            tally.commit(batch)?;
-                        }
+                    let full = batch.statements() >= BATCH_STATEMENTS
+                        || batch.documents() >= batch_documents;
+                    if full && let Some((batch, _)) = open.take() {
+                        tally.commit(batch)?;
                     }
                 }
                 Msg::Known => tally.counts.documents_unchanged += 1,
