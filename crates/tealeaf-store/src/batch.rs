@@ -3,8 +3,9 @@
 //! Ingest used to collect a batch of prepared documents and then write it
 //! whole. The writing thread was idle while the first batch filled, and
 //! the last batch was written after extraction had ended, with one core
-//! idle: on 20 MB the last write, its checkpoint and the close were a
-//! quarter of a second with only the writer running. A `BatchWriter`
+//! idle (on a small corpus such as PolNeAR train, 840 articles, the head
+//! and the tail were a third of the run; writing as documents arrive took
+//! it from 0.355 to 0.299 s, median of 21 alternating runs). A `BatchWriter`
 //! writes each document as soon as it is added (its document row at once,
 //! its statement rows as soon as a full multi-row `INSERT` is pending) and
 //! commits when the caller says: the same transactions and the same rows,

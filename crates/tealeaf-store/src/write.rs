@@ -44,7 +44,7 @@ pub(crate) const ROWS_PER_INSERT: usize = 512;
 /// (`ABORT`), a statement writing many rows keeps a journal of every page it
 /// changes (in memory here), a fifteenth of the writer's time. Foreign keys
 /// checked immediately need that journal too, whatever the clause: see
-/// `Store::ingest_batch`.
+/// `Store::begin_batch`.
 static INSERT_ROWS: LazyLock<Vec<String>> = LazyLock::new(|| {
     let one = format!("({})", vec!["?"; STATEMENT_COLUMNS.len()].join(", "));
     let mut out = Vec::new();
