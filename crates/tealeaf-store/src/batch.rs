@@ -18,7 +18,9 @@
 use rusqlite::Connection;
 
 use crate::rows::RowInsert;
-use crate::write::{DocumentRow, ROWS_PER_INSERT, index_for_search, insert_rows};
+use crate::write::{
+    DocumentRow, ROWS_PER_INSERT, index_for_search, insert_rows, largest_statement_id,
+};
 use crate::{At, IngestOutcome, PackInfo, PreparedDocument, StatementRow, Store, StoreError, now};
 
 /// An open write transaction of [`Store::begin_batch`].
@@ -89,12 +91,7 @@ impl Store {
         let begin = || "cannot begin a batch".to_string();
         conn.execute_batch("BEGIN IMMEDIATE").at(path, begin)?;
         writer.finished = false;
-        // Every row inserted in the batch gets an id above the largest one
-        // now (ids are the largest + 1).
-        writer.last_before = conn
-            .prepare_cached("SELECT coalesce(max(id), 0) FROM statements")
-            .and_then(|mut st| st.query_row([], |r| r.get(0)))
-            .at(path, begin)?;
+        writer.last_before = largest_statement_id(conn).at(path, begin)?;
         Ok(writer)
     }
 

@@ -66,16 +66,20 @@ pub(crate) fn insert_statement_rows(
     conn: &Connection,
     rows: &[StatementRow],
 ) -> rusqlite::Result<()> {
-    // Every row inserted below gets an id above the largest one now (ids
-    // are the largest + 1), so these are the rows to index afterwards.
-    let last_before: i64 = conn
-        .prepare_cached("SELECT coalesce(max(id), 0) FROM statements")?
-        .query_row([], |r| r.get(0))?;
+    let last_before = largest_statement_id(conn)?;
     insert_rows(conn, rows, &mut None)?;
     if !rows.is_empty() {
         index_for_search(conn, last_before)?;
     }
     Ok(())
+}
+
+/// The largest statement id now (0 in an empty store). Every row inserted
+/// after this gets an id above it (ids are the largest + 1), so the rows
+/// above it are the ones to add to the full-text index afterwards.
+pub(crate) fn largest_statement_id(conn: &Connection) -> rusqlite::Result<i64> {
+    conn.prepare_cached("SELECT coalesce(max(id), 0) FROM statements")?
+        .query_row([], |r| r.get(0))
 }
 
 /// Inserts `rows` in order: full-size `INSERT`s (the one in `full`, prepared
