@@ -325,6 +325,12 @@ pub(crate) enum Migrated {
 /// immediate transaction (so two processes opening the same new file do not
 /// both migrate it).
 pub(crate) fn migrate(conn: &mut Connection, target: i64) -> rusqlite::Result<Migrated> {
+    // Up to date (every open but the first of each version): no write
+    // lock, which another connection writing may hold for long.
+    let found = user_version(conn)?;
+    if found == target {
+        return Ok(Migrated::Upgraded { from: found });
+    }
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     let from = user_version(&tx)?;
     if from > SCHEMA_VERSION {

@@ -193,6 +193,23 @@ fn wait_until_stored(db: &Path, target: usize, child: &mut std::process::Child) 
     }
 }
 
+/// The seed of the kill moments: `TEALEAF_CRASH_SEED`, or the clock's
+/// (printed, to replay a failure).
+fn crash_seed() -> u64 {
+    let seed = std::env::var("TEALEAF_CRASH_SEED")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or_else(|| {
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .unwrap()
+                .as_nanos() as u64
+                | 1
+        });
+    eprintln!("TEALEAF_CRASH_SEED={seed}");
+    seed
+}
+
 /// xorshift64*: the kill moments, from a seed.
 struct Rng(u64);
 
@@ -210,17 +227,7 @@ fn ingest_killed_at_random_moments_leaves_only_whole_documents() {
     const ROUNDS: usize = 4;
     const MAX_ROUNDS: usize = 16;
     const KILLS_PER_ROUND: usize = 6;
-    let seed = std::env::var("TEALEAF_CRASH_SEED")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or_else(|| {
-            std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .unwrap()
-                .as_nanos() as u64
-                | 1
-        });
-    eprintln!("TEALEAF_CRASH_SEED={seed}");
+    let seed = crash_seed();
     let mut rng = Rng(seed);
 
     let tmp = tempfile::tempdir().unwrap();
@@ -329,5 +336,64 @@ fn ingest_killed_at_random_moments_leaves_only_whole_documents() {
     assert!(
         mid_write >= 3,
         "only {mid_write} kills landed while documents were being written"
+    );
+}
+
+/// The first ingest into a new store bulk loads it through a rollback
+/// journal without syncs (`tealeaf_store::Store::begin_bulk_load`); a kill
+/// in the middle of that leaves the journal for the next open to roll back,
+/// so the store holds whole batches only, opens in WAL mode again, and a
+/// re-run completes it.
+#[test]
+fn a_bulk_load_killed_midway_leaves_whole_documents() {
+    let seed = crash_seed();
+    let mut rng = Rng(seed);
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("corpus");
+    corpus(&dir);
+    let clean = tmp.path().join("clean.db");
+    assert!(ingest(&dir, &clean).status().unwrap().success());
+    let (ref_docs, ref_statements) = snapshot(&clean);
+
+    let mut mid_load = 0;
+    let mut round = 0;
+    while round < 6 || (mid_load < 2 && round < 24) {
+        let what = format!("round {round} (seed {seed})");
+        let db = tmp.path().join(format!("bulk{round}.db"));
+        let journal = db.with_extension("db-journal");
+        let mut child = ingest(&dir, &db).spawn().unwrap();
+        // The rollback journal appears when the bulk load begins (in WAL
+        // mode there is none); the kill lands a random moment after.
+        let t = Instant::now();
+        while !journal.exists()
+            && child.try_wait().unwrap().is_none()
+            && t.elapsed() < Duration::from_secs(60)
+        {
+            std::thread::sleep(Duration::from_micros(200));
+        }
+        std::thread::sleep(Duration::from_micros(rng.below(40_000)));
+        let finished = child.try_wait().unwrap().is_some();
+        let _ = child.kill();
+        child.wait().unwrap();
+        let stored = check_after_kill(&db, &ref_docs, &what);
+        if !finished && stored > 0 && stored < ref_docs.len() {
+            mid_load += 1;
+        }
+        let mode: String = Store::open(&db)
+            .unwrap()
+            .conn()
+            .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(mode, "wal", "{what}: the next open switches back to WAL");
+        assert!(ingest(&dir, &db).status().unwrap().success(), "{what}");
+        let (docs, statements) = snapshot(&db);
+        assert_eq!(docs, ref_docs, "{what}");
+        assert_eq!(statements, ref_statements, "{what}");
+        round += 1;
+    }
+    eprintln!("{round} bulk loads killed, {mid_load} part-way through");
+    assert!(
+        mid_load >= 2,
+        "only {mid_load} kills landed while the bulk load was writing"
     );
 }

@@ -93,8 +93,7 @@ pub fn ingest(
     db: &Path,
     pack: Option<&Path>,
     limits: &Limits,
-    batch_documents: usize,
-    bench: BenchMode,
+    options: WriterOptions,
 ) -> anyhow::Result<ExitCode> {
     let started = Instant::now();
     // SAFETY: `tealeaf ingest` runs one command per process, and this is
@@ -138,8 +137,7 @@ pub fn ingest(
         let writer = std::thread::Builder::new()
             .name("tealeaf-writer".into())
             .spawn_scoped(s, move || {
-                let batch_documents = batch_documents.max(1);
-                write_all(&mut store, rx, info, run, progress, batch_documents, bench)
+                write_all(&mut store, rx, info, run, progress, options)
             })
             .context("cannot start the writer thread")?;
         // An Err here means the writer stopped (its error is reported below).
@@ -350,6 +348,17 @@ impl Tally {
     }
 }
 
+/// How the writer writes.
+#[derive(Debug, Clone, Copy)]
+pub struct WriterOptions {
+    /// At most this many documents per transaction (at least 1).
+    pub batch_documents: usize,
+    /// Bulk load the store if it holds no documents yet
+    /// ([`Store::begin_bulk_load`]).
+    pub bulk_load: bool,
+    pub bench: BenchMode,
+}
+
 /// The writer: stores documents as they arrive, into one open transaction
 /// at a time ([`BatchWriter`]), committed once it holds
 /// [`BATCH_STATEMENTS`] statements or `batch_documents` documents, or once
@@ -360,12 +369,19 @@ fn write_all(
     pack: &tealeaf_core::pack::PackInfo,
     run: i64,
     progress: &Progress,
-    batch_documents: usize,
-    bench: BenchMode,
+    options: WriterOptions,
 ) -> anyhow::Result<(RunCounts, Vec<Failure>)> {
     let cpu_at_start = thread_cpu_seconds();
+    let (batch_documents, bench) = (options.batch_documents.max(1), options.bench);
     let mut tally = Tally::default();
-    // Checkpoints (and their fsyncs) on a thread of their own.
+    // A new store: written once, through a rollback journal.
+    let bulk = match options.bulk_load && bench != BenchMode::Discard {
+        true => store.begin_bulk_load()?,
+        false => None,
+    };
+    let bulk_loaded = bulk.is_some();
+    // Checkpoints (and their fsyncs) on a thread of their own; none in a
+    // bulk load, which has no log.
     let checkpointer = store.start_checkpointer()?;
     let result = (|| -> anyhow::Result<()> {
         // The open batch and when its first document arrived.
@@ -436,10 +452,13 @@ fn write_all(
     let recorded = result.and_then(|()| Ok(store.finish_run(run, &tally.counts)?));
     let checkpoints = store.finish_checkpointer(checkpointer)?;
     recorded?;
+    if let Some(bulk) = bulk {
+        store.finish_bulk_load(bulk)?;
+    }
     if bench != BenchMode::Off {
         eprintln!(
             "tealeaf ingest bench: writer busy_s={:.3} cpu_s={:.3} statements={} \
-             transactions={} checkpoints_passive={} checkpoints_restart={}",
+             transactions={} checkpoints_passive={} checkpoints_restart={} bulk_load={}",
             tally.busy.as_secs_f64(),
             thread_cpu_seconds()
                 .zip(cpu_at_start)
@@ -448,6 +467,7 @@ fn write_all(
             tally.transactions,
             checkpoints.passive,
             checkpoints.restart,
+            bulk_loaded,
         );
     }
     Ok((tally.counts, tally.failures))
