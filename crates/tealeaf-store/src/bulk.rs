@@ -36,6 +36,7 @@
 //! ordinary store, as durable as one written through the log.
 
 use std::fs::File;
+use std::mem::ManuallyDrop;
 use std::sync::{Arc, Condvar, Mutex, PoisonError};
 use std::thread::JoinHandle;
 use std::time::Duration;
@@ -54,7 +55,24 @@ const BULK_JOURNAL: &str = "truncate";
 /// switches it back to WAL.
 pub struct BulkLoad {
     stop: Arc<(Mutex<bool>, Condvar)>,
-    flusher: Option<JoinHandle<File>>,
+    flusher: Option<JoinHandle<StoreFile>>,
+}
+
+/// A descriptor of our own on the store's file, for the syncs. POSIX locks
+/// belong to the process, not to a descriptor: closing any descriptor of
+/// the file drops every lock SQLite holds on it. So it is closed only where
+/// the connection is known to hold none ([`StoreFile::close_unlocked`]);
+/// dropped anywhere else (an error, or another connection switched the
+/// store to WAL mode, where connections keep a lock between transactions),
+/// it stays open until the process exits.
+struct StoreFile(ManuallyDrop<File>);
+
+impl StoreFile {
+    /// Closes the descriptor: only between transactions of a connection in
+    /// a rollback journal mode, which then holds no lock on the file.
+    fn close_unlocked(self) {
+        drop(ManuallyDrop::into_inner(self.0));
+    }
 }
 
 impl Store {
@@ -74,28 +92,21 @@ impl Store {
         if has_documents {
             return Ok(None);
         }
-        // The file the thread syncs. Opened before the switch, so that a
-        // failure leaves the store as it was.
+        // Opened before the switch, so that a failure leaves the store as
+        // it was.
         let Ok(file) = File::options().write(true).open(p) else {
             return Ok(None);
         };
+        let file = StoreFile(ManuallyDrop::new(file));
         // Leaving WAL mode takes the only connection: SQLite says "busy"
         // at once while another has the store open.
-        let mode =
-            match self
-                .conn
-                .query_row(&format!("PRAGMA journal_mode = {BULK_JOURNAL}"), [], |r| {
-                    r.get::<_, String>(0)
-                }) {
-                Ok(mode) => mode,
-                Err(e) if is_busy(&e) => String::new(),
-                Err(e) => return Err(e).at(p, || "cannot switch to a rollback journal".into()),
-            };
+        let switch = format!("PRAGMA journal_mode = {BULK_JOURNAL}");
+        let mode = match self.conn.query_row(&switch, [], |r| r.get::<_, String>(0)) {
+            Ok(mode) => mode,
+            Err(e) if is_busy(&e) => String::new(),
+            Err(e) => return Err(e).at(p, || "cannot switch to a rollback journal".into()),
+        };
         if !mode.eq_ignore_ascii_case(BULK_JOURNAL) {
-            // Closing our descriptor would drop SQLite's locks on the file
-            // (POSIX locks belong to the process), and in WAL mode it holds
-            // some between transactions: keep it open until exit.
-            std::mem::forget(file);
             return Ok(None);
         }
         self.conn
@@ -126,24 +137,19 @@ impl Store {
         let path = self.path.clone();
         let p = path.as_str();
         let file = bulk.stop_flusher();
-        if let Some(file) = &file {
-            file.sync_all()
-                .at(p, || "cannot sync the bulk-loaded store".into())?;
-        }
+        let synced = file.as_ref().map_or(Ok(()), |f| f.0.sync_all());
         let mode: String = self
             .conn
             .query_row("PRAGMA journal_mode", [], |r| r.get(0))
             .at(p, || "cannot read the journal mode".into())?;
-        match file {
-            // Between transactions a connection with a rollback journal
-            // holds no lock on the file, so closing our descriptor drops
-            // none of SQLite's.
-            Some(file) if mode.eq_ignore_ascii_case(BULK_JOURNAL) => drop(file),
-            // Another connection switched the store to WAL meanwhile (the
-            // load went on through the log): see `begin_bulk_load`.
-            Some(file) => std::mem::forget(file),
-            None => {}
+        // Otherwise another connection switched the store to WAL meanwhile
+        // (the load went on through the log), and the descriptor stays open.
+        if mode.eq_ignore_ascii_case(BULK_JOURNAL)
+            && let Some(file) = file
+        {
+            file.close_unlocked();
         }
+        synced.at(p, || "cannot sync the bulk-loaded store".into())?;
         self.conn
             .pragma_update(None, "synchronous", "NORMAL")
             .at(p, || "cannot set synchronous=NORMAL".into())?;
@@ -162,7 +168,7 @@ impl Store {
 
 impl BulkLoad {
     /// Stops the flushing thread; its file, unless the thread panicked.
-    fn stop_flusher(&mut self) -> Option<File> {
+    fn stop_flusher(&mut self) -> Option<StoreFile> {
         let thread = self.flusher.take()?;
         let (lock, wake) = &*self.stop;
         *lock.lock().unwrap_or_else(PoisonError::into_inner) = true;
@@ -174,17 +180,14 @@ impl BulkLoad {
 impl Drop for BulkLoad {
     fn drop(&mut self) {
         // Unfinished: the connection may hold locks (an open batch), so the
-        // descriptor must not be closed; the process is about to report an
-        // error and exit.
-        if let Some(file) = self.stop_flusher() {
-            std::mem::forget(file);
-        }
+        // descriptor stays open (`StoreFile`).
+        self.stop_flusher();
     }
 }
 
 /// The flushing thread: syncs `file` every [`FLUSH_EVERY`] until told to
 /// stop, then hands the file back.
-fn flush_until_stopped(file: File, stop: &(Mutex<bool>, Condvar)) -> File {
+fn flush_until_stopped(file: StoreFile, stop: &(Mutex<bool>, Condvar)) -> StoreFile {
     let (lock, wake) = stop;
     let mut stopped = lock.lock().unwrap_or_else(PoisonError::into_inner);
     while !*stopped {
@@ -196,7 +199,7 @@ fn flush_until_stopped(file: File, stop: &(Mutex<bool>, Condvar)) -> File {
             drop(stopped);
             // A failed sync is retried at the next tick, and the final one
             // in `finish_bulk_load` reports its error.
-            let _ = file.sync_data();
+            let _ = file.0.sync_data();
             stopped = lock.lock().unwrap_or_else(PoisonError::into_inner);
         }
     }
