@@ -106,7 +106,7 @@ enum Command {
         batch_documents: u32,
         /// Write a new (empty) store through its write-ahead log, as every
         /// later ingest does, instead of bulk loading it. Bulk loading is
-        /// about a third faster; a power failure during it can leave the new
+        /// about a quarter faster; a power failure during it can leave the new
         /// store unreadable, where the log would keep the batches written.
         #[arg(long)]
         no_bulk_load: bool,

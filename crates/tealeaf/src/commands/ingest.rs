@@ -375,9 +375,10 @@ fn write_all(
     let (batch_documents, bench) = (options.batch_documents.max(1), options.bench);
     let mut tally = Tally::default();
     // A new store: written once, through a rollback journal.
-    let bulk = match options.bulk_load && bench != BenchMode::Discard {
-        true => store.begin_bulk_load()?,
-        false => None,
+    let bulk = if options.bulk_load && bench != BenchMode::Discard {
+        store.begin_bulk_load()?
+    } else {
+        None
     };
     let bulk_loaded = bulk.is_some();
     // Checkpoints (and their fsyncs) on a thread of their own; none in a
