@@ -131,13 +131,18 @@ pub fn run(a: &IngestArgs) -> anyhow::Result<()> {
         Some(w) if !a.no_store => {
             println!(
                 "  writer thread: busy {:.2} s of {:.2} s ({:.0} statements/s while busy), \
-                 CPU {:.2} s ({:.0} statements per CPU-second), {} transactions",
+                 CPU {:.2} s ({:.0} statements per CPU-second), {} transactions{}",
                 w.busy,
                 child.wall,
                 w.statements as f64 / w.busy.max(1e-9),
                 w.cpu,
                 w.statements as f64 / w.cpu.max(1e-9),
-                w.transactions
+                w.transactions,
+                match w.bulk_load {
+                    Some(true) => ", bulk loaded",
+                    Some(false) => ", through the log",
+                    None => "",
+                }
             );
             format!(
                 " writer_busy_s={:.2} writer_statements_s={:.0} writer_cpu_s={:.2} \
@@ -259,6 +264,9 @@ struct WriterStats {
     cpu: f64,
     statements: usize,
     transactions: usize,
+    /// Whether the store was bulk loaded (`None` from builds before the
+    /// bulk load, which do not say).
+    bulk_load: Option<bool>,
 }
 
 fn parse_writer(stderr: &str) -> Option<WriterStats> {
@@ -274,6 +282,7 @@ fn parse_writer(stderr: &str) -> Option<WriterStats> {
         cpu: field("cpu_s")?.parse().ok()?,
         statements: field("statements")?.parse().ok()?,
         transactions: field("transactions")?.parse().ok()?,
+        bulk_load: field("bulk_load").and_then(|v| v.parse().ok()),
     })
 }
 
@@ -433,12 +442,27 @@ fn write_article(dir: &Path, n: usize, d: &Document) -> anyhow::Result<()> {
 
 #[cfg(test)]
 mod tests {
-    use super::median;
+    use super::{median, parse_writer};
 
     #[test]
     fn median_of_odd_even_and_empty() {
         assert_eq!(median(&mut [3.0, 1.0, 2.0]), 2.0);
         assert_eq!(median(&mut [4.0, 1.0, 3.0, 2.0]), 2.5);
         assert!(median(&mut []).is_nan());
+    }
+
+    #[test]
+    fn the_writer_line_is_read_with_or_without_the_bulk_load_field() {
+        let new = "x\ntealeaf ingest bench: writer busy_s=1.5 cpu_s=1.25 statements=10 \
+                   transactions=2 checkpoints_passive=0 checkpoints_restart=0 bulk_load=true\n";
+        let w = parse_writer(new).unwrap();
+        assert_eq!(
+            (w.busy, w.cpu, w.statements, w.transactions),
+            (1.5, 1.25, 10, 2)
+        );
+        assert_eq!(w.bulk_load, Some(true));
+        let old = "tealeaf ingest bench: writer busy_s=1 cpu_s=1 statements=3 transactions=1";
+        assert_eq!(parse_writer(old).unwrap().bulk_load, None);
+        assert!(parse_writer("tealeaf ingest: 3 document(s) new").is_none());
     }
 }
