@@ -25,15 +25,20 @@
 //!   nothing before, so nothing stored earlier is lost; `tealeaf ingest
 //!   --no-bulk-load` writes through the log as usual for whoever would
 //!   rather keep the batches written before such a failure.
-//! - While it loads, readers wait for each commit instead of reading beside
-//!   it (a rollback journal locks the file to write it).
+//! - A reader that opens the store while a batch is being written reads
+//!   through the journal, waiting for each commit (a rollback journal locks
+//!   the file to write it); one that opens between two batches switches the
+//!   store back to WAL mode, and the load goes on through the log.
 //!
 //! A thread syncs the file every [`FLUSH_EVERY`] meanwhile, so the pages
 //! reach the disk while extraction goes on instead of all at the end (the
 //! kernel itself starts writing only once a tenth of memory is dirty, or
-//! after 30 s); [`Store::finish_bulk_load`] syncs the rest and switches the
-//! store back to WAL mode, `synchronous=NORMAL`: from then on it is an
-//! ordinary store, as durable as one written through the log.
+//! after 30 s; 50, 100 or 250 ms measured alike); [`Store::finish_bulk_load`]
+//! syncs the rest and switches the store back to WAL mode,
+//! `synchronous=NORMAL`: from then on it is an ordinary store, as durable
+//! as one written through the log. Measured on 20 MB of generated news
+//! (16 KiB pages, alternating runs): 2.45 s through the log, 1.95 s bulk
+//! loaded.
 
 use std::fs::File;
 use std::mem::ManuallyDrop;
