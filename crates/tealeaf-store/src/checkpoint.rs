@@ -47,7 +47,7 @@ struct Signal {
 
 type Shared = Arc<(Mutex<Signal>, Condvar)>;
 
-/// The checkpointing thread of a store; [`Checkpointer::finish`] (or
+/// The checkpointing thread of a store; [`Store::finish_checkpointer`] (or
 /// dropping it) stops it and gives checkpoints back to the writer's
 /// connection.
 pub struct Checkpointer {

@@ -130,7 +130,7 @@ pub(crate) fn index_for_search(conn: &Connection, last_before: i64) -> rusqlite:
 
 /// A document and its statements, ready to be written: everything but the
 /// writing is done. The statements are kept as their rows' values only
-/// (see [`crate::values`]).
+/// (see `values.rs`).
 #[derive(Debug, Clone)]
 pub struct PreparedDocument {
     pub(crate) doc: Document,
