@@ -81,6 +81,44 @@ fn read_loop(db: &Path, reopen: bool, done: &AtomicBool) -> Seen {
     }
 }
 
+/// `tealeaf ingest` of `dir` into `db`, in many small transactions (the
+/// default batch would hold this whole corpus): readers must see the store
+/// part-way filled.
+fn ingest(dir: &Path, db: &Path) -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_tealeaf"));
+    c.args([
+        "ingest",
+        dir.to_str().unwrap(),
+        "--db",
+        db.to_str().unwrap(),
+    ])
+    .args(["--batch-documents", "5"])
+    .stdout(Stdio::null())
+    .stderr(Stdio::null());
+    c
+}
+
+/// Every reader ended on the final count, and the reads overlapped the
+/// writing: some reader saw the store part-way filled.
+fn assert_readers_saw_the_ingest(seen: &[Seen], statements: usize) {
+    for (i, r) in seen.iter().enumerate() {
+        assert_eq!(
+            r.counts.last(),
+            Some(&statements),
+            "reader {i} ends on the final count"
+        );
+        let mut distinct = r.counts.clone();
+        distinct.dedup();
+        eprintln!("reader {i}: {} reads, counts {distinct:?}", r.reads);
+    }
+    assert!(
+        seen.iter()
+            .flat_map(|r| &r.counts)
+            .any(|&n| n > 0 && n < statements),
+        "no reader saw the ingest part-way: {seen:?}"
+    );
+}
+
 #[test]
 fn readers_keep_working_while_an_ingest_writes() {
     let tmp = tempfile::tempdir().unwrap();
@@ -100,21 +138,7 @@ fn readers_keep_working_while_an_ingest_writes() {
             })
             .collect();
         let t0 = Instant::now();
-        let status = Command::new(env!("CARGO_BIN_EXE_tealeaf"))
-            .args([
-                "ingest",
-                dir.to_str().unwrap(),
-                "--db",
-                db.to_str().unwrap(),
-                // Many small transactions (the default batch would hold this
-                // whole corpus): readers must see the store part-way filled.
-                "--batch-documents",
-                "5",
-            ])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .status()
-            .unwrap();
+        let status = ingest(&dir, &db).status().unwrap();
         eprintln!("ingest took {:?}", t0.elapsed());
         done.store(true, Ordering::SeqCst);
         let seen: Vec<Seen> = readers.into_iter().map(|r| r.join().unwrap()).collect();
@@ -124,23 +148,57 @@ fn readers_keep_working_while_an_ingest_writes() {
 
     let (docs, statements) = Store::open(&db).unwrap().counts().unwrap();
     assert_eq!(docs, 600);
-    for (i, r) in seen.iter().enumerate() {
-        assert_eq!(
-            r.counts.last(),
-            Some(&statements),
-            "reader {i} ends on the final count"
-        );
-        eprintln!("reader {i}: {} reads, {} distinct counts", r.reads, {
-            let mut c = r.counts.clone();
-            c.dedup();
-            c.len()
-        });
-    }
-    // The reads overlapped the writing: some saw a store part-way filled.
-    assert!(
-        seen.iter()
-            .flat_map(|r| &r.counts)
-            .any(|&n| n > 0 && n < statements),
-        "no reader saw the ingest part-way: {seen:?}"
-    );
+    assert_readers_saw_the_ingest(&seen, statements);
+}
+
+/// The same while a new store is bulk loaded (written through a rollback
+/// journal: `tealeaf_store::Store::begin_bulk_load`): readers that open it
+/// once the load has begun never fail, never see counts go down, and end on
+/// the final count; the store ends whole, in WAL mode.
+#[test]
+fn readers_opening_during_a_bulk_load_keep_working() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("corpus");
+    corpus(&dir, 600);
+    let db = tmp.path().join("bulk.db");
+    let journal = db.with_extension("db-journal");
+
+    let done = AtomicBool::new(false);
+    let (seen, status, bulk) = std::thread::scope(|s| {
+        let mut child = ingest(&dir, &db).spawn().unwrap();
+        // The journal appears when the bulk load begins (in WAL mode there
+        // is none).
+        let t = Instant::now();
+        let mut bulk = false;
+        while child.try_wait().unwrap().is_none() && t.elapsed() < Duration::from_secs(60) {
+            if journal.exists() {
+                bulk = true;
+                break;
+            }
+            std::thread::sleep(Duration::from_micros(200));
+        }
+        let readers: Vec<_> = [false, true]
+            .into_iter()
+            .map(|reopen| {
+                let (db, done) = (&db, &done);
+                s.spawn(move || read_loop(db, reopen, done))
+            })
+            .collect();
+        let status = child.wait().unwrap();
+        done.store(true, Ordering::SeqCst);
+        let seen: Vec<Seen> = readers.into_iter().map(|r| r.join().unwrap()).collect();
+        (seen, status, bulk)
+    });
+    assert!(status.success());
+    assert!(bulk, "the ingest ended before its bulk load was seen");
+    let store = Store::open(&db).unwrap();
+    let (docs, statements) = store.counts().unwrap();
+    assert_eq!(docs, 600);
+    assert_readers_saw_the_ingest(&seen, statements);
+    assert_eq!(store.integrity_check().unwrap(), ["ok"]);
+    let mode: String = store
+        .conn()
+        .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(mode, "wal");
 }
